@@ -1,0 +1,251 @@
+package iern.engine;
+
+/**
+ * The kernels a device must provide for the engine to train IERN on it.
+ *
+ * <p>Conventions, shared by every backend (and tested on every backend by one test suite):
+ * <ul>
+ *   <li>All data is float32 and row-major. Tensors of images are NCHW.</li>
+ *   <li>Offsets, strides and lengths are in elements.</li>
+ *   <li>Unless a method says it accumulates, it overwrites its outputs.</li>
+ *   <li>Inputs and outputs of one call never alias unless the method says so.</li>
+ *   <li>Calls may be asynchronous on a device; {@link #read} waits for earlier work.</li>
+ * </ul>
+ * The CPU backend is the reference for speed on the JVM; {@code iern.engine.oracle} holds a
+ * naive double-accumulating scalar version of every kernel, which every backend is tested
+ * against.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name used to select the backend, e.g. {@code cpu} or {@code opencl:0:1}. */
+    String name();
+
+    /** One line describing the device (vendor, model, compute units, memory). */
+    String describe();
+
+    // ---------------------------------------------------------------- memory
+
+    /** A new zero-filled buffer of {@code n} floats. */
+    Storage allocate(long n);
+
+    /** Host to device: {@code dst[dstOff + i] = src[srcOff + i]} for {@code i < n}. */
+    void write(Storage dst, long dstOff, float[] src, int srcOff, int n);
+
+    /** Device to host: {@code dst[dstOff + i] = src[srcOff + i]} for {@code i < n}. Waits for pending work. */
+    void read(Storage src, long srcOff, float[] dst, int dstOff, int n);
+
+    /** {@code dst[off + i] = value} for {@code i < n}. */
+    void fill(Storage dst, long off, long n, float value);
+
+    /**
+     * Strided N-d copy (rank at most 8): for every index tuple {@code i} of {@code shape},
+     * {@code dst[dstOff + i·dstStrides] (+)= src[srcOff + i·srcStrides]}. A zero source
+     * stride broadcasts. With {@code accumulate} the destination is added to; then no two
+     * index tuples may map to one destination element. This one kernel serves contiguous(),
+     * permute, slice, expand, concat, stack and their backward rules.
+     */
+    void copy(Storage src, long srcOff, long[] srcStrides,
+              Storage dst, long dstOff, long[] dstStrides, int[] shape, boolean accumulate);
+
+    /**
+     * Fills {@code dst[off + i]} with uniform [0, 1) floats from a counter-based generator:
+     * element {@code i} depends only on {@code (seed, i)}, so every backend and every thread
+     * count produces the same numbers. The generator is {@link RandomBits#uniform(long, long)}.
+     */
+    void randomUniform(Storage dst, long off, long n, long seed);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** Elementwise functions of one input, with up to two scalar parameters a and b. */
+    enum Unary {
+        NEG, EXP, LOG, SQRT, RSQRT, ABS, SQUARE, RECIPROCAL,
+        RELU, SIGMOID, TANH,
+        /** a = negative slope */ LEAKY_RELU,
+        /** x^a */ POW_SCALAR,
+        /** min(max(x, a), b) */ CLAMP,
+        /** x + a */ ADD_SCALAR,
+        /** x * a */ MUL_SCALAR
+    }
+
+    /** {@code y[yOff+i] = op(x[xOff+i]; a, b)} for {@code i < n}. {@code x} and {@code y} may be the same range. */
+    void unary(Unary op, Storage x, long xOff, Storage y, long yOff, long n, float a, float b);
+
+    /**
+     * {@code dx[i] (+)= dy[i] * op'(x[i])}, where the backend may use the forward output
+     * {@code y} (e.g. sigmoid, tanh, exp, sqrt) instead of recomputing it. All four ranges are
+     * contiguous and start at 0.
+     */
+    void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a, float b,
+                       boolean accumulate);
+
+    /** Elementwise functions of two inputs. Comparisons give 1 or 0. */
+    enum Binary { ADD, SUB, MUL, DIV, MAX, MIN, POW, EQ, GT, GE }
+
+    /**
+     * Broadcasting elementwise: {@code out} is contiguous with {@code shape} (rank at most 8);
+     * {@code a} and {@code b} are read through their own strides over that shape (stride 0
+     * on a broadcast dimension).
+     */
+    void binary(Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff, long[] bStrides,
+                Storage out, long outOff, int[] shape);
+
+    // ---------------------------------------------------------------- reductions
+
+    enum Reduce { SUM, MAX, MIN }
+
+    /**
+     * Reduces the middle axis of {@code x} viewed as contiguous {@code [outer, r, inner]}
+     * into {@code out [outer, inner]}. Sums accumulate in at least float precision with a
+     * pairwise or blocked order (not one long running sum).
+     */
+    void reduce(Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner);
+
+    /** Index (as a float) of the first maximum along the middle axis of {@code [outer, r, inner]}. */
+    void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner);
+
+    // ---------------------------------------------------------------- softmax
+
+    /**
+     * Softmax (or log-softmax) along the middle axis of {@code [outer, r, inner]}, max-subtracted.
+     */
+    void softmax(Storage x, Storage y, int outer, int r, int inner, boolean log);
+
+    /**
+     * Given the forward output {@code y}: softmax {@code dx = y * (dy - sum(dy * y))}, log-softmax
+     * {@code dx = dy - exp(y) * sum(dy)}, sums along the middle axis.
+     */
+    void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner, boolean log);
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * Batched strided SGEMM, row-major: for each {@code i < batch},
+     * {@code C_i = alpha * op(A_i) op(B_i) + beta * C_i} with {@code op(A_i)} of shape
+     * {@code m x k}, {@code op(B_i)} {@code k x n}, {@code C_i} {@code m x n}; {@code X_i}
+     * starts at {@code xOff + i * xBatchStride} (stride 0 shares one matrix across the
+     * batch); {@code lda/ldb/ldc} are the row strides of the stored (untransposed) matrices.
+     * With {@code beta == 0} the old content of C is ignored (NaN does not propagate).
+     */
+    void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+              Storage a, long aOff, long aBatchStride, int lda,
+              Storage b, long bOff, long bBatchStride, int ldb,
+              float beta, Storage c, long cOff, long cBatchStride, int ldc);
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /**
+     * 2-d convolution (cross-correlation, as PyTorch), NCHW input {@code [n, cIn, h, w]}, weight
+     * {@code [cOut, cIn, kh, kw]}, optional bias {@code [cOut]} (null for none), output
+     * {@code [n, cOut, outH, outW]}.
+     */
+    void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y);
+
+    /** {@code dx = conv2d input-gradient of dy} (overwrites dx). */
+    void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx);
+
+    /** {@code dw = weight-gradient} and, when {@code dBias} is not null, {@code dBias = sum of dy over n,h,w} (both overwritten). */
+    void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias);
+
+    /**
+     * Max pooling over windows of {@link PoolShape}; padding is -infinity. {@code argmax}
+     * receives, per output element, the index within its input plane ({@code ih * w + iw},
+     * stored as a float) of the first maximum.
+     */
+    void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax);
+
+    /** {@code dx} (overwritten) receives each {@code dy} at its argmax. */
+    void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx);
+
+    /** Average pooling; the divisor counts padding when {@code countIncludePad} (PyTorch's default). */
+    void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad);
+
+    void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad);
+
+    /**
+     * Adaptive average pooling of {@code [n*c, h, w]} to {@code [n*c, oh, ow]} with PyTorch's
+     * windows: {@code start = floor(o*h/oh)}, {@code end = ceil((o+1)*h/oh)}.
+     */
+    void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y);
+
+    void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx);
+
+    // ---------------------------------------------------------------- batch norm
+
+    /**
+     * Training-mode batch norm of {@code x [groups * n, c, hw]} with statistics per group and
+     * channel (groups = 1 is ordinary BatchNorm2d; groups = K runs K strata through one
+     * layer as K separate passes would). Writes {@code y}, the batch mean and the biased
+     * batch variance {@code [groups, c]}. {@code gamma}/{@code beta} {@code [c]} may be null
+     * (no affine).
+     */
+    void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
+                               Storage beta, Storage y, Storage mean, Storage var);
+
+    /** Eval-mode batch norm with given running {@code mean}/{@code var} {@code [c]}. */
+    void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma, Storage beta,
+                              Storage mean, Storage var, Storage y);
+
+    /**
+     * Backward of {@link #batchNormTrainForward}: writes {@code dx}, and when not null
+     * {@code dGamma}, {@code dBeta} {@code [c]} (summed over groups).
+     */
+    void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
+                                Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
+                                Storage dBeta);
+
+    // ---------------------------------------------------------------- attention and intervention
+
+    /**
+     * Scaled dot-product attention per batch {@code i < b}:
+     * {@code P = softmax(scale * Q K^T + mask)}, {@code out = P V}, with {@code q [b, lq, d]},
+     * {@code k [b, lk, d]}, {@code v [b, lk, dimV]}, {@code out [b, lq, dimV]}; {@code probs
+     * [b, lq, lk]} keeps P for the backward pass. {@code mask} (additive, may be null) is
+     * {@code [lq, lk]} per batch at offset {@code i * maskBatchStride} (0 shares it).
+     */
+    void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
+                          Storage v, Storage mask, long maskBatchStride, Storage probs, Storage out);
+
+    /** Gradients of {@link #attentionForward} for q, k and v (overwritten; any may be null). */
+    void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
+                           Storage v, Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv);
+
+    /**
+     * The confounder-weighted intervention (backdoor adjustment) per item {@code i < n}:
+     * {@code out[i, :] = sum_j w[i, j] * z_i[j, :]}, with weights {@code [n, k]} read at
+     * {@code w + i * wBatchStride} (0: one weight vector for all items, e.g. uniform 1/K or the
+     * prior P(z)) and strata {@code z_i [k, d]} at {@code z + i * zBatchStride} (0: one
+     * shared memory of K confounder vectors).
+     */
+    void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                             long zBatchStride, Storage out);
+
+    /**
+     * Backward of {@link #interventionForward}: {@code dw[i, j] = <dOut[i], z_i[j]>} and
+     * {@code dz_i[j] = w[i, j] * dOut[i]}. When a batch stride is 0 the gradient of the
+     * shared tensor is summed over items. Outputs are overwritten; either may be null.
+     */
+    void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                              long zBatchStride, Storage dOut, Storage dw, Storage dz);
+
+    // ---------------------------------------------------------------- optimisers
+
+    /**
+     * One fused Adam (PyTorch semantics, L2 weight decay added to the gradient) update of
+     * {@code n} parameters: {@code g = gradScale * grad + weightDecay * p};
+     * {@code m = b1 m + (1-b1) g}; {@code v = b2 v + (1-b2) g^2};
+     * {@code p -= lr * (m / bc1) / (sqrt(v / bc2) + eps)} with {@code bc = 1 - beta^step}.
+     */
+    void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr, float beta1,
+                  float beta2, float eps, float weightDecay, float gradScale, int step);
+
+    /** SGD with momentum (PyTorch semantics, dampening 0): {@code buf = mu buf + g; p -= lr * buf}. */
+    void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr, float momentum,
+                 float weightDecay, float gradScale, boolean nesterov);
+
+    /** Waits until all submitted work is done. */
+    void synchronize();
+
+    /** Releases every buffer and device resource this backend holds. */
+    @Override
+    void close();
+}

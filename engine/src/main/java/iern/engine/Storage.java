@@ -1,0 +1,19 @@
+package iern.engine;
+
+/**
+ * A float32 buffer owned by a {@link Backend}: heap memory for the CPU backend, a device
+ * buffer for OpenCL or CUDA. Offsets and lengths everywhere are in elements, not bytes.
+ *
+ * <p>{@link #close()} hands the memory back to its backend (usually to a pool, so the next
+ * allocation of the same size reuses it). Closing twice is an error the backend reports.
+ */
+public interface Storage extends AutoCloseable {
+    /** Number of float elements. */
+    long size();
+
+    Backend backend();
+
+    /** Returns the memory to the backend. Using the storage afterwards is an error. */
+    @Override
+    void close();
+}
