@@ -1,0 +1,78 @@
+package iern.engine.cpu;
+
+import static iern.engine.cpu.GemmAssert.assertClose;
+import static iern.engine.cpu.GemmAssert.random;
+
+import iern.engine.ConvShape;
+import iern.engine.oracle.GemmConvOracle;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class Conv2dCpuTest {
+
+    static Stream<ConvShape> shapes() {
+        return Stream.of(
+                // n, cIn, h, w, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW
+                new ConvShape(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1),
+                new ConvShape(2, 3, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1),
+                new ConvShape(3, 7, 13, 11, 13, 1, 1, 1, 1, 0, 0, 1, 1),   // direct 1x1
+                new ConvShape(2, 5, 7, 7, 3, 1, 1, 2, 2, 0, 0, 1, 1),      // strided 1x1
+                new ConvShape(2, 6, 7, 7, 7, 4, 4, 2, 2, 1, 1, 1, 1),      // discriminator-like
+                new ConvShape(1, 4, 13, 9, 6, 3, 2, 2, 1, 0, 2, 1, 1),     // rectangular kernel
+                new ConvShape(2, 3, 13, 13, 4, 3, 3, 1, 2, 2, 1, 2, 3),    // dilation
+                new ConvShape(1, 3, 11, 11, 8, 7, 7, 2, 2, 3, 3, 1, 1),    // ResNet stem-like
+                new ConvShape(2, 17, 3, 3, 9, 3, 3, 1, 1, 1, 1, 1, 1),
+                new ConvShape(1, 2, 5, 5, 3, 5, 5, 1, 1, 0, 0, 1, 1),      // output 1x1
+                new ConvShape(3, 9, 7, 7, 33, 3, 3, 1, 1, 1, 1, 1, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void forwardMatchesOracle(ConvShape s) {
+        float[] x = random(s.n() * s.cIn() * s.h() * s.w(), 1);
+        float[] w = random(s.cOut() * s.cIn() * s.kh() * s.kw(), 2);
+        float[] bias = random(s.cOut(), 3);
+        int ySize = s.n() * s.cOut() * s.outH() * s.outW();
+        for (float[] bb : new float[][] {bias, null}) {
+            float[] expected = new float[ySize];
+            GemmConvOracle.conv2dForward(s, x, w, bb, expected);
+            float[] actual = random(ySize, 4); // garbage must be overwritten
+            Conv2dCpu.forward(s, x, w, bb, actual);
+            assertClose("forward bias=" + (bb != null), expected, actual, s.cIn() * s.kh() * s.kw());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void backwardDataMatchesOracle(ConvShape s) {
+        float[] dy = random(s.n() * s.cOut() * s.outH() * s.outW(), 5);
+        float[] w = random(s.cOut() * s.cIn() * s.kh() * s.kw(), 6);
+        int xSize = s.n() * s.cIn() * s.h() * s.w();
+        float[] expected = new float[xSize];
+        GemmConvOracle.conv2dBackwardData(s, dy, w, expected);
+        float[] actual = random(xSize, 7);
+        Conv2dCpu.backwardData(s, dy, w, actual);
+        assertClose("backwardData", expected, actual, s.cOut() * s.kh() * s.kw());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void backwardWeightMatchesOracle(ConvShape s) {
+        float[] x = random(s.n() * s.cIn() * s.h() * s.w(), 8);
+        float[] dy = random(s.n() * s.cOut() * s.outH() * s.outW(), 9);
+        int wSize = s.cOut() * s.cIn() * s.kh() * s.kw();
+        float[] expectedW = new float[wSize];
+        float[] expectedB = new float[s.cOut()];
+        GemmConvOracle.conv2dBackwardWeight(s, x, dy, expectedW, expectedB);
+        float[] actualW = random(wSize, 10);
+        float[] actualB = random(s.cOut(), 11);
+        Conv2dCpu.backwardWeight(s, x, dy, actualW, actualB);
+        int reduction = s.n() * s.outH() * s.outW();
+        assertClose("backwardWeight dW", expectedW, actualW, reduction);
+        assertClose("backwardWeight dBias", expectedB, actualB, reduction);
+        float[] onlyW = random(wSize, 12);
+        Conv2dCpu.backwardWeight(s, x, dy, onlyW, null);
+        assertClose("backwardWeight dW without bias", expectedW, onlyW, reduction);
+    }
+}

@@ -1,0 +1,89 @@
+package iern.engine.cpu;
+
+import static iern.engine.cpu.GemmAssert.assertClose;
+import static iern.engine.cpu.GemmAssert.random;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iern.engine.oracle.GemmConvOracle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class SgemmTest {
+
+    static Stream<Arguments> shapes() {
+        int[][] mnk = {
+            {1, 1, 1}, {1, 7, 3}, {7, 1, 13}, {3, 3, 3}, {13, 7, 3}, {7, 13, 1},
+            {13, 13, 13}, {17, 33, 5}, {31, 47, 65}, {64, 64, 64}, {65, 97, 129},
+            {129, 17, 300}, {5, 200, 37}, {200, 5, 41}, {48, 96, 520},
+        };
+        List<Arguments> out = new ArrayList<>();
+        int seed = 1;
+        for (int[] s : mnk) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                // Alternate beta and padding so every transpose pair sees each variant somewhere.
+                float beta = switch (seed % 3) { case 0 -> 0f; case 1 -> 1f; default -> 0.5f; };
+                int pad = seed % 2 == 0 ? 0 : 3;
+                out.add(Arguments.of(ta, tb, s[0], s[1], s[2], seed % 4 == 3 ? -1.5f : 1f, beta, pad));
+                seed++;
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} alpha={5} beta={6} pad={7}")
+    @MethodSource("shapes")
+    void matchesOracle(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad) {
+        int aRows = ta ? k : m, aCols = ta ? m : k;
+        int bRows = tb ? n : k, bCols = tb ? k : n;
+        int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
+        int aOff = pad, bOff = 2 * pad, cOff = pad;
+        float[] a = random(aOff + aRows * lda, 11 + m);
+        float[] b = random(bOff + bRows * ldb, 23 + n);
+        float[] c = random(cOff + m * ldc, 37 + k);
+        if (beta == 0f) {
+            Arrays.fill(c, Float.NaN); // must not leak into the result
+        }
+        float[] expected = c.clone();
+        GemmConvOracle.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+        float[] actual = c.clone();
+        Sgemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+        if (beta == 0f) {
+            // Padding cells of C are outside the matrix: they must keep their old (NaN) value.
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertTrue(!Float.isNaN(actual[cOff + i * ldc + j]), "NaN leaked at row " + i + " col " + j);
+                }
+            }
+        }
+        assertClose("sgemm", expected, actual, k);
+    }
+
+    @Test
+    void zeroKScalesC() {
+        float[] c = {1, 2, 3, 4};
+        Sgemm.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0.5f, c, 0, 2);
+        assertClose("k=0", new float[] {0.5f, 1, 1.5f, 2}, c, 1);
+    }
+
+    @Test
+    void rejectsTooSmallArrayNamingTheOperand() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                Sgemm.sgemm(false, false, 3, 3, 3, 1f, new float[9], 0, 3, new float[8], 0, 3, 0f, new float[9], 0, 3));
+        assertTrue(e.getMessage().contains("stored B") && e.getMessage().contains("length 8"), e.getMessage());
+    }
+
+    @Test
+    void rejectsStrideSmallerThanColumns() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                Sgemm.sgemm(false, true, 2, 3, 4, 1f, new float[8], 0, 4, new float[12], 0, 3, 0f, new float[6], 0, 3));
+        assertTrue(e.getMessage().contains("ldb=3"), e.getMessage());
+    }
+}
