@@ -8,11 +8,21 @@ package iern.engine.cpu;
  */
 public final class Sgemm {
 
+    /** {@code -Diern.simd=false} selects the plain-Java path (for machines or JDKs without SIMD). */
+    static final boolean SIMD = !"false".equals(System.getProperty("iern.simd"));
+
     private Sgemm() {}
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
+        sgemm(SIMD, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Same as the public entry, with the path chosen by the caller (tests run both). */
+    static void sgemm(boolean simd, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) {
             return;
@@ -21,6 +31,17 @@ public final class Sgemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (simd) {
+            GemmPacked.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            scalar(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Row-at-a-time plain loops: the fallback path, parallel over rows of C. */
+    private static void scalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
         // Rows of C are independent; give each chunk enough multiply-adds to pay for a hand-off.
         int grain = Math.max(1, (int) Math.min(m, 65536L / Math.max(1L, (long) n * k)));
         Parallel.forRange(m, grain, (i0, i1) -> {

@@ -21,26 +21,27 @@ class SgemmTest {
         int[][] mnk = {
             {1, 1, 1}, {1, 7, 3}, {7, 1, 13}, {3, 3, 3}, {13, 7, 3}, {7, 13, 1},
             {13, 13, 13}, {17, 33, 5}, {31, 47, 65}, {64, 64, 64}, {65, 97, 129},
-            {129, 17, 300}, {5, 200, 37}, {200, 5, 41}, {48, 96, 520},
+            {129, 17, 300}, {5, 200, 37}, {200, 5, 41}, {48, 96, 520}, {400, 70, 33},
+            {3, 2100, 5}, {13, 2053, 3}, // wider than one column block
         };
         List<Arguments> out = new ArrayList<>();
         int seed = 1;
         for (int[] s : mnk) {
-            for (int t = 0; t < 4; t++) {
-                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            for (int t = 0; t < 8; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0, simd = (t & 4) == 0;
                 // Alternate beta and padding so every transpose pair sees each variant somewhere.
                 float beta = switch (seed % 3) { case 0 -> 0f; case 1 -> 1f; default -> 0.5f; };
                 int pad = seed % 2 == 0 ? 0 : 3;
-                out.add(Arguments.of(ta, tb, s[0], s[1], s[2], seed % 4 == 3 ? -1.5f : 1f, beta, pad));
+                out.add(Arguments.of(simd, ta, tb, s[0], s[1], s[2], seed % 4 == 3 ? -1.5f : 1f, beta, pad));
                 seed++;
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} alpha={5} beta={6} pad={7}")
+    @ParameterizedTest(name = "simd={0} transA={1} transB={2} m={3} n={4} k={5} alpha={6} beta={7} pad={8}")
     @MethodSource("shapes")
-    void matchesOracle(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad) {
+    void matchesOracle(boolean simd, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad) {
         int aRows = ta ? k : m, aCols = ta ? m : k;
         int bRows = tb ? n : k, bCols = tb ? k : n;
         int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
@@ -54,7 +55,7 @@ class SgemmTest {
         float[] expected = c.clone();
         GemmConvOracle.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
         float[] actual = c.clone();
-        Sgemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+        Sgemm.sgemm(simd, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
         if (beta == 0f) {
             // Padding cells of C are outside the matrix: they must keep their old (NaN) value.
             for (int i = 0; i < m; i++) {

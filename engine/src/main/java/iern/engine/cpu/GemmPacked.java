@@ -1,0 +1,177 @@
+package iern.engine.cpu;
+
+import static iern.engine.cpu.GemmMicroKernel.MR;
+import static iern.engine.cpu.GemmMicroKernel.NR;
+
+/**
+ * Blocked, packed SGEMM (the Goto/BLIS loop nest). For each NC-wide column block and
+ * KC-deep slice, B is packed into NR-wide panels (kept in L2/L3 and, one panel at a time, in
+ * L1); for each MC-high row block A is packed into MR-high panels (kept in L2), alpha folded
+ * in. The micro-kernel then sweeps every MR x NR tile. C is split into one rectangle per
+ * thread; each thread packs into its own reused buffers, so a call allocates no arrays.
+ */
+final class GemmPacked {
+
+    static final int KC = Integer.getInteger("iern.gemm.kc", 256);
+    static final int MC = roundUp(Integer.getInteger("iern.gemm.mc", 192), MR);
+    static final int NC = roundUp(Integer.getInteger("iern.gemm.nc", 2048), NR);
+
+    /** Per-thread packing buffers: [0] A block, [1] B block, [2] one edge tile. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
+            new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    private GemmPacked() {}
+
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        int threads = Parallel.threads();
+        int mTiles = (m + MR - 1) / MR;
+        int nTiles = (n + NR - 1) / NR;
+        // Split the larger side so each thread's rectangle is as square as it can be; the other
+        // operand is then packed once per thread, a small cost next to the multiply.
+        boolean splitRows = mTiles * NR >= nTiles * MR;
+        int tiles = splitRows ? mTiles : nTiles;
+        int parts = (int) Math.min(tiles, threads);
+        if (parts <= 1 || (long) m * n * k < 64L * 64 * 64) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            for (int part = p0; part < p1; part++) {
+                int t0 = (int) ((long) tiles * part / parts);
+                int t1 = (int) ((long) tiles * (part + 1) / parts);
+                if (splitRows) {
+                    block(transA, transB, t0 * MR, Math.min(m, t1 * MR), 0, n, k, alpha,
+                            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                } else {
+                    block(transA, transB, 0, m, t0 * NR, Math.min(n, t1 * NR), k, alpha,
+                            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                }
+            }
+        });
+    }
+
+    /** C[i0:i1, j0:j1] on the calling thread. */
+    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0], bp = buf[1], edge = buf[2];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                float betaNow = pc == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bpOff = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int apOff = ir * kc;
+                            int cTile = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                GemmMicroKernel.tile(kc, ap, apOff, bp, bpOff, c, cTile, ldc, betaNow);
+                            } else {
+                                GemmMicroKernel.tile(kc, ap, apOff, bp, bpOff, edge, 0, NR, 0f);
+                                mergeEdge(edge, mr, nr, betaNow, c, cTile, ldc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Copies the valid part of an edge tile into C, honouring beta (0 never reads C). */
+    private static void mergeEdge(float[] edge, int mr, int nr, float beta, float[] c, int cTile, int ldc) {
+        for (int r = 0; r < mr; r++) {
+            int ci = cTile + r * ldc;
+            int ei = r * NR;
+            if (beta == 0f) {
+                System.arraycopy(edge, ei, c, ci, nr);
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    c[ci + j] = edge[ei + j] + beta * c[ci + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as consecutive MR-row panels, each stored k-major
+     * (MR values per k step); rows past mc are zero so edge tiles need no special kernel.
+     */
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+                              int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // op(A)(i, p) = a[p * lda + i]: rows of the panel are contiguous in memory.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = alpha * a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        ap[dst + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = alpha * a[src + p];
+                    }
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels, k-major, zero beyond nc. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                              int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    System.arraycopy(b, src, bp, dst, nr);
+                    if (nr < NR) {
+                        java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                    }
+                }
+            } else {
+                // op(B)(p, j) = b[j * ldb + p]: read each stored row once, scatter with stride NR.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int to) {
+        return Math.max(to, (x + to - 1) / to * to);
+    }
+}
