@@ -1,0 +1,169 @@
+package iern.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records graph nodes and runs reverse-mode differentiation.
+ *
+ * <p>{@link #backward} sorts the graph iteratively (deep ResNet graphs would overflow a
+ * recursive walk), then visits nodes from the output back. Each rule runs with recording off
+ * inside its own {@link TensorScope}, so its temporaries are released at once; the gradient
+ * of a node is released as soon as its rule has run. Leaves receive their gradient in
+ * {@link Tensor#grad()} (added to an existing one), in a storage of their own.
+ */
+final class Autograd {
+    private Autograd() {}
+
+    /** Whether an op with these inputs must record a node. */
+    static boolean needsGrad(Tensor... inputs) {
+        if (!Grad.enabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Attaches a node to {@code out} when any input requires a gradient; returns {@code out}. */
+    static Tensor record(String op, Tensor out, Node.Rule rule, Tensor... inputs) {
+        if (needsGrad(inputs)) {
+            out.node = new Node(op, inputs, rule);
+            out.markRequiresGrad();
+        }
+        return out;
+    }
+
+    static void backward(Tensor root, Tensor seed, boolean retain) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: tensor " + Arrays.toString(root.shapeRef())
+                    + " does not require grad (no input of its graph has requiresGrad(true), or it was made under Grad.off())");
+        }
+        if (seed == null && root.numel() != 1) {
+            throw new IllegalStateException("backward: output of shape " + Arrays.toString(root.shapeRef())
+                    + " is not a single value; pass its gradient with backward(gradient, retain)");
+        }
+        if (seed != null && !Arrays.equals(seed.shapeRef(), root.shapeRef())) {
+            throw new IllegalArgumentException("backward: gradient shape " + Arrays.toString(seed.shapeRef())
+                    + " does not match output shape " + Arrays.toString(root.shapeRef()));
+        }
+        List<Tensor> order = topologicalOrder(root);
+        try (var noGrad = Grad.off(); var scope = TensorScope.open()) {
+            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            grads.put(root, seed == null ? Tensor.full(root.backend(), 1f, root.shapeRef()) : seed.viewAs(seed.shapeRef()));
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = grads.remove(t);
+                if (g == null) {
+                    continue;
+                }
+                if (t.node == null) {
+                    accumulateLeaf(t, g);
+                    continue;
+                }
+                Node node = t.node;
+                Tensor[] gi;
+                try (var ruleScope = TensorScope.open()) {
+                    gi = node.rule().grads(g);
+                    for (int j = 0; j < gi.length; j++) {
+                        if (gi[j] == null) {
+                            continue;
+                        }
+                        // Every pending gradient must be its own tensor object, so each is closed exactly once.
+                        boolean alias = gi[j] == g;
+                        for (int p = 0; p < j && !alias; p++) {
+                            alias = gi[p] == gi[j];
+                        }
+                        if (alias || gi[j].scope != ruleScope) {
+                            gi[j] = gi[j].viewAs(gi[j].shapeRef());
+                        }
+                        ruleScope.keep(gi[j]);
+                    }
+                }
+                g.close();
+                if (!retain) {
+                    node.free();
+                }
+                for (int j = 0; j < gi.length && j < node.inputs.length; j++) {
+                    Tensor in = node.inputs[j];
+                    if (gi[j] == null || in == null || !in.requiresGrad()) {
+                        if (gi[j] != null) {
+                            gi[j].close();
+                        }
+                        continue;
+                    }
+                    if (!Arrays.equals(gi[j].shapeRef(), in.shapeRef())) {
+                        throw new IllegalStateException("backward rule of '" + node.op + "' gave a gradient of shape "
+                                + Arrays.toString(gi[j].shapeRef()) + " for input " + j + " of shape "
+                                + Arrays.toString(in.shapeRef()));
+                    }
+                    Tensor prev = grads.get(in);
+                    if (prev == null) {
+                        grads.put(in, gi[j]);
+                    } else if (prev.exclusiveStorage()) {
+                        prev.addInPlace(gi[j]);
+                        gi[j].close();
+                    } else {
+                        grads.put(in, prev.add(gi[j]));
+                        prev.close();
+                        gi[j].close();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        if (leaf.grad == null) {
+            Tensor own = g.exclusiveStorage() ? g : g.add(0f);
+            if (own != g) {
+                g.close();
+            }
+            TensorScope.disown(own);
+            leaf.grad = own;
+        } else {
+            leaf.grad.addInPlace(g);
+            g.close();
+        }
+    }
+
+    /** Tensors that need a gradient, inputs before the ops that use them. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        ArrayDeque<int[]> next = new ArrayDeque<>();
+        stack.push(root);
+        next.push(new int[] {0});
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            int[] cursor = next.peek();
+            Tensor[] inputs = t.node == null ? new Tensor[0] : t.node.inputs;
+            boolean descended = false;
+            while (cursor[0] < inputs.length) {
+                Tensor in = inputs[cursor[0]++];
+                if (in != null && in.requiresGrad() && !seen.containsKey(in)) {
+                    seen.put(in, Boolean.TRUE);
+                    stack.push(in);
+                    next.push(new int[] {0});
+                    descended = true;
+                    break;
+                }
+            }
+            if (!descended) {
+                stack.pop();
+                next.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,123 @@
+package iern.engine;
+
+import java.util.Arrays;
+
+/**
+ * Functional ops that need more than one tensor or extra state: batch norm with running
+ * statistics, losses, attention and the confounder-weighted intervention.
+ */
+public final class F {
+    private F() {}
+
+    // ================================================================ batch norm
+
+    /**
+     * Batch norm over NCHW {@code x}. In training mode statistics come from the batch; with
+     * {@code groups > 1}, {@code x = [groups * n, c, h, w]} is normalised per group (as
+     * {@code groups} separate passes would) and the running statistics are updated once per
+     * group in order, PyTorch's formula {@code r = (1 - momentum) r + momentum * stat} with
+     * the unbiased variance. In eval mode the running statistics normalise. {@code gamma},
+     * {@code beta} may be null; the running tensors may be null in training mode (no update).
+     */
+    public static Tensor batchNorm2d(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                     boolean training, float momentum, float eps, int groups) {
+        return Norms.batchNorm2d(x, gamma, beta, runningMean, runningVar, training, momentum, eps, groups);
+    }
+
+    // ================================================================ losses
+
+    /** Mean over the batch of {@code -log softmax(logits)[i, targets[i]]}; logits {@code [n, classes]}. */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("crossEntropy: logits of shape " + Arrays.toString(logits.shapeRef())
+                    + " must be [batch, classes]");
+        }
+        int n = logits.dim(0);
+        int c = logits.dim(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for a batch of " + n);
+        }
+        float[] oneHot = new float[n * c];
+        for (int i = 0; i < n; i++) {
+            if (targets[i] < 0 || targets[i] >= c) {
+                throw new IllegalArgumentException("crossEntropy: target " + targets[i] + " of item " + i
+                        + " outside [0, " + c + ")");
+            }
+            oneHot[i * c + targets[i]] = -1f / n;
+        }
+        Tensor pick = Tensor.of(logits.backend(), oneHot, n, c);
+        return logits.logSoftmax(1).mul(pick).sum();
+    }
+
+    /** Mean of {@code (a - b)^2}; b broadcasts to a's shape. */
+    public static Tensor mse(Tensor a, Tensor b) {
+        int[] shape = Elementwise.broadcastShape("mse", a.shapeRef(), b.shapeRef());
+        if (!Arrays.equals(shape, a.shapeRef())) {
+            throw new IllegalArgumentException("mse: target shape " + Arrays.toString(b.shapeRef())
+                    + " does not broadcast to input shape " + Arrays.toString(a.shapeRef()));
+        }
+        return a.sub(b).square().mean();
+    }
+
+    /** Mean of {@code (a - target)^2}. */
+    public static Tensor mse(Tensor a, float target) {
+        return a.sub(target).square().mean();
+    }
+
+    // ================================================================ attention and intervention
+
+    /**
+     * Multi-head scaled dot-product attention: {@code q [b, lq, e]}, {@code k [b, lk, e]},
+     * {@code v [b, lk, ev]}; {@code e} and {@code ev} split into {@code heads} equal parts,
+     * each head attends with scale {@code 1/sqrt(e/heads)}; result {@code [b, lq, ev]}.
+     * {@code mask} (additive, no gradient, may be null) is {@code [lq, lk]} shared or
+     * {@code [b, lq, lk]} per batch item.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, int heads) {
+        return Iern.attention(q, k, v, mask, heads);
+    }
+
+    /**
+     * The backdoor adjustment with a shared confounder memory:
+     * {@code out[i] = sum_j w[i, j] z[j]}. {@code w} is {@code [n, K]} (per item, e.g. attention
+     * weights) or {@code [K]} (shared, e.g. uniform 1/K or the prior P(z), then n = 1);
+     * {@code z} is {@code [K, ...]}; the result is {@code [n, ...]}.
+     */
+    public static Tensor intervention(Tensor w, Tensor z) {
+        return Iern.intervention(w, z, false);
+    }
+
+    /**
+     * As {@link #intervention} with strata per item: {@code z [n, K, ...]}, {@code w [n, K]}
+     * or shared {@code [K]}; the result is {@code [n, ...]}.
+     */
+    public static Tensor interventionPerItem(Tensor w, Tensor z) {
+        return Iern.intervention(w, z, true);
+    }
+
+    /** Uniform stratum weights {@code [K]} of 1/K (IERN's own choice). */
+    public static Tensor uniformWeights(Backend backend, int k) {
+        return Tensor.full(backend, 1f / k, k);
+    }
+
+    /**
+     * Attention weights over strata (the NWGM form): {@code softmax(q · keys^T / sqrt(d))}
+     * with {@code q [n, d]} and {@code keys [K, d]}, multiplied by {@code prior [K]} when not
+     * null; result {@code [n, K]}.
+     */
+    public static Tensor attentionWeights(Tensor q, Tensor keys, Tensor prior) {
+        if (q.rank() != 2 || keys.rank() != 2 || q.dim(1) != keys.dim(1)) {
+            throw new IllegalArgumentException("attentionWeights: query " + Arrays.toString(q.shapeRef())
+                    + " and keys " + Arrays.toString(keys.shapeRef()) + " must be [n, d] and [K, d]");
+        }
+        Tensor w = q.matmul(keys.transpose(0, 1)).mul((float) (1.0 / Math.sqrt(q.dim(1)))).softmax(1);
+        if (prior == null) {
+            return w;
+        }
+        if (prior.rank() != 1 || prior.dim(0) != keys.dim(0)) {
+            throw new IllegalArgumentException("attentionWeights: prior " + Arrays.toString(prior.shapeRef())
+                    + " must be [" + keys.dim(0) + "]");
+        }
+        return w.mul(prior);
+    }
+}

@@ -1,0 +1,116 @@
+package iern.engine;
+
+import java.util.ArrayList;
+
+/**
+ * Deterministic release of tensor memory.
+ *
+ * <p>Ownership rule: a tensor created while a scope is open on the current thread belongs to
+ * the innermost open scope; a tensor created with no scope open belongs to whoever created
+ * it (parameters, optimiser state, data) and must be closed by them (or simply dropped on
+ * the CPU backend, where the garbage collector reclaims it). Closing a scope closes every
+ * tensor it still owns. {@link #keep} moves a tensor out to the enclosing scope, or, at the
+ * outermost scope, makes it unowned. Gradients of leaves ({@link Tensor#grad()}) belong to
+ * their leaf and are closed with it.
+ *
+ * <pre>{@code
+ * try (var s = TensorScope.open()) {
+ *     Tensor loss = F.crossEntropy(model.forward(x), y);
+ *     loss.backward();
+ *     optimizer.step();
+ *     lossValue = loss.item();
+ * } // every intermediate goes back to the backend's pool here
+ * }</pre>
+ *
+ * Scopes must be closed in the reverse order of opening, on the thread that opened them.
+ */
+public final class TensorScope implements AutoCloseable {
+    private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
+
+    private final TensorScope parent;
+    private final Thread thread;
+    private final ArrayList<Tensor> owned = new ArrayList<>();
+    private boolean closed;
+
+    private TensorScope(TensorScope parent) {
+        this.parent = parent;
+        this.thread = Thread.currentThread();
+    }
+
+    public static TensorScope open() {
+        TensorScope s = new TensorScope(CURRENT.get());
+        CURRENT.set(s);
+        return s;
+    }
+
+    /** Moves {@code t} (if this scope owns it) to the enclosing scope; returns {@code t}. */
+    public <T extends Tensor> T keep(T t) {
+        if (t != null && t.scope == this) {
+            t.scope = null;
+            if (parent != null && !parent.closed) {
+                parent.adopt(t);
+            }
+        }
+        return t;
+    }
+
+    /** Number of live tensors this scope owns (for tests and diagnostics). */
+    public int size() {
+        int n = 0;
+        for (Tensor t : owned) {
+            if (t.scope == this && !t.isClosed()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static void register(Tensor t) {
+        TensorScope s = CURRENT.get();
+        if (s != null) {
+            s.adopt(t);
+        }
+    }
+
+    /** Removes {@code t} from whatever scope owns it. */
+    static void disown(Tensor t) {
+        t.scope = null;
+    }
+
+    private void adopt(Tensor t) {
+        t.scope = this;
+        owned.add(t);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("TensorScope closed on another thread than the one that opened it");
+        }
+        if (CURRENT.get() != this) {
+            throw new IllegalStateException("TensorScope closed out of order: an inner scope is still open");
+        }
+        closed = true;
+        CURRENT.set(parent);
+        RuntimeException first = null;
+        for (Tensor t : owned) {
+            if (t.scope == this) {
+                t.scope = null;
+                try {
+                    t.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+        }
+        owned.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package iern.engine.cpu;
+
+import iern.engine.Backend;
+import iern.engine.ConvShape;
+import iern.engine.PoolShape;
+import iern.engine.Storage;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The pure-Java backend: storages are heap {@code float[]} kept in a pool keyed by exact
+ * length, so once a training step has run once its buffers come back from the pool instead of
+ * the garbage collector. Kernels run on the fixed {@link Parallel} pool; GEMM and convolution
+ * are {@link Sgemm} and {@link Conv2dCpu}, everything else lives in the small {@code Cpu*}
+ * kernel classes of this package.
+ */
+public final class CpuBackend implements Backend {
+
+    private final Map<Integer, ArrayDeque<float[]>> pool = new HashMap<>();
+    private long pooledFloats;
+    private boolean closed;
+
+    /** Upper bound on the floats parked in the pool (beyond it, released arrays go to the GC). */
+    private static final long POOL_LIMIT = Long.getLong("iern.cpu.poolFloats", 1L << 30);
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String describe() {
+        return describeMachine();
+    }
+
+    static String describeMachine() {
+        return "pure Java on " + System.getProperty("os.arch") + ", " + Parallel.threads() + " threads, "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap";
+    }
+
+    /** The array behind a storage of this backend. */
+    public static float[] data(Storage s) {
+        if (s instanceof CpuStorage cs) {
+            return cs.array();
+        }
+        throw new IllegalArgumentException("cpu backend was handed a storage of backend "
+                + (s == null ? "null" : s.backend().name()));
+    }
+
+    private static float[] dataOrNull(Storage s) {
+        return s == null ? null : data(s);
+    }
+
+    private static int idx(long v) {
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cpu backend: offset or length " + v + " outside a Java array");
+        }
+        return (int) v;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Storage allocate(long n) {
+        int size = idx(n);
+        float[] a = null;
+        synchronized (pool) {
+            if (closed) {
+                throw new IllegalStateException("cpu backend used after close()");
+            }
+            ArrayDeque<float[]> q = pool.get(size);
+            if (q != null && !q.isEmpty()) {
+                a = q.pop();
+                pooledFloats -= size;
+            }
+        }
+        if (a == null) {
+            a = new float[size];
+        } else {
+            Arrays.fill(a, 0f);
+        }
+        return new CpuStorage(this, a, size);
+    }
+
+    void recycle(float[] a) {
+        synchronized (pool) {
+            if (closed || pooledFloats + a.length > POOL_LIMIT) {
+                return;
+            }
+            pool.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            pooledFloats += a.length;
+        }
+    }
+
+    /** Floats currently parked in the pool (for tests and diagnostics). */
+    public long pooledFloats() {
+        synchronized (pool) {
+            return pooledFloats;
+        }
+    }
+
+    /** Drops every pooled array. */
+    public void trimPool() {
+        synchronized (pool) {
+            pool.clear();
+            pooledFloats = 0;
+        }
+    }
+
+    @Override
+    public void write(Storage dst, long dstOff, float[] src, int srcOff, int n) {
+        System.arraycopy(src, srcOff, data(dst), idx(dstOff), n);
+    }
+
+    @Override
+    public void read(Storage src, long srcOff, float[] dst, int dstOff, int n) {
+        System.arraycopy(data(src), idx(srcOff), dst, dstOff, n);
+    }
+
+    @Override
+    public void fill(Storage dst, long off, long n, float value) {
+        float[] d = data(dst);
+        int o = idx(off);
+        Arrays.fill(d, o, o + idx(n), value);
+    }
+
+    @Override
+    public void copy(Storage src, long srcOff, long[] srcStrides, Storage dst, long dstOff, long[] dstStrides,
+                     int[] shape, boolean accumulate) {
+        CpuElementwise.copy(data(src), srcOff, srcStrides, data(dst), dstOff, dstStrides, shape, accumulate);
+    }
+
+    @Override
+    public void randomUniform(Storage dst, long off, long n, long seed) {
+        CpuElementwise.randomUniform(data(dst), idx(off), idx(n), seed);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void unary(Unary op, Storage x, long xOff, Storage y, long yOff, long n, float a, float b) {
+        CpuElementwise.unary(op, data(x), idx(xOff), data(y), idx(yOff), idx(n), a, b);
+    }
+
+    @Override
+    public void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a, float b,
+                              boolean accumulate) {
+        CpuElementwise.unaryBackward(op, dataOrNull(x), dataOrNull(y), data(dy), data(dx), idx(n), a, b, accumulate);
+    }
+
+    @Override
+    public void binary(Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff, long[] bStrides,
+                       Storage out, long outOff, int[] shape) {
+        CpuElementwise.binary(op, data(a), aOff, aStrides, data(b), bOff, bStrides, data(out), outOff, shape);
+    }
+
+    // ---------------------------------------------------------------- reductions and softmax
+
+    @Override
+    public void reduce(Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        CpuReduce.reduce(op, data(x), idx(xOff), data(out), idx(outOff), outer, r, inner);
+    }
+
+    @Override
+    public void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        CpuReduce.argmax(data(x), idx(xOff), data(out), idx(outOff), outer, r, inner);
+    }
+
+    @Override
+    public void softmax(Storage x, Storage y, int outer, int r, int inner, boolean log) {
+        CpuReduce.softmax(data(x), data(y), outer, r, inner, log);
+    }
+
+    @Override
+    public void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner, boolean log) {
+        CpuReduce.softmaxBackward(data(y), data(dy), data(dx), outer, r, inner, log);
+    }
+
+    // ---------------------------------------------------------------- gemm
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+                     Storage a, long aOff, long aBatchStride, int lda,
+                     Storage b, long bOff, long bBatchStride, int ldb,
+                     float beta, Storage c, long cOff, long cBatchStride, int ldc) {
+        float[] av = data(a), bv = data(b), cv = data(c);
+        if (batch > 1 && cBatchStride == 0) {
+            throw new IllegalArgumentException("gemm: batch " + batch + " with C batch stride 0 would race");
+        }
+        Parallel.RangeBody body = (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                Sgemm.sgemm(transA, transB, m, n, k, alpha,
+                        av, idx(aOff + i * aBatchStride), lda,
+                        bv, idx(bOff + i * bBatchStride), ldb,
+                        beta, cv, idx(cOff + i * cBatchStride), ldc);
+            }
+        };
+        // Small matrices: one thread per batch item. Large ones: Sgemm splits each product itself.
+        if (batch > 1 && (long) m * n * k < (1L << 18)) {
+            Parallel.forRange(batch, 1, body);
+        } else {
+            body.run(0, batch);
+        }
+    }
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    @Override
+    public void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
+        Conv2dCpu.forward(s, data(x), data(w), dataOrNull(bias), data(y));
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
+        Conv2dCpu.backwardData(s, data(dy), data(w), data(dx));
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
+        Conv2dCpu.backwardWeight(s, data(x), data(dy), data(dw), dataOrNull(dBias));
+    }
+
+    @Override
+    public void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
+        CpuPool.maxForward(s, data(x), data(y), data(argmax));
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
+        CpuPool.maxBackward(s, data(dy), data(argmax), data(dx));
+    }
+
+    @Override
+    public void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad) {
+        CpuPool.avgForward(s, data(x), data(y), countIncludePad);
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad) {
+        CpuPool.avgBackward(s, data(dy), data(dx), countIncludePad);
+    }
+
+    @Override
+    public void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
+        CpuPool.adaptiveForward(nc, h, w, oh, ow, data(x), data(y));
+    }
+
+    @Override
+    public void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx) {
+        CpuPool.adaptiveBackward(nc, h, w, oh, ow, data(dy), data(dx));
+    }
+
+    // ---------------------------------------------------------------- batch norm
+
+    @Override
+    public void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
+                                      Storage beta, Storage y, Storage mean, Storage var) {
+        CpuBatchNorm.trainForward(groups, n, c, hw, eps, data(x), dataOrNull(gamma), dataOrNull(beta), data(y),
+                data(mean), data(var));
+    }
+
+    @Override
+    public void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma, Storage beta,
+                                     Storage mean, Storage var, Storage y) {
+        CpuBatchNorm.evalForward(n, c, hw, eps, data(x), dataOrNull(gamma), dataOrNull(beta), data(mean),
+                data(var), data(y));
+    }
+
+    @Override
+    public void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
+                                       Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
+                                       Storage dBeta) {
+        CpuBatchNorm.trainBackward(groups, n, c, hw, eps, data(x), dataOrNull(gamma), data(mean), data(var),
+                data(dy), data(dx), dataOrNull(dGamma), dataOrNull(dBeta));
+    }
+
+    // ---------------------------------------------------------------- attention and intervention
+
+    @Override
+    public void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
+                                 Storage v, Storage mask, long maskBatchStride, Storage probs, Storage out) {
+        CpuAttention.attentionForward(b, lq, lk, d, dimV, scale, data(q), data(k), data(v), dataOrNull(mask),
+                idx(maskBatchStride), data(probs), data(out));
+    }
+
+    @Override
+    public void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
+                                  Storage v, Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv) {
+        CpuAttention.attentionBackward(b, lq, lk, d, dimV, scale, data(q), data(k), data(v), data(probs),
+                data(dOut), dataOrNull(dq), dataOrNull(dk), dataOrNull(dv));
+    }
+
+    @Override
+    public void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                    long zBatchStride, Storage out) {
+        CpuAttention.interventionForward(n, k, d, data(w), idx(wBatchStride), data(z), idx(zBatchStride), data(out));
+    }
+
+    @Override
+    public void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                     long zBatchStride, Storage dOut, Storage dw, Storage dz) {
+        CpuAttention.interventionBackward(n, k, d, data(w), idx(wBatchStride), data(z), idx(zBatchStride),
+                data(dOut), dataOrNull(dw), dataOrNull(dz));
+    }
+
+    // ---------------------------------------------------------------- optimisers
+
+    @Override
+    public void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr, float beta1,
+                         float beta2, float eps, float weightDecay, float gradScale, int step) {
+        CpuOptim.adam(data(param), data(grad), data(m), data(v), idx(n), lr, beta1, beta2, eps, weightDecay,
+                gradScale, step);
+    }
+
+    @Override
+    public void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr, float momentum,
+                        float weightDecay, float gradScale, boolean nesterov) {
+        CpuOptim.sgd(data(param), data(grad), dataOrNull(momentumBuf), idx(n), lr, momentum, weightDecay,
+                gradScale, nesterov);
+    }
+
+    @Override
+    public void synchronize() {
+        // CPU kernels return only when done.
+    }
+
+    @Override
+    public void close() {
+        synchronized (pool) {
+            closed = true;
+            pool.clear();
+            pooledFloats = 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CpuBackend[" + describe() + "]";
+    }
+}

@@ -1,0 +1,167 @@
+package iern.engine.cpu;
+
+import iern.engine.PoolShape;
+
+/** Max, average and adaptive average pooling; one thread per {@code (n, c)} plane. */
+final class CpuPool {
+    private CpuPool() {}
+
+    private static int planeGrain(int work) {
+        return Math.max(1, (1 << 14) / Math.max(1, work));
+    }
+
+    static void maxForward(PoolShape s, float[] x, float[] y, float[] argmax) {
+        int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
+        Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = p * h * w;
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        int best = -1;
+                        for (int ky = 0; ky < s.kh(); ky++) {
+                            int iy = oy * s.strideH() - s.padH() + ky;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < s.kw(); kx++) {
+                                int ix = ox * s.strideW() - s.padW() + kx;
+                                if (ix < 0 || ix >= w) {
+                                    continue;
+                                }
+                                float v = x[xb + iy * w + ix];
+                                if (best < 0 || v > m) {
+                                    m = v;
+                                    best = iy * w + ix;
+                                }
+                            }
+                        }
+                        y[yb + oy * ow + ox] = m;
+                        argmax[yb + oy * ow + ox] = best;
+                    }
+                }
+            }
+        });
+    }
+
+    static void maxBackward(PoolShape s, float[] dy, float[] argmax, float[] dx) {
+        int oh = s.outH(), ow = s.outW(), hw = s.h() * s.w();
+        Parallel.forRange(s.n() * s.c(), planeGrain(hw + oh * ow), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = p * hw;
+                java.util.Arrays.fill(dx, xb, xb + hw, 0f);
+                int yb = p * oh * ow;
+                for (int o = 0; o < oh * ow; o++) {
+                    dx[xb + (int) argmax[yb + o]] += dy[yb + o];
+                }
+            }
+        });
+    }
+
+    static void avgForward(PoolShape s, float[] x, float[] y, boolean countPad) {
+        int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
+        Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = p * h * w;
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int y0 = oy * s.strideH() - s.padH(), x0 = ox * s.strideW() - s.padW();
+                        int ya = Math.max(0, y0), yz = Math.min(h, y0 + s.kh());
+                        int xa = Math.max(0, x0), xz = Math.min(w, x0 + s.kw());
+                        double sum = 0;
+                        for (int iy = ya; iy < yz; iy++) {
+                            for (int ix = xa; ix < xz; ix++) {
+                                sum += x[xb + iy * w + ix];
+                            }
+                        }
+                        y[yb + oy * ow + ox] = (float) (sum / divisor(s, y0, x0, ya, yz, xa, xz, countPad));
+                    }
+                }
+            }
+        });
+    }
+
+    /** PyTorch's divisor: the window clipped to the padded input, or to the real input without countPad. */
+    static int divisor(PoolShape s, int y0, int x0, int ya, int yz, int xa, int xz, boolean countPad) {
+        if (!countPad) {
+            return (yz - ya) * (xz - xa);
+        }
+        int yEnd = Math.min(y0 + s.kh(), s.h() + s.padH());
+        int xEnd = Math.min(x0 + s.kw(), s.w() + s.padW());
+        return (yEnd - y0) * (xEnd - x0);
+    }
+
+    static void avgBackward(PoolShape s, float[] dy, float[] dx, boolean countPad) {
+        int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
+        Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = p * h * w;
+                java.util.Arrays.fill(dx, xb, xb + h * w, 0f);
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int y0 = oy * s.strideH() - s.padH(), x0 = ox * s.strideW() - s.padW();
+                        int ya = Math.max(0, y0), yz = Math.min(h, y0 + s.kh());
+                        int xa = Math.max(0, x0), xz = Math.min(w, x0 + s.kw());
+                        float g = dy[yb + oy * ow + ox] / divisor(s, y0, x0, ya, yz, xa, xz, countPad);
+                        for (int iy = ya; iy < yz; iy++) {
+                            for (int ix = xa; ix < xz; ix++) {
+                                dx[xb + iy * w + ix] += g;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static int adaptiveStart(int o, int in, int out) {
+        return (int) Math.floorDiv((long) o * in, out);
+    }
+
+    static int adaptiveEnd(int o, int in, int out) {
+        return (int) -Math.floorDiv(-(long) (o + 1) * in, out);
+    }
+
+    static void adaptiveForward(int nc, int h, int w, int oh, int ow, float[] x, float[] y) {
+        Parallel.forRange(nc, planeGrain(h * w), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int ya = adaptiveStart(oy, h, oh), yz = adaptiveEnd(oy, h, oh);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int xa = adaptiveStart(ox, w, ow), xz = adaptiveEnd(ox, w, ow);
+                        double sum = 0;
+                        for (int iy = ya; iy < yz; iy++) {
+                            for (int ix = xa; ix < xz; ix++) {
+                                sum += x[p * h * w + iy * w + ix];
+                            }
+                        }
+                        y[p * oh * ow + oy * ow + ox] = (float) (sum / ((yz - ya) * (xz - xa)));
+                    }
+                }
+            }
+        });
+    }
+
+    static void adaptiveBackward(int nc, int h, int w, int oh, int ow, float[] dy, float[] dx) {
+        Parallel.forRange(nc, planeGrain(h * w), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                java.util.Arrays.fill(dx, p * h * w, (p + 1) * h * w, 0f);
+                for (int oy = 0; oy < oh; oy++) {
+                    int ya = adaptiveStart(oy, h, oh), yz = adaptiveEnd(oy, h, oh);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int xa = adaptiveStart(ox, w, ow), xz = adaptiveEnd(ox, w, ow);
+                        float g = dy[p * oh * ow + oy * ow + ox] / ((yz - ya) * (xz - xa));
+                        for (int iy = ya; iy < yz; iy++) {
+                            for (int ix = xa; ix < xz; ix++) {
+                                dx[p * h * w + iy * w + ix] += g;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
