@@ -4,140 +4,157 @@ import iern.engine.ConvShape;
 
 /**
  * 2-d convolution on the CPU, NCHW, weight {@code [cOut, cIn, kh, kw]}, PyTorch
- * cross-correlation semantics. Each image is lowered to a column matrix
- * {@code col[cIn*kh*kw, outH*outW]} (im2col) so the three passes become GEMMs:
- * forward {@code y = W col}, backward-data {@code dcol = W^T dy} then col2im,
- * backward-weight {@code dW += dy col^T}.
+ * cross-correlation semantics. The three passes are GEMMs over a column matrix
+ * {@code col[cIn*kh*kw][g*outH*outW]} holding a group of g images side by side, so the small
+ * 7x7 feature maps of IERN give one wide GEMM (N = 8*49 = 392) instead of eight thin ones:
+ * <pre>
+ *   forward          out[cOut][gP]  = W[cOut][K]   * col[K][gP]      then scatter + bias
+ *   backward-data    dcol[K][gP]    = W^T[K][cOut] * dy[cOut][gP]    then col2im
+ *   backward-weight  dW[cOut][K]   += dy[cOut][gP] * col^T[gP][K]
+ * </pre>
+ * A 1x1, stride-1, unpadded kernel needs no im2col: its column matrix is the input itself
+ * (one image per group) or a channel-major gather of the group. Workspaces are per calling
+ * thread and only grow, so steady-state training allocates nothing here.
  */
 public final class Conv2dCpu {
+
+    /** Groups are made at least this many output pixels wide (one image per group if larger). */
+    private static final int GROUP_COLUMNS = 1024;
+
+    private static final ThreadLocal<ConvWorkspace> WORKSPACE = ThreadLocal.withInitial(ConvWorkspace::new);
 
     private Conv2dCpu() {}
 
     public static void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
-        int kDim = s.cIn() * s.kh() * s.kw();
-        int p = s.outH() * s.outW();
-        float[] col = direct(s) ? null : new float[kDim * p];
-        for (int n = 0; n < s.n(); n++) {
-            int xOff = n * s.cIn() * s.h() * s.w();
-            int yOff = n * s.cOut() * p;
-            float[] src = x;
-            int srcOff = xOff;
-            if (col != null) {
-                im2col(s, x, xOff, col);
-                src = col;
-                srcOff = 0;
-            }
-            Sgemm.sgemm(false, false, s.cOut(), p, kDim, 1f, w, 0, kDim, src, srcOff, p, 0f, y, yOff, p);
-            if (bias != null) {
-                for (int co = 0; co < s.cOut(); co++) {
-                    float bv = bias[co];
-                    int o = yOff + co * p;
-                    for (int i = 0; i < p; i++) {
-                        y[o + i] += bv;
-                    }
-                }
-            }
-        }
+        forward(Sgemm.SIMD, s, x, w, bias, y);
     }
 
     public static void backwardData(ConvShape s, float[] dy, float[] w, float[] dx) {
-        int kDim = s.cIn() * s.kh() * s.kw();
-        int p = s.outH() * s.outW();
-        boolean direct = direct(s);
-        float[] col = direct ? null : new float[kDim * p];
-        for (int n = 0; n < s.n(); n++) {
-            int xOff = n * s.cIn() * s.h() * s.w();
-            int yOff = n * s.cOut() * p;
-            if (direct) {
-                Sgemm.sgemm(true, false, kDim, p, s.cOut(), 1f, w, 0, kDim, dy, yOff, p, 0f, dx, xOff, p);
+        backwardData(Sgemm.SIMD, s, dy, w, dx);
+    }
+
+    public static void backwardWeight(ConvShape s, float[] x, float[] dy, float[] dw, float[] dBias) {
+        backwardWeight(Sgemm.SIMD, s, x, dy, dw, dBias);
+    }
+
+    static void forward(boolean simd, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
+        checkSizes(s, x, "x", w, "w", y, "y");
+        if (bias != null && bias.length < s.cOut()) {
+            throw new IllegalArgumentException("conv2d: bias has " + bias.length + " values, needs " + s.cOut());
+        }
+        int kDim = kDim(s), p = s.outH() * s.outW(), g = groupSize(s);
+        ConvWorkspace ws = WORKSPACE.get();
+        for (int n0 = 0; n0 < s.n(); n0 += g) {
+            int gn = Math.min(g, s.n() - n0), cols = gn * p;
+            float[] src;
+            int srcOff;
+            if (gn == 1 && isDirect(s)) {
+                src = x;
+                srcOff = n0 * s.cIn() * p;
             } else {
-                Sgemm.sgemm(true, false, kDim, p, s.cOut(), 1f, w, 0, kDim, dy, yOff, p, 0f, col, 0, p);
-                col2im(s, col, dx, xOff);
+                src = ws.col(kDim * cols);
+                srcOff = 0;
+                ConvLowering.im2col(s, x, n0, gn, src);
+            }
+            if (gn == 1) {
+                int yOff = n0 * s.cOut() * p;
+                Sgemm.sgemm(simd, false, false, s.cOut(), p, kDim, 1f, w, 0, kDim, src, srcOff, p, 0f, y, yOff, p);
+                if (bias != null) {
+                    ConvLowering.addBias(bias, y, yOff, s.cOut(), p);
+                }
+            } else {
+                float[] out = ws.out(s.cOut() * cols);
+                Sgemm.sgemm(simd, false, false, s.cOut(), cols, kDim, 1f, w, 0, kDim, src, srcOff, cols, 0f, out, 0, cols);
+                ConvLowering.ungroup(out, s.cOut(), gn, p, bias, y, n0 * s.cOut() * p);
             }
         }
     }
 
-    public static void backwardWeight(ConvShape s, float[] x, float[] dy, float[] dw, float[] dBias) {
-        int kDim = s.cIn() * s.kh() * s.kw();
-        int p = s.outH() * s.outW();
-        float[] col = direct(s) ? null : new float[kDim * p];
-        for (int n = 0; n < s.n(); n++) {
-            int xOff = n * s.cIn() * s.h() * s.w();
-            int yOff = n * s.cOut() * p;
-            float[] src = x;
-            int srcOff = xOff;
-            if (col != null) {
-                im2col(s, x, xOff, col);
-                src = col;
+    static void backwardData(boolean simd, ConvShape s, float[] dy, float[] w, float[] dx) {
+        checkSizes(s, dx, "dx", w, "w", dy, "dy");
+        int kDim = kDim(s), p = s.outH() * s.outW(), g = groupSize(s);
+        boolean direct = isDirect(s);
+        ConvWorkspace ws = WORKSPACE.get();
+        for (int n0 = 0; n0 < s.n(); n0 += g) {
+            int gn = Math.min(g, s.n() - n0), cols = gn * p;
+            float[] src = dy;
+            int srcOff = n0 * s.cOut() * p;
+            if (gn > 1) {
+                src = ws.out(s.cOut() * cols);
                 srcOff = 0;
+                ConvLowering.group(dy, n0 * s.cOut() * p, s.cOut(), gn, p, src);
             }
-            Sgemm.sgemm(false, true, s.cOut(), kDim, p, 1f, dy, yOff, p, src, srcOff, p,
-                    n == 0 ? 0f : 1f, dw, 0, kDim);
+            if (direct && gn == 1) {
+                Sgemm.sgemm(simd, true, false, kDim, cols, s.cOut(), 1f, w, 0, kDim, src, srcOff, cols,
+                        0f, dx, n0 * s.cIn() * p, p);
+                continue;
+            }
+            float[] dcol = ws.col(kDim * cols);
+            Sgemm.sgemm(simd, true, false, kDim, cols, s.cOut(), 1f, w, 0, kDim, src, srcOff, cols, 0f, dcol, 0, cols);
+            ConvLowering.col2im(s, dcol, n0, gn, dx);
+        }
+    }
+
+    static void backwardWeight(boolean simd, ConvShape s, float[] x, float[] dy, float[] dw, float[] dBias) {
+        checkSizes(s, x, "x", dw, "dw", dy, "dy");
+        if (dBias != null && dBias.length < s.cOut()) {
+            throw new IllegalArgumentException("conv2d: dBias has " + dBias.length + " values, needs " + s.cOut());
+        }
+        int kDim = kDim(s), p = s.outH() * s.outW(), g = groupSize(s);
+        ConvWorkspace ws = WORKSPACE.get();
+        for (int n0 = 0; n0 < s.n(); n0 += g) {
+            int gn = Math.min(g, s.n() - n0), cols = gn * p;
+            float[] col;
+            int colOff;
+            if (gn == 1 && isDirect(s)) {
+                col = x;
+                colOff = n0 * s.cIn() * p;
+            } else {
+                col = ws.col(kDim * cols);
+                colOff = 0;
+                ConvLowering.im2col(s, x, n0, gn, col);
+            }
+            float[] src = dy;
+            int srcOff = n0 * s.cOut() * p;
+            if (gn > 1) {
+                src = ws.out(s.cOut() * cols);
+                srcOff = 0;
+                ConvLowering.group(dy, n0 * s.cOut() * p, s.cOut(), gn, p, src);
+            }
+            Sgemm.sgemm(simd, false, true, s.cOut(), kDim, cols, 1f, src, srcOff, cols, col, colOff, cols,
+                    n0 == 0 ? 0f : 1f, dw, 0, kDim);
         }
         if (dBias != null) {
-            for (int co = 0; co < s.cOut(); co++) {
-                double sum = 0;
-                for (int n = 0; n < s.n(); n++) {
-                    int o = (n * s.cOut() + co) * p;
-                    for (int i = 0; i < p; i++) {
-                        sum += dy[o + i];
-                    }
-                }
-                dBias[co] = (float) sum;
-            }
+            ConvLowering.sumBias(dy, s.n(), s.cOut(), p, dBias);
         }
     }
 
     /** A 1x1 kernel with unit stride and no padding reads the input plane as the column matrix. */
-    static boolean direct(ConvShape s) {
+    static boolean isDirect(ConvShape s) {
         return s.kh() == 1 && s.kw() == 1 && s.strideH() == 1 && s.strideW() == 1
                 && s.padH() == 0 && s.padW() == 0;
     }
 
-    static void im2col(ConvShape s, float[] x, int xOff, float[] col) {
-        int oh = s.outH(), ow = s.outW(), p = oh * ow;
-        int rows = s.cIn() * s.kh() * s.kw();
-        for (int r = 0; r < rows; r++) {
-            int kx = r % s.kw();
-            int ky = (r / s.kw()) % s.kh();
-            int ci = r / (s.kw() * s.kh());
-            int plane = xOff + ci * s.h() * s.w();
-            int o = r * p;
-            for (int oy = 0; oy < oh; oy++) {
-                int iy = oy * s.strideH() - s.padH() + ky * s.dilH();
-                boolean rowIn = iy >= 0 && iy < s.h();
-                for (int ox = 0; ox < ow; ox++) {
-                    int ix = ox * s.strideW() - s.padW() + kx * s.dilW();
-                    col[o++] = rowIn && ix >= 0 && ix < s.w() ? x[plane + iy * s.w() + ix] : 0f;
-                }
-            }
-        }
+    private static int kDim(ConvShape s) {
+        return s.cIn() * s.kh() * s.kw();
     }
 
-    /** Scatters a column matrix back onto the image, summing overlaps; overwrites the image. */
-    static void col2im(ConvShape s, float[] col, float[] dx, int xOff) {
-        int oh = s.outH(), ow = s.outW(), p = oh * ow;
-        java.util.Arrays.fill(dx, xOff, xOff + s.cIn() * s.h() * s.w(), 0f);
-        int rows = s.cIn() * s.kh() * s.kw();
-        for (int r = 0; r < rows; r++) {
-            int kx = r % s.kw();
-            int ky = (r / s.kw()) % s.kh();
-            int ci = r / (s.kw() * s.kh());
-            int plane = xOff + ci * s.h() * s.w();
-            int o = r * p;
-            for (int oy = 0; oy < oh; oy++) {
-                int iy = oy * s.strideH() - s.padH() + ky * s.dilH();
-                if (iy < 0 || iy >= s.h()) {
-                    o += ow;
-                    continue;
-                }
-                for (int ox = 0; ox < ow; ox++, o++) {
-                    int ix = ox * s.strideW() - s.padW() + kx * s.dilW();
-                    if (ix >= 0 && ix < s.w()) {
-                        dx[plane + iy * s.w() + ix] += col[o];
-                    }
-                }
-            }
+    private static int groupSize(ConvShape s) {
+        int p = s.outH() * s.outW();
+        return Math.max(1, Math.min(s.n(), (GROUP_COLUMNS + p - 1) / p));
+    }
+
+    private static void checkSizes(ConvShape s, float[] in, String inName, float[] w, String wName,
+                                   float[] out, String outName) {
+        need(in, (long) s.n() * s.cIn() * s.h() * s.w(), inName, s);
+        need(w, (long) s.cOut() * s.cIn() * s.kh() * s.kw(), wName, s);
+        need(out, (long) s.n() * s.cOut() * s.outH() * s.outW(), outName, s);
+    }
+
+    private static void need(float[] a, long size, String name, ConvShape s) {
+        if (a.length < size) {
+            throw new IllegalArgumentException("conv2d: " + name + " has " + a.length
+                    + " values, " + s + " needs " + size);
         }
     }
 }

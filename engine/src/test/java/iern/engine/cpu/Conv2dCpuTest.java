@@ -3,13 +3,23 @@ package iern.engine.cpu;
 import static iern.engine.cpu.GemmAssert.assertClose;
 import static iern.engine.cpu.GemmAssert.random;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import iern.engine.ConvShape;
 import iern.engine.oracle.GemmConvOracle;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class Conv2dCpuTest {
+
+    /** Every shape on both GEMM paths (vector and plain). */
+    static Stream<Arguments> cases() {
+        return shapes().flatMap(s -> Stream.of(Arguments.of(s, true), Arguments.of(s, false)));
+    }
 
     static Stream<ConvShape> shapes() {
         return Stream.of(
@@ -24,12 +34,16 @@ class Conv2dCpuTest {
                 new ConvShape(1, 3, 11, 11, 8, 7, 7, 2, 2, 3, 3, 1, 1),    // ResNet stem-like
                 new ConvShape(2, 17, 3, 3, 9, 3, 3, 1, 1, 1, 1, 1, 1),
                 new ConvShape(1, 2, 5, 5, 3, 5, 5, 1, 1, 0, 0, 1, 1),      // output 1x1
-                new ConvShape(3, 9, 7, 7, 33, 3, 3, 1, 1, 1, 1, 1, 1));
+                new ConvShape(3, 9, 7, 7, 33, 3, 3, 1, 1, 1, 1, 1, 1),
+                new ConvShape(3, 5, 19, 23, 4, 3, 3, 1, 1, 1, 1, 1, 1),    // 437 pixels: groups of 3 images
+                new ConvShape(3, 6, 33, 32, 5, 1, 1, 1, 1, 0, 0, 1, 1),    // 1056 pixels: one image per group
+                new ConvShape(5, 6, 17, 17, 5, 1, 1, 1, 1, 0, 0, 1, 1),    // direct 1x1, groups of 4 and 1
+                new ConvShape(2, 2, 9, 9, 3, 3, 3, 3, 3, 4, 4, 1, 1));     // padding wider than stride
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("shapes")
-    void forwardMatchesOracle(ConvShape s) {
+    @ParameterizedTest(name = "{0} simd={1}")
+    @MethodSource("cases")
+    void forwardMatchesOracle(ConvShape s, boolean simd) {
         float[] x = random(s.n() * s.cIn() * s.h() * s.w(), 1);
         float[] w = random(s.cOut() * s.cIn() * s.kh() * s.kw(), 2);
         float[] bias = random(s.cOut(), 3);
@@ -38,27 +52,27 @@ class Conv2dCpuTest {
             float[] expected = new float[ySize];
             GemmConvOracle.conv2dForward(s, x, w, bb, expected);
             float[] actual = random(ySize, 4); // garbage must be overwritten
-            Conv2dCpu.forward(s, x, w, bb, actual);
+            Conv2dCpu.forward(simd, s, x, w, bb, actual);
             assertClose("forward bias=" + (bb != null), expected, actual, s.cIn() * s.kh() * s.kw());
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("shapes")
-    void backwardDataMatchesOracle(ConvShape s) {
+    @ParameterizedTest(name = "{0} simd={1}")
+    @MethodSource("cases")
+    void backwardDataMatchesOracle(ConvShape s, boolean simd) {
         float[] dy = random(s.n() * s.cOut() * s.outH() * s.outW(), 5);
         float[] w = random(s.cOut() * s.cIn() * s.kh() * s.kw(), 6);
         int xSize = s.n() * s.cIn() * s.h() * s.w();
         float[] expected = new float[xSize];
         GemmConvOracle.conv2dBackwardData(s, dy, w, expected);
         float[] actual = random(xSize, 7);
-        Conv2dCpu.backwardData(s, dy, w, actual);
+        Conv2dCpu.backwardData(simd, s, dy, w, actual);
         assertClose("backwardData", expected, actual, s.cOut() * s.kh() * s.kw());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("shapes")
-    void backwardWeightMatchesOracle(ConvShape s) {
+    @ParameterizedTest(name = "{0} simd={1}")
+    @MethodSource("cases")
+    void backwardWeightMatchesOracle(ConvShape s, boolean simd) {
         float[] x = random(s.n() * s.cIn() * s.h() * s.w(), 8);
         float[] dy = random(s.n() * s.cOut() * s.outH() * s.outW(), 9);
         int wSize = s.cOut() * s.cIn() * s.kh() * s.kw();
@@ -67,12 +81,20 @@ class Conv2dCpuTest {
         GemmConvOracle.conv2dBackwardWeight(s, x, dy, expectedW, expectedB);
         float[] actualW = random(wSize, 10);
         float[] actualB = random(s.cOut(), 11);
-        Conv2dCpu.backwardWeight(s, x, dy, actualW, actualB);
+        Conv2dCpu.backwardWeight(simd, s, x, dy, actualW, actualB);
         int reduction = s.n() * s.outH() * s.outW();
         assertClose("backwardWeight dW", expectedW, actualW, reduction);
         assertClose("backwardWeight dBias", expectedB, actualB, reduction);
         float[] onlyW = random(wSize, 12);
-        Conv2dCpu.backwardWeight(s, x, dy, onlyW, null);
+        Conv2dCpu.backwardWeight(simd, s, x, dy, onlyW, null);
         assertClose("backwardWeight dW without bias", expectedW, onlyW, reduction);
+    }
+
+    @Test
+    void rejectsShortOutputNamingIt() {
+        ConvShape s = ConvShape.of(2, 3, 5, 5, 4, 3, 1, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                Conv2dCpu.forward(s, new float[150], new float[108], null, new float[199]));
+        assertTrue(e.getMessage().contains("y has 199 values") && e.getMessage().contains("needs 200"), e.getMessage());
     }
 }

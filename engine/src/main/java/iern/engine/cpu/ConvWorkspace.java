@@ -1,0 +1,22 @@
+package iern.engine.cpu;
+
+/** Grow-only scratch arrays of one thread's convolutions (column matrix, grouped output). */
+final class ConvWorkspace {
+
+    private float[] col = new float[0];
+    private float[] out = new float[0];
+
+    float[] col(int size) {
+        if (col.length < size) {
+            col = new float[size];
+        }
+        return col;
+    }
+
+    float[] out(int size) {
+        if (out.length < size) {
+            out = new float[size];
+        }
+        return out;
+    }
+}
