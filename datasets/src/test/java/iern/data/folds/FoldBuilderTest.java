@@ -1,0 +1,155 @@
+package iern.data.folds;
+
+import iern.data.BadInput;
+import iern.data.DataException;
+import iern.data.MixBasic;
+import iern.data.Sample;
+import iern.data.mix.SplitFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FoldBuilderTest {
+    /** The held-out cells of the issue, written out independently of the implementation's table. */
+    private static final String[][] TEST_CELLS = {
+            {"CKPlus/Anger", "CKPlus/Happiness", "MMI/Disgust", "MMI/Sadness", "OuluCASIA/Fear", "OuluCASIA/Surprise"},
+            {"CKPlus/Disgust", "CKPlus/Sadness", "MMI/Fear", "MMI/Surprise", "OuluCASIA/Anger", "OuluCASIA/Happiness"},
+            {"CKPlus/Fear", "CKPlus/Surprise", "MMI/Anger", "MMI/Happiness", "OuluCASIA/Disgust", "OuluCASIA/Sadness"}};
+
+    @TempDir
+    Path dir;
+
+    /** subjects[source] people, each with a 3-frame sequence per emotion. */
+    static List<Sample> samples(Path root, int... subjects) {
+        List<Sample> out = new ArrayList<>();
+        for (int src = 0; src < 3; src++) {
+            String ds = MixBasic.SOURCES.get(src);
+            for (int p = 0; p < subjects[src]; p++)
+                for (int e = 0; e < 6; e++)
+                    for (int f = 0; f < 3; f++) {
+                        String name = String.format("S%03d_%03d_%03d.png", p, e, f);
+                        Path path = root.resolve(ds).resolve("images").resolve(name);
+                        out.add(new Sample(path, MixBasic.labelKey(ds, name), e, src, MixBasic.sequenceOf(ds, name),
+                                path.toString()));
+                    }
+        }
+        return out;
+    }
+
+    static String cell(Sample s) {
+        return MixBasic.SOURCES.get(s.confounder()) + "/" + MixBasic.EMOTIONS.get(s.emotion());
+    }
+
+    @Test
+    void bias100TestsExactlyTheHeldOutCellsOfEachFold() {
+        List<Sample> all = samples(dir, 20, 20, 20);
+        for (int fold = 1; fold <= 3; fold++) {
+            FoldBuilder.Split split = FoldBuilder.build(all, fold, FoldBuilder.Bias.BIAS100, 1);
+            Map<String, Integer> testCells = count(split.test());
+            Map<String, Integer> trainCells = count(split.train());
+            assertEquals(Set.of(TEST_CELLS[fold - 1]), testCells.keySet(), "fold " + fold);
+            for (int c : testCells.values()) assertEquals(60, c);
+            assertEquals(12, trainCells.size());
+            for (String held : TEST_CELLS[fold - 1]) assertTrue(!trainCells.containsKey(held), held);
+            assertEquals(360, split.test().size());
+            assertEquals(720, split.train().size());
+            // every emotion is tested on exactly one source and trained on the other two
+            for (String emo : MixBasic.EMOTIONS) {
+                long testedOn = testCells.keySet().stream().filter(k -> k.endsWith("/" + emo)).count();
+                long trainedOn = trainCells.keySet().stream().filter(k -> k.endsWith("/" + emo)).count();
+                assertEquals(1, testedOn, emo);
+                assertEquals(2, trainedOn, emo);
+            }
+            assertNoStraddle(split);
+        }
+    }
+
+    @Test
+    void bias90MovesRoundedTenPercentOfEachHeldOutCellsSequences() {
+        // cells of 25, 14 and 20 sequences move round(2.5)=3, round(1.4)=1 and 2 sequences
+        List<Sample> all = samples(dir, 25, 14, 20);
+        int[] moved = {3, 1, 2};
+        for (int fold = 1; fold <= 3; fold++) {
+            FoldBuilder.Split b100 = FoldBuilder.build(all, fold, FoldBuilder.Bias.BIAS100, 5);
+            FoldBuilder.Split b90 = FoldBuilder.build(all, fold, FoldBuilder.Bias.BIAS90, 5);
+            assertNoStraddle(b90);
+            Set<Sample> train100 = new HashSet<>(b100.train());
+            assertTrue(b90.train().containsAll(train100));
+            assertTrue(b100.test().containsAll(b90.test()));
+            List<Sample> movedSamples = b90.train().stream().filter(s -> !train100.contains(s)).toList();
+            Map<String, Set<String>> movedSeqByCell = new HashMap<>();
+            for (Sample s : movedSamples) movedSeqByCell.computeIfAbsent(cell(s), k -> new HashSet<>()).add(s.sequence());
+            assertEquals(Set.of(TEST_CELLS[fold - 1]), movedSeqByCell.keySet());
+            for (var e : movedSeqByCell.entrySet()) {
+                int src = MixBasic.sourceIndex(e.getKey().substring(0, e.getKey().indexOf('/')));
+                assertEquals(moved[src], e.getValue().size(), e.getKey());
+            }
+            int expectedMovedFrames = 2 * 3 * (moved[0] + moved[1] + moved[2]);
+            assertEquals(expectedMovedFrames, movedSamples.size());
+            assertEquals(b100.test().size() - expectedMovedFrames, b90.test().size());
+        }
+    }
+
+    @Test
+    void seededAndDeterministic() {
+        List<Sample> all = samples(dir, 20, 20, 20);
+        var a = FoldBuilder.build(all, 2, FoldBuilder.Bias.BIAS90, 42);
+        var b = FoldBuilder.build(new ArrayList<>(all).reversed(), 2, FoldBuilder.Bias.BIAS90, 42);
+        assertEquals(a, b);
+        var c = FoldBuilder.build(all, 2, FoldBuilder.Bias.BIAS90, 43);
+        assertNotEquals(a.train(), c.train());
+    }
+
+    @Test
+    void sequenceMixingEmotionsIsRefused() {
+        Path p = dir.resolve("CKPlus/images/S001_001_001.png");
+        Path q = dir.resolve("CKPlus/images/S001_001_002.png");
+        List<Sample> bad = List.of(new Sample(p, "ckplus_S001_001_001", 0, 0, "CKPlus/S001_001", "labels.csv line 1"),
+                new Sample(q, "ckplus_S001_001_002", 3, 0, "CKPlus/S001_001", "labels.csv line 2"));
+        DataException e = assertThrows(DataException.class, () -> FoldBuilder.build(bad, 1, FoldBuilder.Bias.BIAS100, 0));
+        assertTrue(e.getMessage().contains("sequence 'CKPlus/S001_001' mixes CKPlus/Anger (ckplus_S001_001_001) and "
+                + "CKPlus/Happiness (ckplus_S001_001_002)"), e.getMessage());
+    }
+
+    @Test
+    void writesTwelveSplitFilesInTheAuthorsFormat() throws Exception {
+        List<Sample> all = samples(dir, 4, 4, 4);
+        List<Path> files = FoldBuilder.writeAll(dir, dir, all, "MixBasic", 3);
+        assertEquals(12, files.size());
+        Path train = dir.resolve("train_ids_bias100v1.csv");
+        Path test = dir.resolve("test_ids_bias90v3.csv");
+        assertTrue(files.contains(train) && files.contains(test));
+        String first = Files.readAllLines(train).getFirst();
+        assertTrue(first.matches("MixBasic/CKPlus/images/S\\d{3}_\\d{3}_\\d{3}\\.png"), first);
+        assertEquals(FoldBuilder.build(all, 1, FoldBuilder.Bias.BIAS100, 3).train().size(),
+                SplitFile.read(train, BadInput.fail()).size());
+        assertTrue(Files.readString(test).endsWith(".png\n"));
+    }
+
+    private static Map<String, Integer> count(List<Sample> samples) {
+        Map<String, Integer> m = new HashMap<>();
+        for (Sample s : samples) m.merge(cell(s), 1, Integer::sum);
+        return m;
+    }
+
+    private static void assertNoStraddle(FoldBuilder.Split split) {
+        Set<String> trainSeq = new HashSet<>();
+        for (Sample s : split.train()) trainSeq.add(s.sequence());
+        for (Sample s : split.test()) assertTrue(!trainSeq.contains(s.sequence()), "straddles: " + s.sequence());
+        assertEquals(split.train().size() + split.test().size(),
+                new HashSet<>(split.train()).size() + new HashSet<>(split.test()).size());
+    }
+}

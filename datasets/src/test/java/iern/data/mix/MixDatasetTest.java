@@ -1,0 +1,168 @@
+package iern.data.mix;
+
+import iern.data.BadInput;
+import iern.data.DataException;
+import iern.data.MixBasic;
+import iern.data.Sample;
+import iern.data.SampleSet;
+import iern.data.TestImages;
+import iern.data.labels.LabelTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MixDatasetTest {
+    @TempDir
+    Path root;
+
+    private LabelTable labels() {
+        return LabelTable.readCsv(root.resolve("emotion_labels.csv"), BadInput.fail());
+    }
+
+    private Path standardTree() {
+        return TestImages.mixTree(root, List.of(
+                new String[]{"OuluCASIA/P001_Fear_015.png", "Fear"},
+                new String[]{"CKPlus/S010_004_00000017.png", "Anger"},
+                new String[]{"CKPlus/S010_004_00000018.png", "Anger"},
+                new String[]{"MMI/S001_104_043.png", "Surprise"}));
+    }
+
+    @Test
+    void readsTheAuthorsLayoutDroppingTheFirstComponentAndSortingByPath() {
+        Path split = standardTree();
+        SampleSet set = MixDataset.open(root, split, labels(), BadInput.fail());
+        List<Sample> s = set.samples();
+        assertEquals(4, s.size());
+        assertEquals(MixBasic.EMOTIONS, set.classNames());
+        assertEquals(MixBasic.SOURCES, set.confounderNames());
+        Sample first = s.get(0);
+        assertEquals(root.toAbsolutePath().resolve("CKPlus/images/S010_004_00000017.png"), first.path());
+        assertEquals("ckplus_S010_004_00000017", first.key());
+        assertEquals(MixBasic.emotionIndex("Anger"), first.emotion());
+        assertEquals(MixBasic.sourceIndex("CKPlus"), first.confounder());
+        assertEquals("CKPlus/S010_004", first.sequence());
+        assertEquals(split + " line 2", first.origin());
+        Sample mmi = s.get(2);
+        assertEquals("mmi_S001_104_043", mmi.key());
+        assertEquals(1, mmi.confounder());
+        assertEquals("MMI/S001_104", mmi.sequence());
+        Sample oulu = s.get(3);
+        assertEquals(2, oulu.confounder());
+        assertEquals(2, oulu.emotion());
+        assertEquals("OuluCASIA/P001_Fear", oulu.sequence());
+    }
+
+    @Test
+    void scanFindsEveryLabelledImageForTheFoldBuilder() {
+        standardTree();
+        SampleSet set = MixDataset.scan(root, labels(), BadInput.fail());
+        assertEquals(4, set.size());
+    }
+
+    private String failMessage(String splitText) {
+        standardTree();
+        Path split = TestImages.write(root.resolve("bad.csv"), splitText);
+        return assertThrows(DataException.class, () -> MixDataset.open(root, split, labels(), BadInput.fail()))
+                .getMessage();
+    }
+
+    @Test
+    void missingImageNamesSplitFileLineAndPath() {
+        String m = failMessage("MixBasic/CKPlus/images/S010_004_00000017.png\nMixBasic/CKPlus/images/S999_001_00000001.png\n");
+        // the label is looked up before the file, so a missing image needs a label to reach the file check
+        assertTrue(m.startsWith(root.resolve("bad.csv") + " line 2: no label for key 'ckplus_S999_001_00000001'"), m);
+        TestImages.write(root.resolve("emotion_labels.csv"),
+                "ckplus_S010_004_00000017,Anger\nckplus_S999_001_00000001,Anger\n");
+        Path split = root.resolve("bad.csv");
+        String m2 = assertThrows(DataException.class, () -> MixDataset.open(root, split, labels(), BadInput.fail()))
+                .getMessage();
+        assertEquals(split + " line 2: image " + root.toAbsolutePath().resolve("CKPlus/images/S999_001_00000001.png")
+                + " does not exist", m2);
+    }
+
+    @Test
+    void unknownDatasetListsTheExpectedOnes() {
+        String m = failMessage("MixBasic/AffectNet/images/x_1.png\n");
+        assertEquals(root.resolve("bad.csv") + " line 1: unknown dataset 'AffectNet' in "
+                + "'MixBasic/AffectNet/images/x_1.png'; expected one of [CKPlus, MMI, OuluCASIA]", m);
+    }
+
+    @Test
+    void unknownEmotionNamesTheLabelOrigin() {
+        standardTree();
+        TestImages.write(root.resolve("emotion_labels.csv"), "key,emotion\nckplus_S010_004_00000017,Contempt\n");
+        Path split = TestImages.write(root.resolve("bad.csv"), "MixBasic/CKPlus/images/S010_004_00000017.png\n");
+        String m = assertThrows(DataException.class, () -> MixDataset.open(root, split, labels(), BadInput.fail()))
+                .getMessage();
+        assertEquals(split + " line 1: unknown emotion 'Contempt' for key 'ckplus_S010_004_00000017' ("
+                + root.resolve("emotion_labels.csv") + " line 2); expected one of " + MixBasic.EMOTIONS, m);
+    }
+
+    @Test
+    void pathsEscapingTheRootAreRefused() {
+        String dots = failMessage("MixBasic/CKPlus/images/S010_004_00000017.png\nMixBasic/../../etc/passwd.png\n");
+        assertTrue(dots.startsWith(root.resolve("bad.csv") + " line 2: 'MixBasic/../../etc/passwd.png' contains '..' "
+                + "and escapes the data root; expected a relative path like MixBasic/<Dataset>/images/<name>.png"), dots);
+        String abs = failMessage("/etc/CKPlus/images/a.png\n");
+        assertTrue(abs.startsWith(root.resolve("bad.csv") + " line 1: '/etc/CKPlus/images/a.png' is an absolute path "
+                + "and escapes the data root"), abs);
+        String win = failMessage("C:/data/CKPlus/images/a.png\n");
+        assertTrue(win.contains("line 1: 'C:/data/CKPlus/images/a.png' is an absolute path"), win);
+    }
+
+    @Test
+    void emptySplitIsAnError() {
+        String m = failMessage("\n   \n");
+        assertEquals(root.resolve("bad.csv") + ": split has no usable image paths; expected a relative path like "
+                + "MixBasic/<Dataset>/images/<name>.png, one per line", m);
+    }
+
+    @Test
+    void duplicateLineNamesTheFirstOccurrence() {
+        String m = failMessage("MixBasic/CKPlus/images/S010_004_00000017.png\nMixBasic/MMI/images/S001_104_043.png\n"
+                + "MixBasic/CKPlus/images/S010_004_00000017.png\n");
+        assertEquals(root.resolve("bad.csv") + " line 3: 'MixBasic/CKPlus/images/S010_004_00000017.png' duplicates "
+                + "line 1; expected each image once", m);
+    }
+
+    @Test
+    void nonImageNameIsRefused() {
+        String m = failMessage("MixBasic/CKPlus/images/notes.txt\n");
+        assertTrue(m.startsWith(root.resolve("bad.csv") + " line 1: 'MixBasic/CKPlus/images/notes.txt' is not an image"),
+                m);
+    }
+
+    @Test
+    void missingSplitFileIsNamed() {
+        standardTree();
+        Path nope = root.resolve("nope.csv");
+        assertEquals(nope + ": split file does not exist", assertThrows(DataException.class,
+                () -> MixDataset.open(root, nope, labels(), BadInput.fail())).getMessage());
+    }
+
+    @Test
+    void skipModeDropsEveryBadLineAndCountsThem() {
+        standardTree();
+        Path split = TestImages.write(root.resolve("mixed.csv"), String.join("\n",
+                "MixBasic/CKPlus/images/S010_004_00000017.png",   // good
+                "MixBasic/CKPlus/images/S010_004_00000017.png",   // duplicate
+                "MixBasic/../x.png",                              // escapes
+                "MixBasic/Foo/images/a_1.png",                    // unknown dataset
+                "MixBasic/CKPlus/images/S777_001_00000001.png",   // no label
+                "MixBasic/MMI/images/S001_104_043.png",           // good
+                ""));
+        BadInput bad = BadInput.skip();
+        SampleSet set = MixDataset.open(root, split, labels(), bad);
+        assertEquals(2, set.size());
+        assertEquals(4, bad.skippedCount());
+        assertTrue(bad.summary().startsWith("skipped 4 bad entries; first: " + split + " line 2:"), bad.summary());
+        assertTrue(Files.exists(set.samples().get(0).path()));
+    }
+}
