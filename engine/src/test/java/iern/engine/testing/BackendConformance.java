@@ -1,0 +1,689 @@
+package iern.engine.testing;
+
+import static iern.engine.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import iern.engine.Backend;
+import iern.engine.Backend.Binary;
+import iern.engine.Backend.Reduce;
+import iern.engine.Backend.Unary;
+import iern.engine.ConvShape;
+import iern.engine.PoolShape;
+import iern.engine.RandomBits;
+import iern.engine.Storage;
+import iern.engine.oracle.GemmConvOracle;
+import iern.engine.oracle.Oracle;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test body for every backend: each {@link Backend} method against the scalar oracle on
+ * odd shapes (1, 3, 7, 13 and tails past vector widths), with offsets, strides, broadcasting
+ * and accumulation. A backend test extends this class and returns its backend.
+ */
+public abstract class BackendConformance {
+
+    /** The backend under test (may be the same instance for every test). */
+    protected abstract Backend backend();
+
+    private final List<Storage> live = new ArrayList<>();
+
+    @AfterEach
+    void releaseStorages() {
+        for (Storage s : live) {
+            s.close();
+        }
+        live.clear();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    protected Storage put(float[] v) {
+        Storage s = backend().allocate(v.length);
+        live.add(s);
+        if (v.length > 0) {
+            backend().write(s, 0, v, 0, v.length);
+        }
+        return s;
+    }
+
+    protected Storage zeros(int n) {
+        Storage s = backend().allocate(n);
+        live.add(s);
+        return s;
+    }
+
+    protected float[] get(Storage s) {
+        float[] v = new float[(int) s.size()];
+        backend().read(s, 0, v, 0, v.length);
+        return v;
+    }
+
+    /** Reproducible values in [lo, hi). */
+    protected static float[] values(long seed, int n, float lo, float hi) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = lo + (hi - lo) * RandomBits.uniform(seed, i);
+        }
+        return v;
+    }
+
+    private static final double ABS = 1e-5;
+    private static final double REL = 1e-4;
+
+    private static long[] strides(int... shape) {
+        long[] s = new long[shape.length];
+        long st = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            s[d] = st;
+            st *= shape[d];
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Test
+    void allocateGivesZerosAndWriteReadRoundTrips() {
+        Backend b = backend();
+        for (int n : new int[] {1, 3, 13, 1031}) {
+            Storage s = zeros(n);
+            assertEquals(n, s.size());
+            assertArrayEquals(new float[n], get(s), "fresh storage of " + n + " is not zero");
+            float[] v = values(n, n, -2, 2);
+            b.write(s, 0, v, 0, n);
+            assertArrayEquals(v, get(s));
+        }
+        Storage s = zeros(13);
+        float[] v = values(1, 20, -1, 1);
+        b.write(s, 4, v, 7, 9);
+        float[] back = new float[5];
+        b.read(s, 6, back, 0, 5);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(v[9 + i], back[i]);
+        }
+        b.fill(s, 2, 3, 7.5f);
+        float[] all = get(s);
+        assertEquals(0f, all[1]);
+        assertEquals(7.5f, all[2]);
+        assertEquals(7.5f, all[4]);
+        assertEquals(v[7 + 1], all[5]);
+    }
+
+    @Test
+    void reusedStorageIsZeroedAgain() {
+        Storage a = backend().allocate(37);
+        backend().fill(a, 0, 37, 3f);
+        a.close();
+        Storage b = zeros(37);
+        assertArrayEquals(new float[37], get(b));
+    }
+
+    @Test
+    void copyPermutesSlicesBroadcastsAndAccumulates() {
+        Backend b = backend();
+        // permute [3, 5, 7] -> [7, 3, 5] from an offset source into an offset destination
+        float[] src = values(2, 3 + 3 * 5 * 7, -1, 1);
+        float[] dst = values(3, 5 + 7 * 3 * 5, -1, 1);
+        long[] srcStrides = {1, 35, 7};               // axes (c, a, b) of a [3, 5, 7] source
+        int[] shape = {7, 3, 5};
+        long[] dstStrides = strides(shape);
+        for (boolean acc : new boolean[] {false, true}) {
+            Storage s = put(src);
+            Storage d = put(dst);
+            b.copy(s, 3, srcStrides, d, 5, dstStrides, shape, acc);
+            float[] expected = dst.clone();
+            Oracle.copy(src, 3, srcStrides, expected, 5, dstStrides, shape, acc);
+            assertClose("copy permute acc=" + acc, expected, get(d), 0, 0);
+        }
+        // broadcast a [1, 13] row to [4, 13] with stride 0, and a scalar to [3, 1, 7]
+        float[] row = values(4, 13, -1, 1);
+        Storage r = put(row);
+        Storage out = zeros(4 * 13);
+        b.copy(r, 0, new long[] {0, 1}, out, 0, strides(4, 13), new int[] {4, 13}, false);
+        float[] expected = new float[4 * 13];
+        Oracle.copy(row, 0, new long[] {0, 1}, expected, 0, strides(4, 13), new int[] {4, 13}, false);
+        assertClose("copy broadcast", expected, get(out), 0, 0);
+        Storage out2 = zeros(21);
+        b.copy(r, 6, new long[] {0, 0, 0}, out2, 0, strides(3, 1, 7), new int[] {3, 1, 7}, false);
+        float[] e2 = new float[21];
+        java.util.Arrays.fill(e2, row[6]);
+        assertClose("copy scalar broadcast", e2, get(out2), 0, 0);
+        // a slice window [1:4] of axis 1 of [2, 6, 3], rank 0 copy, and a long 1-d tail
+        float[] big = values(5, 36, -1, 1);
+        Storage bs = put(big);
+        Storage win = zeros(2 * 3 * 3);
+        b.copy(bs, 3, strides(2, 6, 3), win, 0, strides(2, 3, 3), new int[] {2, 3, 3}, false);
+        float[] we = new float[18];
+        Oracle.copy(big, 3, strides(2, 6, 3), we, 0, strides(2, 3, 3), new int[] {2, 3, 3}, false);
+        assertClose("copy slice", we, get(win), 0, 0);
+        Storage one = zeros(1);
+        b.copy(bs, 7, new long[0], one, 0, new long[0], new int[0], false);
+        assertEquals(big[7], get(one)[0]);
+        float[] longSrc = values(6, 70001, -1, 1);
+        Storage ls = put(longSrc);
+        Storage ld = zeros(70001);
+        b.copy(ls, 0, new long[] {1}, ld, 0, new long[] {1}, new int[] {70001}, false);
+        assertClose("copy long", longSrc, get(ld), 0, 0);
+    }
+
+    @Test
+    void randomUniformFollowsTheCounterGenerator() {
+        for (int n : new int[] {1, 13, 5003}) {
+            Storage s = zeros(n + 2);
+            backend().randomUniform(s, 2, n, 12345L + n);
+            float[] expected = new float[n + 2];
+            Oracle.randomUniform(expected, 2, n, 12345L + n);
+            assertClose("randomUniform n=" + n, expected, get(s), 0, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    private static float[] domain(Unary op, long seed, int n) {
+        return switch (op) {
+            case LOG, SQRT, RSQRT, POW_SCALAR, RECIPROCAL -> values(seed, n, 0.2f, 3f);
+            default -> values(seed, n, -3f, 3f);
+        };
+    }
+
+    private static float paramA(Unary op) {
+        return switch (op) {
+            case LEAKY_RELU -> 0.01f;
+            case POW_SCALAR -> 1.7f;
+            case CLAMP -> -0.5f;
+            case ADD_SCALAR -> 0.25f;
+            case MUL_SCALAR -> -1.5f;
+            default -> 0f;
+        };
+    }
+
+    @Test
+    void unaryMatchesOracle() {
+        for (Unary op : Unary.values()) {
+            for (int n : new int[] {1, 7, 13, 4099}) {
+                float[] x = domain(op, op.ordinal() * 31L + n, n + 3);
+                float a = paramA(op), bb = op == Unary.CLAMP ? 1.25f : 0f;
+                Storage xs = put(x);
+                Storage ys = zeros(n + 1);
+                backend().unary(op, xs, 3, ys, 1, n, a, bb);
+                float[] expected = new float[n + 1];
+                Oracle.unary(op, x, 3, expected, 1, n, a, bb);
+                assertClose("unary " + op + " n=" + n, expected, get(ys), ABS, REL);
+            }
+        }
+        // in place
+        float[] x = values(9, 13, -2, 2);
+        Storage xs = put(x);
+        backend().unary(Unary.TANH, xs, 0, xs, 0, 13, 0, 0);
+        float[] expected = new float[13];
+        Oracle.unary(Unary.TANH, x, 0, expected, 0, 13, 0, 0);
+        assertClose("unary in place", expected, get(xs), ABS, REL);
+    }
+
+    @Test
+    void unaryBackwardMatchesOracle() {
+        for (Unary op : Unary.values()) {
+            for (int n : new int[] {1, 13, 4099}) {
+                float[] x = domain(op, op.ordinal() * 17L + n, n);
+                float a = paramA(op), bb = op == Unary.CLAMP ? 1.25f : 0f;
+                float[] dy = values(op.ordinal() + 100L, n, -1, 1);
+                float[] dx0 = values(op.ordinal() + 200L, n, -1, 1);
+                Storage xs = put(x);
+                Storage ys = zeros(n);
+                backend().unary(op, xs, 0, ys, 0, n, a, bb);
+                for (boolean acc : new boolean[] {false, true}) {
+                    Storage dxs = put(dx0);
+                    backend().unaryBackward(op, xs, ys, put(dy), dxs, n, a, bb, acc);
+                    float[] expected = dx0.clone();
+                    Oracle.unaryBackward(op, x, dy, expected, n, a, bb, acc);
+                    assertClose("unaryBackward " + op + " n=" + n + " acc=" + acc, expected, get(dxs), 1e-5, 2e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void binaryBroadcastsOverStrides() {
+        int[][][] cases = {
+            {{13}, {13}},
+            {{3, 1, 7}, {1, 5, 7}},
+            {{7, 3}, {1}},
+            {{1}, {2, 3, 5, 1}},
+            {{4, 1033}, {1, 1033}},
+            {{2, 1, 3, 1, 2}, {1, 3, 1, 5, 2}},
+        };
+        for (Binary op : Binary.values()) {
+            for (int[][] c : cases) {
+                int[] as = c[0], bs = c[1];
+                int rank = Math.max(as.length, bs.length);
+                int[] shape = new int[rank];
+                long[] ast = new long[rank], bst = new long[rank];
+                long[] aOwn = strides(as), bOwn = strides(bs);
+                for (int i = 0; i < rank; i++) {
+                    int ai = i - (rank - as.length), bi = i - (rank - bs.length);
+                    int da = ai >= 0 ? as[ai] : 1, db = bi >= 0 ? bs[bi] : 1;
+                    shape[i] = Math.max(da, db);
+                    ast[i] = ai < 0 || da == 1 ? 0 : aOwn[ai];
+                    bst[i] = bi < 0 || db == 1 ? 0 : bOwn[bi];
+                }
+                int na = 1, nb = 1, no = 1;
+                for (int s : as) na *= s;
+                for (int s : bs) nb *= s;
+                for (int s : shape) no *= s;
+                float lo = op == Binary.POW ? 0.3f : -2f;
+                float[] a = values(op.ordinal() * 7L + na, na + 2, lo, 2f);
+                float[] b = values(op.ordinal() * 11L + nb, nb + 1, op == Binary.DIV ? 0.5f : -2f, 2f);
+                if (op == Binary.EQ || op == Binary.GE) {
+                    for (int i = 0; i < Math.min(a.length, b.length); i += 2) {
+                        a[i] = b[i];          // give the comparisons some ties
+                    }
+                }
+                Storage out = zeros(no + 3);
+                backend().binary(op, put(a), 2, ast, put(b), 1, bst, out, 3, shape);
+                float[] expected = new float[no + 3];
+                Oracle.binary(op, a, 2, ast, b, 1, bst, expected, 3, shape);
+                assertClose("binary " + op + " " + java.util.Arrays.toString(shape), expected, get(out), ABS, REL);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions and softmax
+
+    private static final int[][] LINES = {{1, 13, 1}, {3, 7, 5}, {7, 1, 3}, {2, 1031, 3}, {1, 3, 1001}, {13, 1, 1}};
+
+    @Test
+    void reduceMatchesOracle() {
+        for (Reduce op : Reduce.values()) {
+            for (int[] l : LINES) {
+                int n = l[0] * l[1] * l[2];
+                float[] x = values(n + op.ordinal(), n + 4, -3, 3);
+                Storage out = zeros(l[0] * l[2] + 2);
+                backend().reduce(op, put(x), 4, out, 2, l[0], l[1], l[2]);
+                float[] expected = new float[l[0] * l[2] + 2];
+                Oracle.reduce(op, x, 4, expected, 2, l[0], l[1], l[2]);
+                assertClose("reduce " + op + " " + java.util.Arrays.toString(l), expected, get(out), 1e-4, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void argmaxTakesFirstMaximum() {
+        for (int[] l : LINES) {
+            int n = l[0] * l[1] * l[2];
+            float[] x = values(n * 3L, n + 1, -3, 3);
+            for (int i = 1; i < x.length; i += 5) {
+                x[i] = 2.99f;                 // repeated maxima: the first must win
+            }
+            Storage out = zeros(l[0] * l[2]);
+            backend().argmax(put(x), 1, out, 0, l[0], l[1], l[2]);
+            float[] expected = new float[l[0] * l[2]];
+            Oracle.argmax(x, 1, expected, 0, l[0], l[1], l[2]);
+            assertClose("argmax " + java.util.Arrays.toString(l), expected, get(out), 0, 0);
+        }
+    }
+
+    @Test
+    void softmaxAndBackwardMatchOracle() {
+        for (boolean log : new boolean[] {false, true}) {
+            for (int[] l : LINES) {
+                int n = l[0] * l[1] * l[2];
+                float[] x = values(n + (log ? 1 : 0), n, -6, 6);
+                Storage xs = put(x);
+                Storage ys = zeros(n);
+                backend().softmax(xs, ys, l[0], l[1], l[2], log);
+                float[] expected = new float[n];
+                Oracle.softmax(x, expected, l[0], l[1], l[2], log);
+                float[] y = get(ys);
+                assertClose("softmax log=" + log + " " + java.util.Arrays.toString(l), expected, y, 1e-6, 1e-5);
+                float[] dy = values(n + 50L, n, -1, 1);
+                Storage dxs = zeros(n);
+                backend().softmaxBackward(ys, put(dy), dxs, l[0], l[1], l[2], log);
+                float[] dx = new float[n];
+                Oracle.softmaxBackward(y, dy, dx, l[0], l[1], l[2], log);
+                assertClose("softmaxBackward log=" + log + " " + java.util.Arrays.toString(l), dx, get(dxs), 1e-5, 1e-4);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- gemm and convolution
+
+    @Test
+    void gemmBatchedWithTransposesSharedOperandsAndBeta() {
+        int[][] sizes = {{1, 1, 1}, {3, 7, 5}, {13, 3, 17}, {33, 29, 65}};
+        for (int[] sz : sizes) {
+            int m = sz[0], n = sz[1], k = sz[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int batch = 3;
+                int lda = (ta ? m : k) + 2, ldb = (tb ? k : n) + 1, ldc = n + 3;
+                int aRows = ta ? k : m, bRows = tb ? n : k;
+                long aStride = (long) aRows * lda, bStride = 0, cStride = (long) m * ldc + 4;
+                float[] a = values(m * 100L + t, (int) (1 + batch * aStride), -1, 1);
+                float[] b = values(n * 100L + t, 2 + bRows * ldb, -1, 1);
+                float[] c = values(k * 100L + t, (int) (batch * cStride + 5), -1, 1);
+                for (float beta : new float[] {0f, 0.5f}) {
+                    Storage cs = put(c);
+                    backend().gemm(ta, tb, batch, m, n, k, 1.25f, put(a), 1, aStride, lda, put(b), 2, bStride, ldb,
+                            beta, cs, 5, cStride, ldc);
+                    float[] expected = c.clone();
+                    for (int i = 0; i < batch; i++) {
+                        GemmConvOracle.gemm(ta, tb, m, n, k, 1.25f, a, (int) (1 + i * aStride), lda, b, 2, ldb, beta,
+                                expected, (int) (5 + i * cStride), ldc);
+                    }
+                    assertClose("gemm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " beta=" + beta,
+                            expected, get(cs), 1e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmIgnoresNaNInOutputWhenBetaIsZero() {
+        float[] c = new float[6];
+        java.util.Arrays.fill(c, Float.NaN);
+        Storage cs = put(c);
+        backend().gemm(false, false, 1, 2, 3, 1, 1f, put(new float[] {1, 2}), 0, 0, 1,
+                put(new float[] {1, 2, 3}), 0, 0, 3, 0f, cs, 0, 0, 3);
+        assertClose("gemm beta 0", new float[] {1, 2, 3, 2, 4, 6}, get(cs), 0, 0);
+    }
+
+    private static final ConvShape[] CONVS = {
+        ConvShape.of(1, 1, 1, 1, 1, 1, 1, 0),
+        ConvShape.of(2, 3, 7, 5, 4, 3, 1, 1),
+        ConvShape.of(3, 2, 7, 7, 5, 4, 2, 1),
+        new ConvShape(1, 3, 13, 9, 2, 3, 2, 2, 1, 1, 0, 2, 2),
+        ConvShape.of(2, 5, 3, 3, 3, 3, 1, 0),
+    };
+
+    @Test
+    void conv2dForwardAndBackwardMatchOracle() {
+        for (ConvShape s : CONVS) {
+            int xn = s.n() * s.cIn() * s.h() * s.w();
+            int wn = s.cOut() * s.cIn() * s.kh() * s.kw();
+            int yn = s.n() * s.cOut() * s.outH() * s.outW();
+            float[] x = values(xn, xn, -1, 1), w = values(wn, wn, -1, 1), bias = values(3, s.cOut(), -1, 1);
+            float[] dy = values(yn, yn, -1, 1);
+            for (boolean withBias : new boolean[] {true, false}) {
+                Storage ys = zeros(yn);
+                backend().conv2dForward(s, put(x), put(w), withBias ? put(bias) : null, ys);
+                float[] y = new float[yn];
+                GemmConvOracle.conv2dForward(s, x, w, withBias ? bias : null, y);
+                assertClose("conv2d forward " + s + " bias=" + withBias, y, get(ys), 1e-4, 1e-4);
+            }
+            Storage dxs = put(values(1, xn, -1, 1));        // garbage: must be overwritten
+            backend().conv2dBackwardData(s, put(dy), put(w), dxs);
+            float[] dx = new float[xn];
+            GemmConvOracle.conv2dBackwardData(s, dy, w, dx);
+            assertClose("conv2d backward data " + s, dx, get(dxs), 1e-4, 1e-4);
+            Storage dws = put(values(2, wn, -1, 1));
+            Storage dbs = put(values(3, s.cOut(), -1, 1));
+            backend().conv2dBackwardWeight(s, put(x), put(dy), dws, dbs);
+            float[] dw = new float[wn], db = new float[s.cOut()];
+            GemmConvOracle.conv2dBackwardWeight(s, x, dy, dw, db);
+            assertClose("conv2d backward weight " + s, dw, get(dws), 1e-4, 1e-4);
+            assertClose("conv2d backward bias " + s, db, get(dbs), 1e-4, 1e-4);
+            Storage dws2 = zeros(wn);
+            backend().conv2dBackwardWeight(s, put(x), put(dy), dws2, null);
+            assertClose("conv2d backward weight without bias " + s, dw, get(dws2), 1e-4, 1e-4);
+        }
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    private static final PoolShape[] POOLS = {
+        PoolShape.of(1, 1, 1, 1, 1, 1, 0),
+        PoolShape.of(2, 3, 7, 7, 3, 2, 1),
+        PoolShape.of(1, 2, 13, 5, 2, 2, 0),
+        new PoolShape(3, 1, 5, 7, 3, 2, 1, 2, 1, 1),
+        PoolShape.of(1, 1, 4, 4, 3, 3, 1),
+    };
+
+    @Test
+    void maxPoolForwardAndBackwardMatchOracle() {
+        for (PoolShape s : POOLS) {
+            int xn = s.n() * s.c() * s.h() * s.w(), yn = s.n() * s.c() * s.outH() * s.outW();
+            float[] x = values(xn, xn, -1, 1);
+            for (int i = 0; i < xn; i += 4) {
+                x[i] = 0.5f;                  // ties inside windows: first index must win
+            }
+            Storage ys = zeros(yn), as = zeros(yn);
+            backend().maxPool2dForward(s, put(x), ys, as);
+            float[] y = new float[yn], arg = new float[yn];
+            Oracle.maxPool2dForward(s, x, y, arg);
+            assertClose("maxPool forward " + s, y, get(ys), 0, 0);
+            assertClose("maxPool argmax " + s, arg, get(as), 0, 0);
+            float[] dy = values(yn + 1L, yn, -1, 1);
+            Storage dxs = put(values(5, xn, -1, 1));
+            backend().maxPool2dBackward(s, put(dy), as, dxs);
+            float[] dx = new float[xn];
+            Oracle.maxPool2dBackward(s, dy, arg, dx);
+            assertClose("maxPool backward " + s, dx, get(dxs), 1e-6, 1e-5);
+        }
+    }
+
+    @Test
+    void avgPoolForwardAndBackwardMatchOracle() {
+        for (PoolShape s : POOLS) {
+            for (boolean countPad : new boolean[] {true, false}) {
+                int xn = s.n() * s.c() * s.h() * s.w(), yn = s.n() * s.c() * s.outH() * s.outW();
+                float[] x = values(xn + 7L, xn, -1, 1);
+                Storage ys = zeros(yn);
+                backend().avgPool2dForward(s, put(x), ys, countPad);
+                float[] y = new float[yn];
+                Oracle.avgPool2dForward(s, x, y, countPad);
+                assertClose("avgPool forward " + s + " countPad=" + countPad, y, get(ys), 1e-6, 1e-5);
+                float[] dy = values(yn + 3L, yn, -1, 1);
+                Storage dxs = put(values(6, xn, -1, 1));
+                backend().avgPool2dBackward(s, put(dy), dxs, countPad);
+                float[] dx = new float[xn];
+                Oracle.avgPool2dBackward(s, dy, dx, countPad);
+                assertClose("avgPool backward " + s + " countPad=" + countPad, dx, get(dxs), 1e-6, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void adaptiveAvgPoolMatchesOracle() {
+        int[][] cases = {{3, 7, 7, 1, 1}, {2, 7, 5, 3, 2}, {1, 5, 13, 5, 13}, {2, 3, 3, 5, 4}, {1, 1, 1, 1, 1}};
+        for (int[] c : cases) {
+            int nc = c[0], h = c[1], w = c[2], oh = c[3], ow = c[4];
+            float[] x = values(nc * h * w, nc * h * w, -1, 1);
+            Storage ys = zeros(nc * oh * ow);
+            backend().adaptiveAvgPool2dForward(nc, h, w, oh, ow, put(x), ys);
+            float[] y = new float[nc * oh * ow];
+            Oracle.adaptiveAvgPool2dForward(nc, h, w, oh, ow, x, y);
+            assertClose("adaptiveAvgPool forward " + java.util.Arrays.toString(c), y, get(ys), 1e-6, 1e-5);
+            float[] dy = values(7, nc * oh * ow, -1, 1);
+            Storage dxs = put(values(8, nc * h * w, -1, 1));
+            backend().adaptiveAvgPool2dBackward(nc, h, w, oh, ow, put(dy), dxs);
+            float[] dx = new float[nc * h * w];
+            Oracle.adaptiveAvgPool2dBackward(nc, h, w, oh, ow, dy, dx);
+            assertClose("adaptiveAvgPool backward " + java.util.Arrays.toString(c), dx, get(dxs), 1e-6, 1e-5);
+        }
+    }
+
+    // ---------------------------------------------------------------- batch norm
+
+    @Test
+    void batchNormTrainingWithGroupsMatchesOracle() {
+        int[][] cases = {{1, 2, 3, 5}, {3, 2, 3, 7}, {1, 7, 1, 1}, {2, 1, 13, 9}};   // groups, n, c, hw
+        for (int[] cs : cases) {
+            int groups = cs[0], n = cs[1], c = cs[2], hw = cs[3];
+            int total = groups * n * c * hw;
+            float[] x = values(total, total, -2, 3);
+            float[] gamma = values(c, c, 0.5f, 1.5f), beta = values(c + 1L, c, -1, 1);
+            for (boolean affine : new boolean[] {true, false}) {
+                Storage xs = put(x);
+                Storage gs = affine ? put(gamma) : null, bs = affine ? put(beta) : null;
+                Storage ys = zeros(total), ms = zeros(groups * c), vs = zeros(groups * c);
+                backend().batchNormTrainForward(groups, n, c, hw, 1e-5f, xs, gs, bs, ys, ms, vs);
+                float[] y = new float[total], mean = new float[groups * c], var = new float[groups * c];
+                Oracle.batchNormTrainForward(groups, n, c, hw, 1e-5f, x, affine ? gamma : null, affine ? beta : null,
+                        y, mean, var);
+                String what = "batchNorm " + java.util.Arrays.toString(cs) + " affine=" + affine;
+                assertClose(what + " mean", mean, get(ms), 1e-6, 1e-5);
+                assertClose(what + " var", var, get(vs), 1e-6, 1e-5);
+                assertClose(what + " y", y, get(ys), 1e-5, 1e-4);
+                float[] dy = values(total + 9L, total, -1, 1);
+                Storage dxs = put(values(1, total, -1, 1));
+                Storage dgs = affine ? zeros(c) : null, dbs = affine ? zeros(c) : null;
+                backend().batchNormTrainBackward(groups, n, c, hw, 1e-5f, xs, gs, ms, vs, put(dy), dxs, dgs, dbs);
+                float[] dx = new float[total], dg = new float[c], db = new float[c];
+                Oracle.batchNormTrainBackward(groups, n, c, hw, 1e-5f, x, affine ? gamma : null, mean, var, dy, dx,
+                        dg, db);
+                assertClose(what + " dx", dx, get(dxs), 1e-4, 1e-3);
+                if (affine) {
+                    assertClose(what + " dGamma", dg, get(dgs), 1e-4, 1e-4);
+                    assertClose(what + " dBeta", db, get(dbs), 1e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormEvalMatchesOracle() {
+        int n = 3, c = 5, hw = 7;
+        float[] x = values(1, n * c * hw, -2, 2), gamma = values(2, c, 0.5f, 1.5f), beta = values(3, c, -1, 1);
+        float[] mean = values(4, c, -0.5f, 0.5f), var = values(5, c, 0.2f, 2f);
+        Storage ys = zeros(n * c * hw);
+        backend().batchNormEvalForward(n, c, hw, 1e-3f, put(x), put(gamma), put(beta), put(mean), put(var), ys);
+        float[] y = new float[n * c * hw];
+        Oracle.batchNormEvalForward(n, c, hw, 1e-3f, x, gamma, beta, mean, var, y);
+        assertClose("batchNorm eval", y, get(ys), 1e-5, 1e-4);
+        Storage ys2 = zeros(n * c * hw);
+        backend().batchNormEvalForward(n, c, hw, 1e-3f, put(x), null, null, put(mean), put(var), ys2);
+        Oracle.batchNormEvalForward(n, c, hw, 1e-3f, x, null, null, mean, var, y);
+        assertClose("batchNorm eval no affine", y, get(ys2), 1e-5, 1e-4);
+    }
+
+    // ---------------------------------------------------------------- attention and intervention
+
+    @Test
+    void attentionForwardAndBackwardWithMasks() {
+        int[][] cases = {{1, 1, 1, 1, 1}, {2, 3, 5, 4, 3}, {3, 7, 13, 8, 5}, {1, 13, 7, 3, 1}};  // b, lq, lk, d, dv
+        for (int[] cs : cases) {
+            int b = cs[0], lq = cs[1], lk = cs[2], d = cs[3], dv = cs[4];
+            float scale = (float) (1 / Math.sqrt(d));
+            float[] q = values(1, b * lq * d, -1, 1), k = values(2, b * lk * d, -1, 1), v = values(3, b * lk * dv, -1, 1);
+            float[] dOut = values(4, b * lq * dv, -1, 1);
+            for (int maskKind = 0; maskKind < 3; maskKind++) {
+                float[] mask = maskKind == 0 ? null : values(5, (maskKind == 1 ? 1 : b) * lq * lk, -2, 0);
+                if (mask != null && lk > 1) {
+                    for (int i = 0; i < mask.length; i += 3) {
+                        mask[i] = -1e9f;       // hidden keys
+                    }
+                    for (int i = 0; i < mask.length; i += lk) {
+                        mask[i] = 0f;          // but never a whole row
+                    }
+                }
+                long maskStride = maskKind == 2 ? (long) lq * lk : 0;
+                Storage qs = put(q), ks = put(k), vs = put(v);
+                Storage ps = zeros(b * lq * lk), os = zeros(b * lq * dv);
+                backend().attentionForward(b, lq, lk, d, dv, scale, qs, ks, vs, mask == null ? null : put(mask),
+                        maskStride, ps, os);
+                float[] p = new float[b * lq * lk], o = new float[b * lq * dv];
+                Oracle.attentionForward(b, lq, lk, d, dv, scale, q, k, v, mask, maskStride, p, o);
+                String what = "attention " + java.util.Arrays.toString(cs) + " mask=" + maskKind;
+                assertClose(what + " probs", p, get(ps), 1e-6, 1e-5);
+                assertClose(what + " out", o, get(os), 1e-5, 1e-4);
+                Storage dqs = put(values(6, b * lq * d, -1, 1)), dks = put(values(7, b * lk * d, -1, 1));
+                Storage dvs = put(values(8, b * lk * dv, -1, 1));
+                backend().attentionBackward(b, lq, lk, d, dv, scale, qs, ks, vs, ps, put(dOut), dqs, dks, dvs);
+                float[] dq = new float[b * lq * d], dk = new float[b * lk * d], dvv = new float[b * lk * dv];
+                Oracle.attentionBackward(b, lq, lk, d, dv, scale, q, k, v, get(ps), dOut, dq, dk, dvv);
+                assertClose(what + " dq", dq, get(dqs), 1e-5, 1e-4);
+                assertClose(what + " dk", dk, get(dks), 1e-5, 1e-4);
+                assertClose(what + " dv", dvv, get(dvs), 1e-5, 1e-4);
+                Storage dqOnly = zeros(b * lq * d);
+                backend().attentionBackward(b, lq, lk, d, dv, scale, qs, ks, vs, ps, put(dOut), dqOnly, null, null);
+                assertClose(what + " dq alone", dq, get(dqOnly), 1e-5, 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void interventionWithSharedAndPerItemStrataAndWeights() {
+        int[][] cases = {{1, 1, 1}, {3, 3, 7}, {7, 5, 13}, {2, 3, 1031}};   // n, k, d
+        for (int[] cs : cases) {
+            int n = cs[0], k = cs[1], d = cs[2];
+            for (int kind = 0; kind < 4; kind++) {
+                boolean sharedW = (kind & 1) != 0, sharedZ = (kind & 2) != 0;
+                long ws = sharedW ? 0 : k, zs = sharedZ ? 0 : (long) k * d;
+                float[] w = values(1, sharedW ? k : n * k, 0, 1);
+                float[] z = values(2, sharedZ ? k * d : n * k * d, -1, 1);
+                float[] dOut = values(3, n * d, -1, 1);
+                Storage wS = put(w), zS = put(z);
+                Storage os = put(values(4, n * d, -1, 1));
+                backend().interventionForward(n, k, d, wS, ws, zS, zs, os);
+                float[] o = new float[n * d];
+                Oracle.interventionForward(n, k, d, w, ws, z, zs, o);
+                String what = "intervention " + java.util.Arrays.toString(cs) + " sharedW=" + sharedW + " sharedZ=" + sharedZ;
+                assertClose(what + " out", o, get(os), 1e-5, 1e-4);
+                Storage dws = put(values(5, w.length, -1, 1)), dzs = put(values(6, z.length, -1, 1));
+                backend().interventionBackward(n, k, d, wS, ws, zS, zs, put(dOut), dws, dzs);
+                float[] dw = new float[w.length], dz = new float[z.length];
+                Oracle.interventionBackward(n, k, d, w, ws, z, zs, dOut, dw, dz);
+                assertClose(what + " dw", dw, get(dws), 1e-4, 1e-4);
+                assertClose(what + " dz", dz, get(dzs), 1e-5, 1e-4);
+                Storage dzOnly = zeros(z.length);
+                backend().interventionBackward(n, k, d, wS, ws, zS, zs, put(dOut), null, dzOnly);
+                assertClose(what + " dz alone", dz, get(dzOnly), 1e-5, 1e-4);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- optimisers
+
+    @Test
+    void adamStepsMatchOracle() {
+        for (int n : new int[] {1, 13, 4099}) {
+            float[] p = values(1, n, -1, 1), m = new float[n], v = new float[n];
+            Storage ps = put(p), ms = put(m), vs = put(v);
+            for (int step = 1; step <= 3; step++) {
+                float[] g = values(10L + step, n, -1, 1);
+                Storage gs = put(g);
+                backend().adamStep(ps, gs, ms, vs, n, 2e-3f, 0.5f, 0.999f, 1e-8f, step == 2 ? 0.01f : 0f,
+                        step == 3 ? 0.5f : 1f, step);
+                Oracle.adamStep(p, g, m, v, n, 2e-3f, 0.5f, 0.999f, 1e-8f, step == 2 ? 0.01f : 0f,
+                        step == 3 ? 0.5f : 1f, step);
+                assertClose("adam p n=" + n + " step " + step, p, get(ps), 1e-6, 1e-5);
+                assertClose("adam m n=" + n + " step " + step, m, get(ms), 1e-7, 1e-5);
+                assertClose("adam v n=" + n + " step " + step, v, get(vs), 1e-8, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void sgdStepsMatchOracle() {
+        for (int mode = 0; mode < 3; mode++) {
+            int n = 13;
+            float[] p = values(1, n, -1, 1), buf = new float[n];
+            Storage ps = put(p), bs = mode == 0 ? null : put(buf);
+            for (int step = 1; step <= 3; step++) {
+                float[] g = values(20L + step, n, -1, 1);
+                backend().sgdStep(ps, put(g), bs, n, 0.1f, mode == 0 ? 0f : 0.9f, 1e-3f, 2f, mode == 2);
+                Oracle.sgdStep(p, g, mode == 0 ? null : buf, n, 0.1f, mode == 0 ? 0f : 0.9f, 1e-3f, 2f, mode == 2);
+                assertClose("sgd mode " + mode + " step " + step, p, get(ps), 1e-6, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void repeatedCallsGiveBitIdenticalResults() {
+        int n = 50_000;
+        float[] x = values(1, n, -3, 3);
+        Storage xs = put(x);
+        Storage s1 = zeros(5), s2 = zeros(5);
+        backend().reduce(Reduce.SUM, xs, 0, s1, 0, 5, n / 5, 1);
+        backend().reduce(Reduce.SUM, xs, 0, s2, 0, 5, n / 5, 1);
+        assertArrayEquals(get(s1), get(s2));
+        Storage y1 = zeros(n), y2 = zeros(n);
+        backend().softmax(xs, y1, 1, n, 1, false);
+        backend().softmax(xs, y2, 1, n, 1, false);
+        assertArrayEquals(get(y1), get(y2));
+    }
+}
