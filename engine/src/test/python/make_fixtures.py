@@ -185,7 +185,7 @@ def reductions():
     fx.case("sum_all", {"op": "sum", "dims": None, "keepdim": False}, {"x": rnd(3, 7, 13)}, lambda x: x.sum())
     fx.case("mean_all", {"op": "mean", "dims": None, "keepdim": False}, {"x": rnd(3, 7, 13)}, lambda x: x.mean())
     for dim, keep in [(1, False), (2, True), (0, False)]:
-        fx.case(f"max_{dim}" + ("_keep" if keep else ""), {"op": "max", "dim": dim, "keepdim": keep},
+        fx.case(f"max_{dim}" + ("_keep" if keep else ""), {"op": "reduce_max", "dim": dim, "keepdim": keep},
                 {"x": rnd(3, 7, 13)}, lambda x, d=dim, k=keep: x.max(dim=d, keepdim=k).values)
     return fx
 
@@ -291,37 +291,56 @@ def losses():
     fx.case("mse", {"op": "mse"}, {"input": rnd(3, 7), "target": rnd(3, 7)}, F.mse_loss)
     fx.case("mse_4d", {"op": "mse"}, {"input": rnd(2, 3, 7, 1), "target": rnd(2, 3, 7, 1)}, F.mse_loss)
     # IERN's confusion term: MSE between a softmax and the uniform distribution 1/K.
-    fx.case("mse_softmax_uniform", {"op": "mse_softmax_uniform"}, {"logits": rnd(7, 3)},
+    fx.case("mse_softmax_uniform", {"op": "mse_softmax_uniform", "dim": 1}, {"logits": rnd(7, 3)},
             lambda logits: F.mse_loss(F.softmax(logits, 1), torch.full((7, 3), 1.0 / 3, dtype=logits.dtype)))
     return fx
 
 
 def attention():
     fx = Fixture("attention")
-    b, lq, lk, d, dv = 3, 7, 5, 13, 3
-    scale = 1.0 / math.sqrt(d)
 
-    def attn(q, k, v, mask=None):
-        s = torch.matmul(q, k.transpose(-1, -2)) * scale
+    def attn(q, k, v, heads, mask=None):
+        """Multi-head: the feature axes split into `heads` parts, scale 1/sqrt(e/heads)."""
+        b, lq, e = q.shape
+        lk, ev = k.shape[1], v.shape[2]
+        qh = q.reshape(b, lq, heads, e // heads).transpose(1, 2)
+        kh = k.reshape(b, lk, heads, e // heads).transpose(1, 2)
+        vh = v.reshape(b, lk, heads, ev // heads).transpose(1, 2)
+        s = torch.matmul(qh, kh.transpose(-1, -2)) / math.sqrt(e // heads)
         if mask is not None:
-            s = s + mask
-        return torch.matmul(torch.softmax(s, -1), v)
+            s = s + (mask if mask.dim() == 2 else mask.unsqueeze(1))
+        out = torch.matmul(torch.softmax(s, -1), vh)
+        return out.transpose(1, 2).reshape(b, lq, ev)
 
-    fx.case("plain", {"op": "attention", "scale": scale}, {"q": rnd(b, lq, d), "k": rnd(b, lk, d), "v": rnd(b, lk, dv)},
-            attn)
-    mask = torch.zeros(lq, lk)
-    mask[torch.rand(lq, lk) < 0.4] = float("-inf")
-    mask[:, 0] = 0.0  # every row keeps at least one key
-    mask[:, 1] += rnd(lq)  # finite additive biases too
-    fx.case("masked", {"op": "attention", "scale": scale}, {"q": rnd(b, lq, d), "k": rnd(b, lk, d), "v": rnd(b, lk, dv)},
-            lambda q, k, v, mask: attn(q, k, v, mask), {"mask": mask})
-    fx.case("single", {"op": "attention", "scale": 0.5}, {"q": rnd(1, 1, 1), "k": rnd(1, 1, 1), "v": rnd(1, 1, 1)},
-            lambda q, k, v: torch.matmul(torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * 0.5, -1), v))
+    def mask_of(*shape):
+        m = torch.zeros(*shape)
+        m[torch.rand(*shape) < 0.4] = float("-inf")
+        m[..., 0] = 0.0  # every row keeps at least one key
+        m[..., 1] += torch.randn(shape[:-1])  # finite additive biases too
+        return m
+
+    b, lq, lk = 3, 7, 5
+    fx.case("plain", {"op": "attention", "heads": 1}, {"q": rnd(b, lq, 13), "k": rnd(b, lk, 13), "v": rnd(b, lk, 3)},
+            lambda q, k, v: attn(q, k, v, 1))
+    fx.case("masked_shared", {"op": "attention", "heads": 1},
+            {"q": rnd(b, lq, 13), "k": rnd(b, lk, 13), "v": rnd(b, lk, 3)},
+            lambda q, k, v, mask: attn(q, k, v, 1, mask), {"mask": mask_of(lq, lk)})
+    fx.case("heads2_masked_per_item", {"op": "attention", "heads": 2},
+            {"q": rnd(b, lq, 6), "k": rnd(b, lk, 6), "v": rnd(b, lk, 4)},
+            lambda q, k, v, mask: attn(q, k, v, 2, mask), {"mask": mask_of(b, lq, lk)})
+    fx.case("single", {"op": "attention", "heads": 1}, {"q": rnd(1, 1, 1), "k": rnd(1, 1, 1), "v": rnd(1, 1, 1)},
+            lambda q, k, v: attn(q, k, v, 1))
     # The intervention: out[i] = sum_j w[i, j] z[j] with one shared memory, or per-item strata.
     fx.case("intervention_shared", {"op": "intervention"}, {"w": torch.softmax(rnd(7, 3), 1), "z": rnd(3, 13)},
             lambda w, z: torch.matmul(w, z))
-    fx.case("intervention_per_item", {"op": "intervention"}, {"w": torch.softmax(rnd(7, 3), 1), "z": rnd(7, 3, 13)},
+    fx.case("intervention_shared_w1d", {"op": "intervention"}, {"w": torch.softmax(rnd(3), 0), "z": rnd(3, 2, 3, 3)},
+            lambda w, z: torch.einsum("k,kchw->chw", w, z).unsqueeze(0))
+    fx.case("intervention_per_item", {"op": "intervention_per_item"},
+            {"w": torch.softmax(rnd(7, 3), 1), "z": rnd(7, 3, 13)},
             lambda w, z: torch.einsum("nk,nkd->nd", w, z))
+    fx.case("intervention_per_item_w1d", {"op": "intervention_per_item"},
+            {"w": torch.softmax(rnd(3), 0), "z": rnd(2, 3, 5, 1)},
+            lambda w, z: torch.einsum("k,nkcd->ncd", w, z))
     return fx
 
 

@@ -1,0 +1,172 @@
+package iern.engine.nn;
+
+import iern.engine.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+
+/**
+ * Weight initialisers with PyTorch's definitions (fans, gains, bounds). Values are drawn on
+ * the host from the caller's {@link SplittableRandom} in row-major order and written into the
+ * tensor in place, so one seed gives the same weights on every backend and every run.
+ */
+public final class Init {
+
+    private Init() {}
+
+    /** Which fan scales the variance: fan-in keeps forward activations, fan-out keeps gradients. */
+    public enum FanMode { FAN_IN, FAN_OUT }
+
+    /** The nonlinearity following the layer, for {@link #gain}. */
+    public enum Nonlinearity { LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU }
+
+    /** PyTorch's recommended gain; {@code param} is the negative slope for leaky ReLU. */
+    public static double gain(Nonlinearity nl, double param) {
+        return switch (nl) {
+            case LINEAR, SIGMOID -> 1.0;
+            case TANH -> 5.0 / 3.0;
+            case RELU -> Math.sqrt(2.0);
+            case LEAKY_RELU -> Math.sqrt(2.0 / (1.0 + param * param));
+        };
+    }
+
+    /** {@code {fanIn, fanOut}}: dims 1 and 0 times the receptive field (product of dims 2..). */
+    public static int[] fans(int[] shape) {
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("fan in/out need a tensor of rank >= 2, got shape "
+                    + Arrays.toString(shape));
+        }
+        int receptive = 1;
+        for (int i = 2; i < shape.length; i++) {
+            receptive *= shape[i];
+        }
+        return new int[] {shape[1] * receptive, shape[0] * receptive};
+    }
+
+    public static Tensor constant(Tensor t, float value) {
+        return t.fillInPlace(value);
+    }
+
+    public static Tensor zeros(Tensor t) {
+        return constant(t, 0f);
+    }
+
+    public static Tensor ones(Tensor t) {
+        return constant(t, 1f);
+    }
+
+    /** Uniform on [lo, hi). */
+    public static Tensor uniform(Tensor t, double lo, double hi, SplittableRandom rng) {
+        float[] v = new float[Math.toIntExact(t.numel())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+        }
+        return t.write(v);
+    }
+
+    /** Normal with the given mean and standard deviation (IERN: N(0, 0.02) weights, N(1, 0.02) BN scales). */
+    public static Tensor normal(Tensor t, double mean, double std, SplittableRandom rng) {
+        float[] v = new float[Math.toIntExact(t.numel())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (mean + std * rng.nextGaussian());
+        }
+        return t.write(v);
+    }
+
+    /** Glorot: U(-a, a) with {@code a = gain * sqrt(6 / (fanIn + fanOut))}. */
+    public static Tensor xavierUniform(Tensor t, double gain, SplittableRandom rng) {
+        int[] f = fans(t.shape());
+        double a = gain * Math.sqrt(6.0 / (f[0] + f[1]));
+        return uniform(t, -a, a, rng);
+    }
+
+    /** Glorot: N(0, std) with {@code std = gain * sqrt(2 / (fanIn + fanOut))}. */
+    public static Tensor xavierNormal(Tensor t, double gain, SplittableRandom rng) {
+        int[] f = fans(t.shape());
+        return normal(t, 0.0, gain * Math.sqrt(2.0 / (f[0] + f[1])), rng);
+    }
+
+    /** He: U(-b, b) with {@code b = gain(nl, a) * sqrt(3 / fan)}. */
+    public static Tensor kaimingUniform(Tensor t, double a, FanMode mode, Nonlinearity nl, SplittableRandom rng) {
+        double bound = Math.sqrt(3.0) * kaimingStd(t, a, mode, nl);
+        return uniform(t, -bound, bound, rng);
+    }
+
+    /** He: N(0, std) with {@code std = gain(nl, a) / sqrt(fan)}. */
+    public static Tensor kaimingNormal(Tensor t, double a, FanMode mode, Nonlinearity nl, SplittableRandom rng) {
+        return normal(t, 0.0, kaimingStd(t, a, mode, nl), rng);
+    }
+
+    private static double kaimingStd(Tensor t, double a, FanMode mode, Nonlinearity nl) {
+        int[] f = fans(t.shape());
+        int fan = mode == FanMode.FAN_IN ? f[0] : f[1];
+        return gain(nl, a) / Math.sqrt(fan);
+    }
+
+    /**
+     * A (semi-)orthogonal matrix scaled by {@code gain}, over the tensor viewed as
+     * {@code [dim0, rest]}: the Q of a QR decomposition of a standard normal matrix, with column
+     * signs fixed by R's diagonal so that the result is uniformly distributed (Haar).
+     */
+    public static Tensor orthogonal(Tensor t, double gain, SplittableRandom rng) {
+        if (t.rank() < 2) {
+            throw new IllegalArgumentException("orthogonal init needs rank >= 2, got shape " + Arrays.toString(t.shape()));
+        }
+        int rows = t.dim(0);
+        int cols = Math.toIntExact(t.numel() / Math.max(rows, 1));
+        if (rows == 0 || cols == 0) {
+            return t;
+        }
+        boolean wide = rows < cols;
+        int m = wide ? cols : rows;     // QR of a tall matrix
+        int n = wide ? rows : cols;
+        DMatrixRMaj a = new DMatrixRMaj(m, n);
+        // Drawn in the row-major order of the [rows, cols] matrix, then transposed if wide.
+        double[] drawn = new double[rows * cols];
+        for (int i = 0; i < drawn.length; i++) {
+            drawn[i] = rng.nextGaussian();
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                if (wide) {
+                    a.set(c, r, drawn[r * cols + c]);
+                } else {
+                    a.set(r, c, drawn[r * cols + c]);
+                }
+            }
+        }
+        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(m, n);
+        if (!qr.decompose(a)) {
+            throw new IllegalStateException("orthogonal init: QR decomposition failed for " + m + "x" + n);
+        }
+        DMatrixRMaj q = qr.getQ(null, true);   // m x n
+        DMatrixRMaj rr = qr.getR(null, true);  // n x n
+        float[] v = new float[rows * cols];
+        for (int j = 0; j < n; j++) {
+            double sign = rr.get(j, j) < 0 ? -1.0 : 1.0;
+            for (int i = 0; i < m; i++) {
+                double x = gain * sign * q.get(i, j);
+                if (wide) {
+                    v[j * cols + i] = (float) x;   // transpose back: row j of the result
+                } else {
+                    v[i * cols + j] = (float) x;
+                }
+            }
+        }
+        return t.write(v);
+    }
+
+    /**
+     * PyTorch's default for a Linear or Conv2d weight {@code [out, in, ...]}: U(-1/sqrt(fanIn),
+     * 1/sqrt(fanIn)) (kaiming uniform with a = sqrt(5)), and the same bound for its bias.
+     */
+    public static void defaultLayer(Tensor weight, Tensor bias, SplittableRandom rng) {
+        kaimingUniform(weight, Math.sqrt(5.0), FanMode.FAN_IN, Nonlinearity.LEAKY_RELU, rng);
+        if (bias != null) {
+            double bound = 1.0 / Math.sqrt(fans(weight.shape())[0]);
+            uniform(bias, -bound, bound, rng);
+        }
+    }
+}
