@@ -1,0 +1,84 @@
+package iern.kernels.opencl;
+
+import iern.engine.Backend.Binary;
+
+/**
+ * Scaled dot-product attention from the tiled GEMM and the row softmax, per batch item:
+ * <pre>
+ *   forward:  S = scale Q K^T (+ mask);  P = softmax_rows(S);  out = P V
+ *   backward: dV = P^T dOut;  dP = dOut V^T;  dS = P (dP - rowsum(dP P));
+ *             dQ = scale dS K;  dK = scale dS^T Q
+ * </pre>
+ * Shapes: q [b, lq, d], k [b, lk, d], v [b, lk, dimV], P [b, lq, lk], out [b, lq, dimV].
+ * The probabilities are written straight into {@code probs}; the backward pass keeps dS in
+ * one pooled scratch buffer.
+ */
+final class ClAttention {
+    private ClAttention() {}
+
+    private static void checkSizes(String op, int b, int lq, int lk, int d, int dimV, ClStorage q, ClStorage k,
+                                   ClStorage v, ClStorage probs) {
+        if (b < 0 || lq < 0 || lk < 0 || d < 0 || dimV < 0) {
+            throw new IllegalArgumentException(op + ": negative size (b " + b + ", lq " + lq + ", lk " + lk
+                    + ", d " + d + ", dimV " + dimV + ")");
+        }
+        OpenClBackend.checkRange(op + " q", q, 0, (long) b * lq * d);
+        OpenClBackend.checkRange(op + " k", k, 0, (long) b * lk * d);
+        OpenClBackend.checkRange(op + " v", v, 0, (long) b * lk * dimV);
+        OpenClBackend.checkRange(op + " probs", probs, 0, (long) b * lq * lk);
+    }
+
+    static void forward(OpenClBackend be, ClStridedOps strided, int b, int lq, int lk, int d, int dimV, float scale,
+                        ClStorage q, ClStorage k, ClStorage v, ClStorage mask, long maskBatchStride,
+                        ClStorage probs, ClStorage out) {
+        checkSizes("attentionForward", b, lq, lk, d, dimV, q, k, v, probs);
+        OpenClBackend.checkRange("attentionForward out", out, 0, (long) b * lq * dimV);
+        long scores = (long) lq * lk;
+        be.gemmUnchecked(false, true, b, lq, lk, d, scale, q, 0, (long) lq * d, d, k, 0, (long) lk * d, d,
+                0f, probs, 0, scores, lk);
+        if (mask != null) {
+            // In place is safe here: every output element reads only its own input element.
+            strided.binary(Binary.ADD, probs, 0, new long[] {scores, lk, 1}, mask, 0,
+                    new long[] {maskBatchStride, lk, 1}, probs, 0, new int[] {b, lq, lk});
+        }
+        be.softmaxRows(probs, probs, b * lq, lk);
+        be.gemmUnchecked(false, false, b, lq, dimV, lk, 1f, probs, 0, scores, lk, v, 0, (long) lk * dimV, dimV,
+                0f, out, 0, (long) lq * dimV, dimV);
+    }
+
+    static void backward(OpenClBackend be, int b, int lq, int lk, int d, int dimV, float scale, ClStorage q,
+                         ClStorage k, ClStorage v, ClStorage probs, ClStorage dOut, ClStorage dq, ClStorage dk,
+                         ClStorage dv) {
+        checkSizes("attentionBackward", b, lq, lk, d, dimV, q, k, v, probs);
+        OpenClBackend.checkRange("attentionBackward dOut", dOut, 0, (long) b * lq * dimV);
+        long scores = (long) lq * lk;
+        if (dv != null) {
+            OpenClBackend.checkRange("attentionBackward dv", dv, 0, (long) b * lk * dimV);
+            be.gemmUnchecked(true, false, b, lk, dimV, lq, 1f, probs, 0, scores, lk, dOut, 0, (long) lq * dimV,
+                    dimV, 0f, dv, 0, (long) lk * dimV, dimV);
+        }
+        if (dq == null && dk == null) {
+            return;
+        }
+        if (dq != null) {
+            OpenClBackend.checkRange("attentionBackward dq", dq, 0, (long) b * lq * d);
+        }
+        if (dk != null) {
+            OpenClBackend.checkRange("attentionBackward dk", dk, 0, (long) b * lk * d);
+        }
+        try (ClStorage dS = be.allocateRaw(Math.max(1, b * scores))) {
+            be.gemmUnchecked(false, true, b, lq, lk, dimV, 1f, dOut, 0, (long) lq * dimV, dimV, v, 0,
+                    (long) lk * dimV, dimV, 0f, dS, 0, scores, lk);
+            // In place: each line's sum is complete before any of its elements is rewritten.
+            be.softmaxRowsBackward(probs, dS, dS, b * lq, lk);
+            if (dq != null) {
+                be.gemmUnchecked(false, false, b, lq, d, lk, scale, dS, 0, scores, lk, k, 0, (long) lk * d, d,
+                        0f, dq, 0, (long) lq * d, d);
+            }
+            if (dk != null) {
+                be.gemmUnchecked(true, false, b, lk, d, lq, scale, dS, 0, scores, lk, q, 0, (long) lq * d, d,
+                        0f, dk, 0, (long) lk * d, d);
+            }
+        }
+    }
+}

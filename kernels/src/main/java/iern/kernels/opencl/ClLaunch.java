@@ -1,0 +1,125 @@
+package iern.kernels.opencl;
+
+import static org.jocl.CL.*;
+
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+
+/**
+ * Sets a kernel's arguments in order and enqueues it. One instance per backend is reused for
+ * every launch (the argument scratch arrays and pointers are made once), so a launch
+ * allocates nothing on the Java side beyond what JOCL itself does. Not thread-safe: the
+ * backend serialises calls.
+ */
+final class ClLaunch {
+    private final ClRuntime runtime;
+    private cl_kernel kernel;
+    private int index;
+
+    private final int[] intValue = new int[1];
+    private final long[] longValue = new long[1];
+    private final float[] floatValue = new float[1];
+    private final Pointer intPointer = Pointer.to(intValue);
+    private final Pointer longPointer = Pointer.to(longValue);
+    private final Pointer floatPointer = Pointer.to(floatValue);
+    private final long[] long8 = new long[8];
+    private final int[] int8 = new int[8];
+    private final Pointer long8Pointer = Pointer.to(long8);
+    private final Pointer int8Pointer = Pointer.to(int8);
+    private final long[] global1 = new long[1], local1 = new long[1];
+    private final long[] global3 = new long[3], local3 = new long[3];
+
+    /** Work-groups a grid-stride kernel gets at most: enough to fill a GPU, few on PoCL. */
+    private final long maxGroups;
+
+    ClLaunch(ClRuntime runtime) {
+        this.runtime = runtime;
+        this.maxGroups = runtime.gpu ? 65536 : 8L * runtime.computeUnits;
+    }
+
+    ClLaunch kernel(String file, String name) {
+        this.kernel = runtime.kernel(file, name);
+        this.index = 0;
+        return this;
+    }
+
+    ClLaunch mem(ClStorage s) {
+        clSetKernelArg(kernel, index++, Sizeof.cl_mem, s.argument);
+        return this;
+    }
+
+    ClLaunch i(int v) {
+        intValue[0] = v;
+        clSetKernelArg(kernel, index++, Sizeof.cl_int, intPointer);
+        return this;
+    }
+
+    ClLaunch flag(boolean v) {
+        return i(v ? 1 : 0);
+    }
+
+    ClLaunch l(long v) {
+        longValue[0] = v;
+        clSetKernelArg(kernel, index++, Sizeof.cl_long, longPointer);
+        return this;
+    }
+
+    ClLaunch f(float v) {
+        floatValue[0] = v;
+        clSetKernelArg(kernel, index++, Sizeof.cl_float, floatPointer);
+        return this;
+    }
+
+    /** A {@code long8} argument from the first {@code rank} entries (the rest zero). */
+    ClLaunch longs8(long[] values, int rank) {
+        for (int d = 0; d < 8; d++) {
+            long8[d] = d < rank ? values[d] : 0;
+        }
+        clSetKernelArg(kernel, index++, Sizeof.cl_long * 8, long8Pointer);
+        return this;
+    }
+
+    /** An {@code int8} argument from the first {@code rank} entries (the rest one). */
+    ClLaunch ints8(int[] values, int rank) {
+        for (int d = 0; d < 8; d++) {
+            int8[d] = d < rank ? values[d] : 1;
+        }
+        clSetKernelArg(kernel, index++, Sizeof.cl_int * 8, int8Pointer);
+        return this;
+    }
+
+    /** Enqueues a grid-stride kernel over {@code n} elements. */
+    void items(long n) {
+        long local = 256;
+        long groups = Math.max(1, Math.min((n + local - 1) / local, maxGroups));
+        groups(groups, local);
+    }
+
+    /** Enqueues {@code groups} work-groups of {@code local} work-items. */
+    void groups(long groups, long local) {
+        global1[0] = groups * local;
+        local1[0] = local;
+        clEnqueueNDRangeKernel(runtime.queue, kernel, 1, null, global1, local1, 0, null, null);
+    }
+
+    /** Enqueues a 3-d range; global sizes must be multiples of the local ones. */
+    void range3(long g0, long g1, long g2, long l0, long l1, long l2) {
+        global3[0] = g0;
+        global3[1] = g1;
+        global3[2] = g2;
+        local3[0] = l0;
+        local3[1] = l1;
+        local3[2] = l2;
+        clEnqueueNDRangeKernel(runtime.queue, kernel, 3, null, global3, local3, 0, null, null);
+    }
+
+    /** The smallest power of two at least {@code n}, capped at 256: a local size for tree reductions. */
+    static int reductionLocalSize(long n) {
+        int local = 1;
+        while (local < n && local < 256) {
+            local <<= 1;
+        }
+        return local;
+    }
+}

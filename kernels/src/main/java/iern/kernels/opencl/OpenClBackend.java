@@ -1,0 +1,636 @@
+package iern.kernels.opencl;
+
+import static org.jocl.CL.*;
+
+import iern.engine.Backend;
+import iern.engine.ConvShape;
+import iern.engine.PoolShape;
+import iern.engine.Storage;
+import org.jocl.Pointer;
+import org.jocl.cl_mem;
+
+/**
+ * The engine's kernels on one OpenCL device (JOCL). Kernel sources are the {@code .cl}
+ * resources beside this class; every launch goes to one in-order queue, so calls return
+ * before the device is done and {@link #read} is the point that waits.
+ *
+ * <p>Calls are serialised (the methods are synchronized): kernel objects carry their
+ * arguments, so two threads must not set them at once.
+ */
+public final class OpenClBackend implements Backend {
+    private final String name;
+    private final ClRuntime runtime;
+    private final ClLaunch launch;
+    private final ClStridedOps strided;
+    private final ClStorage dummy;
+    private boolean closed;
+
+    OpenClBackend(String name, ClDevices.Found device) {
+        this.name = name;
+        this.runtime = new ClRuntime(device);
+        this.launch = new ClLaunch(runtime);
+        this.strided = new ClStridedOps(launch);
+        // Stands in for optional (null) buffers: kernels take a flag and never touch it.
+        this.dummy = allocateRaw(1);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return name + ": " + runtime.description;
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    public synchronized Storage allocate(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("opencl allocate: negative size " + n);
+        }
+        ClStorage s = allocateRaw(n);
+        fillRange(s, 0, s.size, 0f);
+        return s;
+    }
+
+    /** A buffer from the pool with undefined contents, for scratch space and outputs. */
+    ClStorage allocateRaw(long n) {
+        ensureOpen();
+        long bucket = ClRuntime.bucketBytes(n);
+        return new ClStorage(this, n, bucket, runtime.obtain(bucket));
+    }
+
+    synchronized void release(ClStorage s) {
+        if (s.mem == null) {
+            throw new IllegalStateException("opencl: storage of " + s.size + " floats closed twice");
+        }
+        cl_mem mem = s.mem;
+        s.mem = null;
+        if (closed) {
+            return; // the backend already released every device object
+        }
+        runtime.recycle(mem, s.bucketBytes);
+    }
+
+    @Override
+    public synchronized void write(Storage dst, long dstOff, float[] src, int srcOff, int n) {
+        ClStorage d = cl(dst, "write dst");
+        checkRange("write", d, dstOff, n);
+        checkHostRange("write", src.length, srcOff, n);
+        if (n == 0) {
+            return;
+        }
+        // Blocking: the caller may reuse src as soon as this returns.
+        clEnqueueWriteBuffer(runtime.queue, d.mem, CL_TRUE, dstOff * Float.BYTES, (long) n * Float.BYTES,
+                Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES), 0, null, null);
+    }
+
+    @Override
+    public synchronized void read(Storage src, long srcOff, float[] dst, int dstOff, int n) {
+        ClStorage s = cl(src, "read src");
+        checkRange("read", s, srcOff, n);
+        checkHostRange("read", dst.length, dstOff, n);
+        if (n == 0) {
+            clFinish(runtime.queue);
+            return;
+        }
+        clEnqueueReadBuffer(runtime.queue, s.mem, CL_TRUE, srcOff * Float.BYTES, (long) n * Float.BYTES,
+                Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES), 0, null, null);
+    }
+
+    @Override
+    public synchronized void fill(Storage dst, long off, long n, float value) {
+        ClStorage d = cl(dst, "fill dst");
+        checkRange("fill", d, off, n);
+        fillRange(d, off, n, value);
+    }
+
+    private void fillRange(ClStorage d, long off, long n, float value) {
+        if (n > 0) {
+            launch.kernel("memory.cl", "fill").mem(d).l(off).l(n).f(value).items(n);
+        }
+    }
+
+    @Override
+    public synchronized void copy(Storage src, long srcOff, long[] srcStrides, Storage dst, long dstOff,
+                                  long[] dstStrides, int[] shape, boolean accumulate) {
+        strided.copy(cl(src, "copy src"), srcOff, srcStrides, cl(dst, "copy dst"), dstOff, dstStrides, shape,
+                accumulate);
+    }
+
+    @Override
+    public synchronized void randomUniform(Storage dst, long off, long n, long seed) {
+        ClStorage d = cl(dst, "randomUniform dst");
+        checkRange("randomUniform", d, off, n);
+        if (n > 0) {
+            launch.kernel("memory.cl", "random_uniform").mem(d).l(off).l(n).l(seed).items(n);
+        }
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    @Override
+    public synchronized void unary(Unary op, Storage x, long xOff, Storage y, long yOff, long n, float a, float b) {
+        ClStorage xs = cl(x, "unary x"), ys = cl(y, "unary y");
+        checkRange("unary x", xs, xOff, n);
+        checkRange("unary y", ys, yOff, n);
+        if (n > 0) {
+            launch.kernel("elementwise.cl", "unary").i(op.ordinal()).mem(xs).l(xOff).mem(ys).l(yOff).l(n).f(a).f(b)
+                    .items(n);
+        }
+    }
+
+    @Override
+    public synchronized void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a,
+                                           float b, boolean accumulate) {
+        ClStorage xs = cl(x, "unaryBackward x"), ys = cl(y, "unaryBackward y");
+        ClStorage dys = cl(dy, "unaryBackward dy"), dxs = cl(dx, "unaryBackward dx");
+        for (ClStorage s : new ClStorage[] {xs, ys, dys, dxs}) {
+            checkRange("unaryBackward", s, 0, n);
+        }
+        if (n > 0) {
+            launch.kernel("elementwise.cl", "unary_backward").i(op.ordinal()).mem(xs).mem(ys).mem(dys).mem(dxs)
+                    .l(n).f(a).f(b).flag(accumulate).items(n);
+        }
+    }
+
+    @Override
+    public synchronized void binary(Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff,
+                                    long[] bStrides, Storage out, long outOff, int[] shape) {
+        strided.binary(op, cl(a, "binary a"), aOff, aStrides, cl(b, "binary b"), bOff, bStrides,
+                cl(out, "binary out"), outOff, shape);
+    }
+
+    // ------------------------------------------------------------------ reductions and softmax
+
+    @Override
+    public synchronized void reduce(Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r,
+                                    int inner) {
+        ClStorage xs = cl(x, "reduce x"), os = cl(out, "reduce out");
+        checkLines("reduce", outer, r, inner);
+        checkRange("reduce x", xs, xOff, (long) outer * r * inner);
+        checkRange("reduce out", os, outOff, (long) outer * inner);
+        long lines = (long) outer * inner;
+        if (lines == 0) {
+            return;
+        }
+        // A work-group per line pays off only for long lines that are too few to fill the device.
+        if (r <= 64 || lines >= 4096) {
+            launch.kernel("reduce.cl", "reduce_by_item").i(op.ordinal()).mem(xs).l(xOff).mem(os).l(outOff)
+                    .i(outer).i(r).i(inner).items(lines);
+        } else {
+            launch.kernel("reduce.cl", "reduce_by_group").i(op.ordinal()).mem(xs).l(xOff).mem(os).l(outOff)
+                    .i(outer).i(r).i(inner).groups(lines, ClLaunch.reductionLocalSize(r));
+        }
+    }
+
+    @Override
+    public synchronized void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        ClStorage xs = cl(x, "argmax x"), os = cl(out, "argmax out");
+        checkLines("argmax", outer, r, inner);
+        if (r < 1) {
+            throw new IllegalArgumentException("argmax: empty reduction axis (r = 0)");
+        }
+        checkRange("argmax x", xs, xOff, (long) outer * r * inner);
+        checkRange("argmax out", os, outOff, (long) outer * inner);
+        long lines = (long) outer * inner;
+        if (lines > 0) {
+            launch.kernel("reduce.cl", "argmax_lines").mem(xs).l(xOff).mem(os).l(outOff).i(outer).i(r).i(inner)
+                    .items(lines);
+        }
+    }
+
+    @Override
+    public synchronized void softmax(Storage x, Storage y, int outer, int r, int inner, boolean log) {
+        ClStorage xs = cl(x, "softmax x"), ys = cl(y, "softmax y");
+        softmaxLines(xs, ys, outer, r, inner, log);
+    }
+
+    private void softmaxLines(ClStorage xs, ClStorage ys, int outer, int r, int inner, boolean log) {
+        checkLines("softmax", outer, r, inner);
+        checkRange("softmax x", xs, 0, (long) outer * r * inner);
+        checkRange("softmax y", ys, 0, (long) outer * r * inner);
+        long lines = (long) outer * inner;
+        if (lines > 0 && r > 0) {
+            launch.kernel("reduce.cl", "softmax_lines").mem(xs).mem(ys).i(outer).i(r).i(inner).flag(log)
+                    .groups(lines, ClLaunch.reductionLocalSize(r));
+        }
+    }
+
+    @Override
+    public synchronized void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner,
+                                             boolean log) {
+        softmaxBackwardLines(cl(y, "softmaxBackward y"), cl(dy, "softmaxBackward dy"), cl(dx, "softmaxBackward dx"),
+                outer, r, inner, log);
+    }
+
+    private void softmaxBackwardLines(ClStorage ys, ClStorage dys, ClStorage dxs, int outer, int r, int inner,
+                                      boolean log) {
+        checkLines("softmaxBackward", outer, r, inner);
+        long total = (long) outer * r * inner;
+        checkRange("softmaxBackward y", ys, 0, total);
+        checkRange("softmaxBackward dy", dys, 0, total);
+        checkRange("softmaxBackward dx", dxs, 0, total);
+        long lines = (long) outer * inner;
+        if (lines > 0 && r > 0) {
+            launch.kernel("reduce.cl", "softmax_backward_lines").mem(ys).mem(dys).mem(dxs).i(outer).i(r).i(inner)
+                    .flag(log).groups(lines, ClLaunch.reductionLocalSize(r));
+        }
+    }
+
+    // ------------------------------------------------------------------ GEMM
+
+    @Override
+    public synchronized void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+                                  Storage a, long aOff, long aBatchStride, int lda, Storage b, long bOff,
+                                  long bBatchStride, int ldb, float beta, Storage c, long cOff, long cBatchStride,
+                                  int ldc) {
+        ClStorage as = cl(a, "gemm A"), bs = cl(b, "gemm B"), cs = cl(c, "gemm C");
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size (batch " + batch + ", m " + m + ", n " + n
+                    + ", k " + k + ")");
+        }
+        checkMatrix("gemm A", as, aOff, aBatchStride, batch, transA ? k : m, transA ? m : k, lda);
+        checkMatrix("gemm B", bs, bOff, bBatchStride, batch, transB ? n : k, transB ? k : n, ldb);
+        checkMatrix("gemm C", cs, cOff, cBatchStride, batch, m, n, ldc);
+        gemmUnchecked(transA, transB, batch, m, n, k, alpha, as, aOff, aBatchStride, lda, bs, bOff, bBatchStride,
+                ldb, beta, cs, cOff, cBatchStride, ldc);
+    }
+
+    void gemmUnchecked(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, ClStorage a,
+                       long aOff, long aBatchStride, int lda, ClStorage b, long bOff, long bBatchStride, int ldb,
+                       float beta, ClStorage c, long cOff, long cBatchStride, int ldc) {
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        launch.kernel("gemm.cl", "gemm_tiled").flag(transA).flag(transB).i(m).i(n).i(k).f(alpha)
+                .mem(a).l(aOff).l(aBatchStride).i(lda)
+                .mem(b).l(bOff).l(bBatchStride).i(ldb)
+                .f(beta).mem(c).l(cOff).l(cBatchStride).i(ldc)
+                .range3((long) (n + 63) / 64 * 16, (long) (m + 63) / 64 * 16, batch, 16, 16, 1);
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    @Override
+    public synchronized void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
+        ClConvolution.forward(this, launch, s, cl(x, "conv2dForward x"), cl(w, "conv2dForward w"),
+                bias == null ? null : cl(bias, "conv2dForward bias"), cl(y, "conv2dForward y"));
+    }
+
+    @Override
+    public synchronized void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
+        ClConvolution.backwardData(this, launch, s, cl(dy, "conv2dBackwardData dy"), cl(w, "conv2dBackwardData w"),
+                cl(dx, "conv2dBackwardData dx"));
+    }
+
+    @Override
+    public synchronized void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
+        ClConvolution.backwardWeight(this, launch, s, cl(x, "conv2dBackwardWeight x"),
+                cl(dy, "conv2dBackwardWeight dy"), cl(dw, "conv2dBackwardWeight dw"),
+                dBias == null ? null : cl(dBias, "conv2dBackwardWeight dBias"));
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    private void poolArgs(PoolShape s) {
+        launch.l((long) s.n() * s.c()).i(s.h()).i(s.w()).i(s.kh()).i(s.kw()).i(s.strideH()).i(s.strideW())
+                .i(s.padH()).i(s.padW()).i(s.outH()).i(s.outW());
+    }
+
+    private static long inputSize(PoolShape s) {
+        return (long) s.n() * s.c() * s.h() * s.w();
+    }
+
+    private static long outputSize(PoolShape s) {
+        return (long) s.n() * s.c() * s.outH() * s.outW();
+    }
+
+    @Override
+    public synchronized void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
+        ClStorage xs = cl(x, "maxPool2dForward x"), ys = cl(y, "maxPool2dForward y");
+        ClStorage as = cl(argmax, "maxPool2dForward argmax");
+        checkRange("maxPool2dForward x", xs, 0, inputSize(s));
+        checkRange("maxPool2dForward y", ys, 0, outputSize(s));
+        checkRange("maxPool2dForward argmax", as, 0, outputSize(s));
+        launch.kernel("pool.cl", "max_pool_forward").mem(xs).mem(ys).mem(as);
+        poolArgs(s);
+        launch.items(outputSize(s));
+    }
+
+    @Override
+    public synchronized void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
+        ClStorage dys = cl(dy, "maxPool2dBackward dy"), as = cl(argmax, "maxPool2dBackward argmax");
+        ClStorage dxs = cl(dx, "maxPool2dBackward dx");
+        checkRange("maxPool2dBackward dy", dys, 0, outputSize(s));
+        checkRange("maxPool2dBackward argmax", as, 0, outputSize(s));
+        checkRange("maxPool2dBackward dx", dxs, 0, inputSize(s));
+        launch.kernel("pool.cl", "max_pool_backward").mem(dys).mem(as).mem(dxs);
+        poolArgs(s);
+        launch.items(inputSize(s));
+    }
+
+    @Override
+    public synchronized void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad) {
+        ClStorage xs = cl(x, "avgPool2dForward x"), ys = cl(y, "avgPool2dForward y");
+        checkRange("avgPool2dForward x", xs, 0, inputSize(s));
+        checkRange("avgPool2dForward y", ys, 0, outputSize(s));
+        launch.kernel("pool.cl", "avg_pool_forward").mem(xs).mem(ys);
+        poolArgs(s);
+        launch.flag(countIncludePad).items(outputSize(s));
+    }
+
+    @Override
+    public synchronized void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad) {
+        ClStorage dys = cl(dy, "avgPool2dBackward dy"), dxs = cl(dx, "avgPool2dBackward dx");
+        checkRange("avgPool2dBackward dy", dys, 0, outputSize(s));
+        checkRange("avgPool2dBackward dx", dxs, 0, inputSize(s));
+        launch.kernel("pool.cl", "avg_pool_backward").mem(dys).mem(dxs);
+        poolArgs(s);
+        launch.flag(countIncludePad).items(inputSize(s));
+    }
+
+    @Override
+    public synchronized void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
+        checkAdaptive(nc, h, w, oh, ow);
+        ClStorage xs = cl(x, "adaptiveAvgPool2dForward x"), ys = cl(y, "adaptiveAvgPool2dForward y");
+        checkRange("adaptiveAvgPool2dForward x", xs, 0, (long) nc * h * w);
+        checkRange("adaptiveAvgPool2dForward y", ys, 0, (long) nc * oh * ow);
+        launch.kernel("pool.cl", "adaptive_avg_pool_forward").mem(xs).mem(ys).l(nc).i(h).i(w).i(oh).i(ow)
+                .items((long) nc * oh * ow);
+    }
+
+    @Override
+    public synchronized void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy,
+                                                       Storage dx) {
+        checkAdaptive(nc, h, w, oh, ow);
+        ClStorage dys = cl(dy, "adaptiveAvgPool2dBackward dy"), dxs = cl(dx, "adaptiveAvgPool2dBackward dx");
+        checkRange("adaptiveAvgPool2dBackward dy", dys, 0, (long) nc * oh * ow);
+        checkRange("adaptiveAvgPool2dBackward dx", dxs, 0, (long) nc * h * w);
+        launch.kernel("pool.cl", "adaptive_avg_pool_backward").mem(dys).mem(dxs).l(nc).i(h).i(w).i(oh).i(ow)
+                .items((long) nc * h * w);
+    }
+
+    private static void checkAdaptive(int nc, int h, int w, int oh, int ow) {
+        if (nc < 1 || h < 1 || w < 1 || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d: sizes must be positive (nc " + nc + ", input "
+                    + h + "x" + w + ", output " + oh + "x" + ow + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ batch norm
+
+    @Override
+    public synchronized void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x,
+                                                   Storage gamma, Storage beta, Storage y, Storage mean,
+                                                   Storage var) {
+        ClBatchNorm.trainForward(this, launch, groups, n, c, hw, eps, cl(x, "batchNorm x"), optional(gamma, "gamma"),
+                optional(beta, "beta"), cl(y, "batchNorm y"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"));
+    }
+
+    @Override
+    public synchronized void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma,
+                                                  Storage beta, Storage mean, Storage var, Storage y) {
+        ClBatchNorm.evalForward(this, launch, n, c, hw, eps, cl(x, "batchNorm x"), optional(gamma, "gamma"),
+                optional(beta, "beta"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"), cl(y, "batchNorm y"));
+    }
+
+    @Override
+    public synchronized void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x,
+                                                    Storage gamma, Storage mean, Storage var, Storage dy,
+                                                    Storage dx, Storage dGamma, Storage dBeta) {
+        ClBatchNorm.trainBackward(this, launch, groups, n, c, hw, eps, cl(x, "batchNorm x"),
+                optional(gamma, "gamma"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"),
+                cl(dy, "batchNorm dy"), cl(dx, "batchNorm dx"), optional(dGamma, "dGamma"),
+                optional(dBeta, "dBeta"));
+    }
+
+    // ------------------------------------------------------------------ attention and intervention
+
+    @Override
+    public synchronized void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
+                                              Storage k, Storage v, Storage mask, long maskBatchStride,
+                                              Storage probs, Storage out) {
+        ClAttention.forward(this, strided, b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
+                cl(v, "attention v"), mask == null ? null : cl(mask, "attention mask"), maskBatchStride,
+                cl(probs, "attention probs"), cl(out, "attention out"));
+    }
+
+    @Override
+    public synchronized void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
+                                               Storage k, Storage v, Storage probs, Storage dOut, Storage dq,
+                                               Storage dk, Storage dv) {
+        ClAttention.backward(this, b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
+                cl(v, "attention v"), cl(probs, "attention probs"), cl(dOut, "attention dOut"),
+                optional(dq, "attention dq"), optional(dk, "attention dk"), optional(dv, "attention dv"));
+    }
+
+    /** Row-wise softmax (or its backward) for the attention code, without a second lock. */
+    void softmaxRows(ClStorage x, ClStorage y, int rows, int r) {
+        softmaxLines(x, y, rows, r, 1, false);
+    }
+
+    void softmaxRowsBackward(ClStorage y, ClStorage dy, ClStorage dx, int rows, int r) {
+        softmaxBackwardLines(y, dy, dx, rows, r, 1, false);
+    }
+
+    @Override
+    public synchronized void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                                 long zBatchStride, Storage out) {
+        ClStorage ws = cl(w, "interventionForward w"), zs = cl(z, "interventionForward z");
+        ClStorage os = cl(out, "interventionForward out");
+        checkIntervention("interventionForward", n, k, d, ws, wBatchStride, zs, zBatchStride);
+        checkRange("interventionForward out", os, 0, (long) n * d);
+        if ((long) n * d > 0) {
+            launch.kernel("intervention.cl", "intervention_forward").i(n).i(k).i(d).mem(ws).l(wBatchStride).mem(zs)
+                    .l(zBatchStride).mem(os).items((long) n * d);
+        }
+    }
+
+    @Override
+    public synchronized void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                                  long zBatchStride, Storage dOut, Storage dw, Storage dz) {
+        ClStorage ws = cl(w, "interventionBackward w"), zs = cl(z, "interventionBackward z");
+        ClStorage gs = cl(dOut, "interventionBackward dOut");
+        checkIntervention("interventionBackward", n, k, d, ws, wBatchStride, zs, zBatchStride);
+        checkRange("interventionBackward dOut", gs, 0, (long) n * d);
+        if (dw != null) {
+            ClStorage dws = cl(dw, "interventionBackward dw");
+            checkBatched("interventionBackward dw", dws, wBatchStride, n, k);
+            long groups = wBatchStride == 0 ? k : (long) n * k;
+            if (groups > 0) {
+                launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d).l(wBatchStride)
+                        .mem(zs).l(zBatchStride).mem(gs).mem(dws).groups(groups, ClLaunch.reductionLocalSize(d));
+            }
+        }
+        if (dz != null) {
+            ClStorage dzs = cl(dz, "interventionBackward dz");
+            checkBatched("interventionBackward dz", dzs, zBatchStride, n, (long) k * d);
+            long total = (zBatchStride == 0 ? 1L : n) * k * d;
+            if (total > 0) {
+                launch.kernel("intervention.cl", "intervention_backward_strata").i(n).i(k).i(d).mem(ws)
+                        .l(wBatchStride).l(zBatchStride).mem(gs).mem(dzs).items(total);
+            }
+        }
+    }
+
+    private void checkIntervention(String op, int n, int k, int d, ClStorage w, long wStride, ClStorage z,
+                                   long zStride) {
+        if (n < 0 || k < 0 || d < 0 || wStride < 0 || zStride < 0) {
+            throw new IllegalArgumentException(op + ": negative size or stride (n " + n + ", k " + k + ", d " + d
+                    + ", wBatchStride " + wStride + ", zBatchStride " + zStride + ")");
+        }
+        checkBatched(op + " w", w, wStride, n, k);
+        checkBatched(op + " z", z, zStride, n, (long) k * d);
+    }
+
+    private static void checkBatched(String what, ClStorage s, long stride, int n, long extent) {
+        if (n > 0 && extent > 0) {
+            checkRange(what, s, 0, (n - 1) * stride + extent);
+        }
+    }
+
+    // ------------------------------------------------------------------ optimisers
+
+    @Override
+    public synchronized void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr,
+                                      float beta1, float beta2, float eps, float weightDecay, float gradScale,
+                                      int step) {
+        ClStorage ps = cl(param, "adam param"), gs = cl(grad, "adam grad");
+        ClStorage ms = cl(m, "adam m"), vs = cl(v, "adam v");
+        for (ClStorage s : new ClStorage[] {ps, gs, ms, vs}) {
+            checkRange("adamStep", s, 0, n);
+        }
+        if (step < 1) {
+            throw new IllegalArgumentException("adamStep: step must be >= 1 (bias correction 1 - beta^step), got "
+                    + step);
+        }
+        double bc1 = 1.0 - Math.pow(beta1, step);
+        double bc2 = 1.0 - Math.pow(beta2, step);
+        if (n > 0) {
+            launch.kernel("optim.cl", "adam_step").mem(ps).mem(gs).mem(ms).mem(vs).l(n).f(beta1).f(beta2).f(eps)
+                    .f(weightDecay).f(gradScale).f((float) (lr / bc1)).f((float) Math.sqrt(bc2)).items(n);
+        }
+    }
+
+    @Override
+    public synchronized void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr,
+                                     float momentum, float weightDecay, float gradScale, boolean nesterov) {
+        ClStorage ps = cl(param, "sgd param"), gs = cl(grad, "sgd grad");
+        ClStorage bs = optional(momentumBuf, "sgd momentumBuf");
+        checkRange("sgdStep param", ps, 0, n);
+        checkRange("sgdStep grad", gs, 0, n);
+        if (bs != null) {
+            checkRange("sgdStep momentumBuf", bs, 0, n);
+        }
+        if (n > 0) {
+            launch.kernel("optim.cl", "sgd_step").mem(ps).mem(gs).mem(bs == null ? dummy : bs).flag(bs != null).l(n)
+                    .f(lr).f(momentum).f(weightDecay).f(gradScale).flag(nesterov).items(n);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public synchronized void synchronize() {
+        ensureOpen();
+        clFinish(runtime.queue);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        dummy.close();
+        closed = true;
+        runtime.close();
+    }
+
+    /** Bytes sitting in the buffer pool, for tests of reuse. */
+    synchronized long pooledBytes() {
+        return runtime.pooledBytes();
+    }
+
+    /** Compiles a source outside the resource set, so tests can see what a build failure reports. */
+    synchronized void compileForTest(String file, String source) {
+        clReleaseProgram(runtime.build(file, source));
+    }
+
+    ClStorage dummy() {
+        return dummy;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("opencl backend " + name + " is closed");
+        }
+    }
+
+    /** The storage as one of ours, or a clear error naming the argument. */
+    ClStorage cl(Storage s, String what) {
+        ensureOpen();
+        if (s == null) {
+            throw new IllegalArgumentException("opencl " + what + ": storage is null");
+        }
+        if (!(s instanceof ClStorage c) || c.owner != this) {
+            throw new IllegalArgumentException("opencl " + what + ": storage belongs to backend "
+                    + s.backend().name() + ", not to " + name + " (copy it over with read/write first)");
+        }
+        if (c.closed()) {
+            throw new IllegalStateException("opencl " + what + ": storage was closed");
+        }
+        return c;
+    }
+
+    private ClStorage optional(Storage s, String what) {
+        return s == null ? null : cl(s, what);
+    }
+
+    static void checkRange(String what, ClStorage s, long off, long n) {
+        if (off < 0 || n < 0 || off + n > s.size) {
+            throw new IllegalArgumentException("opencl " + what + ": range [" + off + ", " + (off + n)
+                    + ") is outside the storage of " + s.size + " floats");
+        }
+    }
+
+    private static void checkHostRange(String what, int length, int off, int n) {
+        if (off < 0 || n < 0 || (long) off + n > length) {
+            throw new IllegalArgumentException("opencl " + what + ": host range [" + off + ", " + ((long) off + n)
+                    + ") is outside the array of " + length + " floats");
+        }
+    }
+
+    private static void checkLines(String what, int outer, int r, int inner) {
+        if (outer < 0 || r < 0 || inner < 0) {
+            throw new IllegalArgumentException(what + ": negative extent in [outer " + outer + ", r " + r
+                    + ", inner " + inner + "]");
+        }
+    }
+
+    /** A batch of {@code rows x cols} matrices with row stride {@code ld} must fit in {@code s}. */
+    private static void checkMatrix(String what, ClStorage s, long off, long batchStride, int batch, int rows,
+                                    int cols, int ld) {
+        if (batch == 0 || rows == 0 || cols == 0) {
+            return;
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException(what + ": leading dimension " + ld + " is smaller than the "
+                    + cols + " stored columns");
+        }
+        if (off < 0 || batchStride < 0) {
+            throw new IllegalArgumentException(what + ": negative offset " + off + " or batch stride " + batchStride);
+        }
+        long last = off + (batch - 1) * batchStride + (long) (rows - 1) * ld + cols;
+        if (last > s.size) {
+            throw new IllegalArgumentException(what + ": " + batch + " matrices of " + rows + "x" + cols
+                    + " (row stride " + ld + ", batch stride " + batchStride + ", offset " + off
+                    + ") need " + last + " floats, the storage has " + s.size);
+        }
+    }
+}
