@@ -356,12 +356,14 @@ def shape_chain():
 
 
 class TinyNet(torch.nn.Module):
-    """conv-bn-relu-pool-flatten-linear, with the same child indices a Java Sequential gets."""
+    """conv-bn-relu-pool-flatten-linear, with the same child indices a Java Sequential gets. The conv
+    has no bias, as in IERN: before BatchNorm a bias has an exactly-zero gradient, and Adam
+    would turn the rounding noise in it into full-size, implementation-dependent steps."""
 
     def __init__(self):
         super().__init__()
         self.seq = torch.nn.Sequential(
-            torch.nn.Conv2d(3, 4, 3, padding=1),
+            torch.nn.Conv2d(3, 4, 3, padding=1, bias=False),
             torch.nn.BatchNorm2d(4),
             torch.nn.ReLU(),
             torch.nn.MaxPool2d(2),
