@@ -1,0 +1,56 @@
+package iern.model;
+
+import iern.engine.F;
+import iern.engine.Tensor;
+import iern.engine.TensorScope;
+import iern.engine.optim.Adam;
+import iern.engine.optim.Optimizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The baseline the paper compares against: backbone + classifier trained with cross-entropy
+ * only, one Adam with the same rates IERN's classification step uses (backbone at the base rate,
+ * classifier at the full rate), the same data, schedule and budget.
+ */
+public final class BaselineStep implements TrainingStep {
+    private final IernNetwork net;
+    private final Adam adam;
+    private final Map<String, Optimizer> optimizers = new LinkedHashMap<>();
+
+    public BaselineStep(IernNetwork net, TrainConfig train) {
+        if (!net.config.isBaseline()) {
+            throw new IllegalArgumentException("BaselineStep needs a baseline network, got " + net.config.method());
+        }
+        this.net = net;
+        adam = new Adam((float) train.beta1(), (float) train.beta2(), 1e-8f, 0f);
+        adam.addGroup("base", net.base.parameters(), train.baseLr());
+        adam.addGroup("cls", net.cls.parameters(), train.lr());
+        optimizers.put("cls", adam);
+    }
+
+    @Override
+    public IernNetwork network() {
+        return net;
+    }
+
+    @Override
+    public Map<String, Optimizer> optimizers() {
+        return optimizers;
+    }
+
+    @Override
+    public StepLosses step(Tensor x, int[] emotions, int[] confounders) {
+        net.train();
+        try (TensorScope scope = TensorScope.open()) {
+            adam.zeroGrad();
+            Tensor logits = net.cls.forward(net.base.forward(x));
+            Tensor loss = F.crossEntropy(logits, emotions);
+            loss.backward();
+            adam.step();
+            double nan = Double.NaN;
+            return new StepLosses(nan, nan, nan, nan, nan, nan, nan, loss.item(),
+                    IernStep.countCorrect(logits, emotions), emotions.length);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package iern.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that fixes the shapes of the networks, so a checkpoint can say what it was
+ * trained as and refuse to load into anything else.
+ *
+ * @param method        {@code iern} (the paper) or {@code baseline} (backbone + classifier, cross-entropy only)
+ * @param backbone      {@code resnet18}, {@code resnet34} or {@code resnet50}
+ * @param width         multiplier on the ResNet channel counts (1 = torchvision's widths)
+ * @param featChannels  channels of the feature map {@code b} after the 1x1 conv (512 in the paper)
+ * @param imageSize     square input side in pixels; the feature side follows it ({@link #featSize()})
+ * @param emotions      class names, in label order
+ * @param confounders   confounder (source data set) names, in label order
+ * @param genBlocks     residual blocks in EmoGen/ConGen (2 in the paper)
+ * @param reconsBlocks  residual blocks in Recons (3)
+ * @param disBlocks     halving 1x1 convs in the discriminators (3)
+ * @param intervention  {@code uniform} (the paper: mean over strata), {@code prior} (strata weighted by
+ *                      their training frequency) or {@code attention} (NWGM, one pass)
+ * @param prior         P(z) per confounder, from the training split (used by {@code prior} and {@code attention})
+ * @param attentionDim  query/key width of the {@code attention} intervention
+ */
+public record ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,
+                          List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
+                          int disBlocks, String intervention, double[] prior, int attentionDim) {
+
+    public static final List<String> METHODS = List.of("iern", "baseline");
+    public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50");
+    public static final List<String> INTERVENTIONS = List.of("uniform", "prior", "attention");
+
+    public ModelConfig {
+        Objects.requireNonNull(emotions, "emotions");
+        Objects.requireNonNull(confounders, "confounders");
+        emotions = List.copyOf(emotions);
+        confounders = List.copyOf(confounders);
+        if (!METHODS.contains(method)) {
+            throw new IllegalArgumentException("method '" + method + "': expected one of " + METHODS);
+        }
+        if (!BACKBONES.contains(backbone)) {
+            throw new IllegalArgumentException("backbone '" + backbone + "': expected one of " + BACKBONES);
+        }
+        if (!INTERVENTIONS.contains(intervention)) {
+            throw new IllegalArgumentException("intervention '" + intervention + "': expected one of " + INTERVENTIONS);
+        }
+        if (!(width > 0) || width > 8) {
+            throw new IllegalArgumentException("width multiplier " + width + ": expected a number in (0, 8]");
+        }
+        if (featChannels < 16 || featChannels % 16 != 0) {
+            // The discriminators halve the width three times and must keep at least two channels.
+            throw new IllegalArgumentException("feature width " + featChannels
+                    + ": expected a multiple of 16 of at least 16 (the discriminators halve it three times)");
+        }
+        if (emotions.size() < 2) {
+            throw new IllegalArgumentException("need at least two emotions, got " + emotions);
+        }
+        if (confounders.isEmpty()) {
+            throw new IllegalArgumentException("need at least one confounder");
+        }
+        if (genBlocks < 0 || reconsBlocks < 0 || disBlocks < 0 || disBlocks > 4) {
+            throw new IllegalArgumentException("block counts: gen " + genBlocks + ", recons " + reconsBlocks
+                    + ", dis " + disBlocks + " (dis at most 4)");
+        }
+        if (prior != null) {
+            if (prior.length != confounders.size()) {
+                throw new IllegalArgumentException("prior has " + prior.length + " entries for "
+                        + confounders.size() + " confounders");
+            }
+            prior = prior.clone();
+        }
+        if (attentionDim < 1) {
+            throw new IllegalArgumentException("attention width " + attentionDim + ": expected at least 1");
+        }
+        int f = featSizeOf(imageSize);
+        if (f < 2) {
+            throw new IllegalArgumentException("image size " + imageSize + " gives a " + f + "x" + f
+                    + " feature map; the discriminator's 4x4 stride-2 conv needs at least 2x2: use an image size of"
+                    + " at least " + minImageSize());
+        }
+    }
+
+    /** The default emotion and source names of the Mix-Dataset (and of the synthetic benchmark). */
+    public static final List<String> MIX_EMOTIONS = List.of("Anger", "Disgust", "Fear", "Happiness", "Sadness", "Surprise");
+    public static final List<String> MIX_SOURCES = List.of("CKPlus", "MMI", "OuluCASIA");
+
+    /** The paper's IERN: ResNet-50, 512 features, 224 pixels. */
+    public static ModelConfig paper() {
+        return new ModelConfig("iern", "resnet50", 1.0, 512, 224, MIX_EMOTIONS, MIX_SOURCES, 2, 3, 3,
+                "uniform", null, 64);
+    }
+
+    /** Side of the backbone's output map: the stem (7x7/2, max-pool 3x3/2) and three stride-2 stages. */
+    public int featSize() {
+        return featSizeOf(imageSize);
+    }
+
+    static int featSizeOf(int s) {
+        if (s < 1) {
+            return 0;
+        }
+        s = (s + 2 * 3 - 7) / 2 + 1;   // conv 7x7 stride 2 pad 3
+        s = (s + 2 * 1 - 3) / 2 + 1;   // max-pool 3x3 stride 2 pad 1
+        for (int stage = 0; stage < 3; stage++) {
+            s = (s + 2 * 1 - 3) / 2 + 1;   // first 3x3 (or 1x1 stride 2) conv of layers 2..4
+        }
+        return s;
+    }
+
+    static int minImageSize() {
+        int s = 1;
+        while (featSizeOf(s) < 2) {
+            s++;
+        }
+        return s;
+    }
+
+    /** Side of the discriminator's map after its 4x4 stride-2 conv; its last conv uses this kernel. */
+    public int disKernel() {
+        int f = featSize();
+        return (f + 2 - 4) / 2 + 1;
+    }
+
+    public int numEmotions() {
+        return emotions.size();
+    }
+
+    public int numConfounders() {
+        return confounders.size();
+    }
+
+    public boolean isBaseline() {
+        return method.equals("baseline");
+    }
+
+    /** The weights of the backdoor adjustment for {@code uniform} and {@code prior}. */
+    public float[] strataWeights() {
+        int k = numConfounders();
+        float[] w = new float[k];
+        if (intervention.equals("uniform") || prior == null) {
+            java.util.Arrays.fill(w, 1f / k);
+        } else {
+            double sum = 0;
+            for (double p : prior) {
+                sum += p;
+            }
+            for (int i = 0; i < k; i++) {
+                w[i] = (float) (prior[i] / sum);
+            }
+        }
+        return w;
+    }
+
+    public ModelConfig withMethod(String m) {
+        return new ModelConfig(m, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
+                reconsBlocks, disBlocks, intervention, prior, attentionDim);
+    }
+
+    public ModelConfig withIntervention(String mode) {
+        return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
+                reconsBlocks, disBlocks, mode, prior, attentionDim);
+    }
+
+    public ModelConfig withPrior(double[] p) {
+        return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
+                reconsBlocks, disBlocks, intervention, p, attentionDim);
+    }
+
+    public ModelConfig withClasses(List<String> emo, List<String> conf) {
+        return new ModelConfig(method, backbone, width, featChannels, imageSize, emo, conf, genBlocks,
+                reconsBlocks, disBlocks, intervention, null, attentionDim);
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method);
+        m.put("backbone", backbone);
+        m.put("width", width);
+        m.put("feat_channels", featChannels);
+        m.put("image_size", imageSize);
+        m.put("feat_size", featSize());
+        m.put("emotions", emotions);
+        m.put("confounders", confounders);
+        m.put("gen_blocks", genBlocks);
+        m.put("recons_blocks", reconsBlocks);
+        m.put("dis_blocks", disBlocks);
+        m.put("intervention", intervention);
+        m.put("prior", prior == null ? null : prior);
+        m.put("attention_dim", attentionDim);
+        return m;
+    }
+
+    public static ModelConfig fromMap(Map<String, Object> m, String source) {
+        ConfigReader r = new ConfigReader(m, source);
+        List<String> emo = r.strings("emotions");
+        List<String> conf = r.strings("confounders");
+        Object priorValue = m.get("prior");
+        double[] p = null;
+        if (priorValue != null) {
+            List<Object> list = r.list("prior");
+            p = new double[list.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = ((Number) list.get(i)).doubleValue();
+            }
+        }
+        return new ModelConfig(r.string("method"), r.string("backbone"), r.number("width"),
+                r.integer("feat_channels"), r.integer("image_size"), emo, conf, r.integer("gen_blocks"),
+                r.integer("recons_blocks"), r.integer("dis_blocks"), r.string("intervention"), p,
+                r.integer("attention_dim"));
+    }
+
+    /**
+     * Lists every field that differs, as {@code name: this vs other}; empty when the two build
+     * networks of the same shapes with the same meaning.
+     */
+    public List<String> differences(ModelConfig other) {
+        List<String> diff = new ArrayList<>();
+        Map<String, Object> a = toMap();
+        Map<String, Object> b = other.toMap();
+        for (String key : a.keySet()) {
+            Object x = a.get(key);
+            Object y = b.get(key);
+            boolean same = x instanceof double[] xa && y instanceof double[] ya
+                    ? java.util.Arrays.equals(xa, ya) : Objects.equals(x, y);
+            if (!same) {
+                diff.add(key + ": " + Json.write(x) + " vs " + Json.write(y));
+            }
+        }
+        return diff;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelConfig c && differences(c).isEmpty();
+    }
+
+    @Override
+    public int hashCode() {
+        return Json.write(toMap()).hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return Json.write(toMap());
+    }
+}

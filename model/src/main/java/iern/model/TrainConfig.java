@@ -1,0 +1,91 @@
+package iern.model;
+
+import iern.engine.optim.LinearWarmupDecay;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a model is trained: schedule, batch, learning rates, the centre-loss weight, the seed.
+ * The schedule is the authors' (linear warm-up, constant, linear decay towards 0), stepped
+ * once per epoch.
+ *
+ * @param warmupEpochs   epochs of linear warm-up (5 in the paper)
+ * @param constantEpochs epochs at the full rate (15)
+ * @param decayEpochs    epochs of linear decay (140)
+ * @param batchSize      images per step (8 to 16 in the paper)
+ * @param lr             Adam rate of everything but the backbone (2e-4)
+ * @param baseLr         Adam rate of the backbone in the classification step (1e-4)
+ * @param beta1          Adam beta1 (0.5)
+ * @param beta2          Adam beta2 (0.999)
+ * @param lambdaCenter   weight of the centre loss in the feature step (5e-4)
+ * @param seed           seeds weights, shuffling and augmentation
+ * @param augment        whether the training images get the authors' random augmentation
+ */
+public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
+                          double baseLr, double beta1, double beta2, double lambdaCenter, long seed,
+                          boolean augment) {
+
+    public TrainConfig {
+        if (warmupEpochs < 0 || constantEpochs < 0 || decayEpochs < 0
+                || warmupEpochs + constantEpochs + decayEpochs < 1) {
+            throw new IllegalArgumentException("epochs: warm-up " + warmupEpochs + ", constant " + constantEpochs
+                    + ", decay " + decayEpochs + " (each at least 0, at least one epoch in all)");
+        }
+        if (batchSize < 2) {
+            // Batch norm in training mode needs at least two samples per stratum.
+            throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 2");
+        }
+        if (!(lr >= 0) || !(baseLr >= 0) || Double.isInfinite(lr) || Double.isInfinite(baseLr)) {
+            throw new IllegalArgumentException("learning rates " + lr + ", " + baseLr
+                    + ": expected finite numbers at least 0");
+        }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("Adam betas " + beta1 + ", " + beta2 + ": expected numbers in [0, 1)");
+        }
+        if (!(lambdaCenter > 0) || Double.isInfinite(lambdaCenter)) {
+            throw new IllegalArgumentException("centre-loss weight " + lambdaCenter + ": expected a positive number");
+        }
+    }
+
+    /** The paper's 160 epochs (5 + 15 + 140), batch 8. */
+    public static TrainConfig paper(long seed) {
+        return new TrainConfig(5, 15, 140, 8, 2e-4, 1e-4, 0.5, 0.999, 5e-4, seed, true);
+    }
+
+    public int epochs() {
+        return warmupEpochs + constantEpochs + decayEpochs;
+    }
+
+    /** The authors' schedule (linear warm-up, constant, linear decay), stepped once per epoch. */
+    public LinearWarmupDecay schedule() {
+        return new LinearWarmupDecay(warmupEpochs, constantEpochs, decayEpochs);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2,
+                lambdaCenter, s, augment);
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("warmup_epochs", warmupEpochs);
+        m.put("constant_epochs", constantEpochs);
+        m.put("decay_epochs", decayEpochs);
+        m.put("batch_size", batchSize);
+        m.put("lr", lr);
+        m.put("base_lr", baseLr);
+        m.put("beta1", beta1);
+        m.put("beta2", beta2);
+        m.put("lambda_center", lambdaCenter);
+        m.put("seed", seed);
+        m.put("augment", augment);
+        return m;
+    }
+
+    public static TrainConfig fromMap(Map<String, Object> m, String source) {
+        ConfigReader r = new ConfigReader(m, source);
+        return new TrainConfig(r.integer("warmup_epochs"), r.integer("constant_epochs"), r.integer("decay_epochs"),
+                r.integer("batch_size"), r.number("lr"), r.number("base_lr"), r.number("beta1"), r.number("beta2"),
+                r.number("lambda_center"), r.longValue("seed"), r.bool("augment"));
+    }
+}
