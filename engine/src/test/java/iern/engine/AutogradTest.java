@@ -1,0 +1,134 @@
+package iern.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The mechanics of the graph: accumulation, retained and freed graphs, no-grad, detach, depth. */
+class AutogradTest {
+
+    @Test
+    void gradientsAccumulateAcrossBackwardCallsAndZeroGradClears() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}).requiresGrad(true);
+        x.mul(x).sum().backward();
+        assertArrayEquals(new float[] {2, 4, 6}, x.grad().toArray());
+        x.mul(3f).sum().backward();
+        assertArrayEquals(new float[] {5, 7, 9}, x.grad().toArray());
+        x.zeroGrad();
+        assertNull(x.grad());
+    }
+
+    @Test
+    void aTensorUsedTwiceGetsBothContributions() {
+        Tensor x = Tensor.of(new float[] {2}).requiresGrad(true);
+        Tensor y = x.add(x);             // d/dx = 2, both inputs the same tensor
+        Tensor z = y.mul(x);             // 2x^2 -> 4x
+        z.sum().backward();
+        assertEquals(8f, x.grad().item());
+    }
+
+    @Test
+    void leafGradientsDoNotShareStorage() {
+        Tensor a = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+        Tensor b = Tensor.of(new float[] {3, 4}).requiresGrad(true);
+        a.add(b).sum().backward();
+        a.grad().mulInPlace(10f);
+        assertArrayEquals(new float[] {1, 1}, b.grad().toArray());
+    }
+
+    @Test
+    void secondBackwardThroughFreedGraphIsAnError() {
+        Tensor x = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+        Tensor loss = x.exp().sum();
+        loss.backward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+        assertTrue(e.getMessage().contains("backward(true)"), e.getMessage());
+    }
+
+    @Test
+    void retainedGraphCanBeWalkedAgain() {
+        Tensor x = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+        Tensor loss = x.square().sum();
+        loss.backward(true);
+        loss.backward();
+        assertArrayEquals(new float[] {4, 8}, x.grad().toArray());
+    }
+
+    @Test
+    void noGradScopeRecordsNothingAndNests() {
+        Tensor x = Tensor.of(new float[] {1}).requiresGrad(true);
+        try (var g = Grad.off()) {
+            Tensor y = x.mul(2f);
+            assertFalse(y.requiresGrad());
+            assertTrue(y.isLeaf());
+            try (var on = Grad.on()) {
+                assertTrue(x.mul(2f).requiresGrad());
+            }
+            assertFalse(Grad.enabled());
+        }
+        assertTrue(Grad.enabled());
+        assertTrue(x.mul(2f).requiresGrad());
+    }
+
+    @Test
+    void detachCutsTheGraph() {
+        Tensor x = Tensor.of(new float[] {3}).requiresGrad(true);
+        Tensor d = x.mul(2f).detach();
+        assertFalse(d.requiresGrad());
+        Tensor y = x.mul(d);             // d is a constant 6
+        y.sum().backward();
+        assertEquals(6f, x.grad().item());
+    }
+
+    @Test
+    void deepChainDoesNotOverflowTheStack() {
+        Tensor x = Tensor.of(new float[] {1}).requiresGrad(true);
+        Tensor y = x;
+        for (int i = 0; i < 20_000; i++) {
+            y = y.mul(1.0001f).add(0f);
+        }
+        y.sum().backward();
+        assertEquals(Math.pow(1.0001, 20_000), x.grad().item(), 1e-2);
+    }
+
+    @Test
+    void explicitOutputGradient() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}).requiresGrad(true);
+        Tensor y = x.mul(2f);
+        y.backward(Tensor.of(new float[] {1, 10, 100}), false);
+        assertArrayEquals(new float[] {2, 20, 200}, x.grad().toArray());
+    }
+
+    @Test
+    void backwardErrorsAreClear() {
+        Tensor x = Tensor.of(new float[] {1, 2});
+        IllegalStateException e1 = assertThrows(IllegalStateException.class, () -> x.sum().backward());
+        assertTrue(e1.getMessage().contains("does not require grad"), e1.getMessage());
+        Tensor y = x.detach().requiresGrad(true).mul(2f);
+        IllegalStateException e2 = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e2.getMessage().contains("not a single value"), e2.getMessage());
+    }
+
+    @Test
+    void gradFnNamesTheOp() {
+        Tensor x = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+        assertEquals("matmul", x.reshape(1, 2).matmul(x.reshape(2, 1)).gradFn());
+        assertNull(x.gradFn());
+        assertTrue(x.isLeaf());
+    }
+
+    @Test
+    void onlyInputsThatNeedGradientsGetThem() {
+        Tensor a = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+        Tensor b = Tensor.of(new float[] {3, 4});
+        a.mul(b).sum().backward();
+        assertArrayEquals(new float[] {3, 4}, a.grad().toArray());
+        assertNull(b.grad());
+    }
+}

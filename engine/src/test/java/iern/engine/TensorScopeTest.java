@@ -1,0 +1,87 @@
+package iern.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iern.engine.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+/** Deterministic release of tensors and reuse of their memory. */
+class TensorScopeTest {
+
+    @Test
+    void scopeClosesWhatItCreatedButNotKeptOrOuterTensors() {
+        Tensor outside = Tensor.ones(3);
+        Tensor kept;
+        Tensor temp;
+        try (var s = TensorScope.open()) {
+            temp = outside.mul(2f);
+            kept = s.keep(temp.add(1f));
+            assertEquals(1, s.size());
+        }
+        assertTrue(temp.isClosed());
+        assertFalse(kept.isClosed());
+        assertFalse(outside.isClosed());
+        assertArrayEquals(new float[] {3, 3, 3}, kept.toArray());
+        IllegalStateException e = assertThrows(IllegalStateException.class, temp::toArray);
+        assertTrue(e.getMessage().contains("after close"), e.getMessage());
+    }
+
+    @Test
+    void keepMovesToTheEnclosingScope() {
+        Tensor inner;
+        try (var outer = TensorScope.open()) {
+            try (var s = TensorScope.open()) {
+                inner = s.keep(Tensor.ones(2));
+            }
+            assertFalse(inner.isClosed());
+        }
+        assertTrue(inner.isClosed());
+    }
+
+    @Test
+    void viewsKeepStorageAliveUntilTheLastIsClosed() {
+        Tensor a = Tensor.of(new float[] {1, 2, 3, 4});
+        Tensor v = a.reshape(2, 2);
+        a.close();
+        assertArrayEquals(new float[] {1, 2, 3, 4}, v.toArray());
+        v.close();
+        v.close();      // idempotent
+    }
+
+    @Test
+    void leafGradientsSurviveTheScopeAndATrainingStepReusesMemory() {
+        CpuBackend cpu = new CpuBackend();
+        Tensor w = Tensor.rand(cpu, 1, 16, 8).requiresGrad(true);
+        Tensor x = Tensor.rand(cpu, 2, 4, 16);
+        long pooledAfterFirst = -1;
+        for (int step = 0; step < 3; step++) {
+            try (var s = TensorScope.open()) {
+                Tensor loss = x.matmul(w).relu().square().mean();
+                loss.backward();
+            }
+            assertFalse(w.grad().isClosed());
+            if (step == 0) {
+                pooledAfterFirst = cpu.pooledFloats();
+                assertTrue(pooledAfterFirst > 0, "intermediates went back to the pool");
+            } else {
+                assertEquals(pooledAfterFirst, cpu.pooledFloats(), "a warm step takes and returns the same buffers");
+            }
+            w.zeroGrad();
+        }
+        cpu.close();
+    }
+
+    @Test
+    void scopesMustCloseInOrder() {
+        var outer = TensorScope.open();
+        var inner = TensorScope.open();
+        IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+        assertTrue(e.getMessage().contains("out of order"), e.getMessage());
+        inner.close();
+        outer.close();
+    }
+}
