@@ -35,15 +35,17 @@ public final class Resize {
         float[] weights = new float[out * taps];
         for (int i = 0; i < out; i++) {
             double center = (i + 0.5) * scale;
-            int lo = (int) Math.floor(center - support);
+            // like PIL, the window is cut at the border and renormalised instead of repeating edge pixels
+            int lo = Math.max((int) (center - support + 0.5), 0);
+            int hi = Math.min((int) (center + support + 0.5), in);
             first[i] = lo;
             double sum = 0;
             double[] w = new double[taps];
-            for (int k = 0; k < taps; k++) {
+            for (int k = 0; k < taps && lo + k < hi; k++) {
                 w[k] = cubic((lo + k + 0.5 - center) / stretch);
                 sum += w[k];
             }
-            for (int k = 0; k < taps; k++) weights[i * taps + k] = (float) (w[k] / sum);
+            for (int k = 0; k < taps; k++) weights[i * taps + k] = (float) (sum == 0 ? 0 : w[k] / sum);
         }
         return new Taps(taps, first, weights);
     }
@@ -67,7 +69,8 @@ public final class Resize {
                         int sx = Math.min(Math.max(lo + k, 0), sw - 1);
                         acc += tx.weights[x * tx.taps + k] * src.data[row + sx];
                     }
-                    tmp.data[tBase + y * w + x] = acc;
+                    // PIL keeps the intermediate as 8-bit (when both axes change); rounding here reproduces it
+                    tmp.data[tBase + y * w + x] = sh == h ? acc : Math.round(Math.min(1f, Math.max(0f, acc)) * 255f) / 255f;
                 }
             }
         }

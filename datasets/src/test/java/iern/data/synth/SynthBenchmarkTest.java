@@ -1,0 +1,157 @@
+package iern.data.synth;
+
+import iern.data.BadInput;
+import iern.data.MixBasic;
+import iern.data.Sample;
+import iern.data.SampleSet;
+import iern.data.folds.FoldBuilder;
+import iern.data.labels.LabelTable;
+import iern.data.mix.MixDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SynthBenchmarkTest {
+    static final SynthConfig TINY = new SynthConfig(11, 2, 32, 3);
+
+    @TempDir
+    Path dir;
+
+    /** SHA-256 over every file's relative path and bytes, in sorted order. */
+    static String treeHash(Path root) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            md.update(root.relativize(f).toString().getBytes());
+            md.update(Files.readAllBytes(f));
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test
+    void sameSeedSameBytesOtherSeedOtherBytes() throws Exception {
+        SynthBenchmark.generate(dir.resolve("a"), TINY);
+        SynthBenchmark.generate(dir.resolve("b"), TINY);
+        SynthBenchmark.generate(dir.resolve("c"), TINY.withSeed(12));
+        assertEquals(treeHash(dir.resolve("a")), treeHash(dir.resolve("b")));
+        assertNotEquals(treeHash(dir.resolve("a")), treeHash(dir.resolve("c")));
+    }
+
+    @Test
+    void writesTheMixDatasetLayoutThatTheRealDataReaderReads() throws Exception {
+        Path root = dir.resolve("s");
+        SynthBenchmark.Result r = SynthBenchmark.generate(root, TINY);
+        assertTrue(r.generated());
+        assertEquals(3 * 2 * 6 * 3, r.images());
+        assertTrue(Files.exists(root.resolve("CKPlus/images/S001_001_00000010.png")));
+        assertTrue(Files.exists(root.resolve("MMI/images/S002_111_042.png")));
+        assertTrue(Files.exists(root.resolve("OuluCASIA/images/P001_Surprise_017.png")));
+        BufferedImage img = ImageIO.read(root.resolve("MMI/images/S001_100_040.png").toFile());
+        assertEquals(32, img.getWidth());
+        assertEquals(32, img.getHeight());
+
+        LabelTable labels = LabelTable.read(root.resolve(SynthBenchmark.LABELS), BadInput.fail());
+        assertEquals(108, labels.size());
+        assertEquals("Surprise", labels.get("oulucasia_P001_Surprise_017"));
+        for (FoldBuilder.Bias bias : FoldBuilder.Bias.values()) {
+            for (int fold = 1; fold <= 3; fold++) {
+                SampleSet train = MixDataset.open(root, root.resolve(FoldBuilder.splitName("train", bias, fold)),
+                        labels, BadInput.fail());
+                SampleSet test = MixDataset.open(root, root.resolve(FoldBuilder.splitName("test", bias, fold)),
+                        labels, BadInput.fail());
+                assertEquals(108, train.size() + test.size());
+                // bias100: 6 held-out cells x 2 subjects x 3 frames; bias90 moves round(0.2) = 0 sequences
+                assertEquals(36, test.size(), bias + " fold " + fold);
+                for (Sample s : test.samples())
+                    assertTrue(FoldBuilder.isHeldOut(fold, s.confounder(), s.emotion()), s.key());
+            }
+        }
+    }
+
+    @Test
+    void bias90OfTheDefaultSizeMovesTwoSequencesPerHeldOutCell() throws Exception {
+        Path root = dir.resolve("d");
+        SynthConfig cfg = new SynthConfig(3, 20, 16, 3); // default subject count, tiny images to stay fast
+        SynthBenchmark.generate(root, cfg);
+        LabelTable labels = LabelTable.read(root.resolve(SynthBenchmark.LABELS), BadInput.fail());
+        SampleSet test100 = MixDataset.open(root, root.resolve("test_ids_bias100v2.csv"), labels, BadInput.fail());
+        SampleSet test90 = MixDataset.open(root, root.resolve("test_ids_bias90v2.csv"), labels, BadInput.fail());
+        SampleSet train90 = MixDataset.open(root, root.resolve("train_ids_bias90v2.csv"), labels, BadInput.fail());
+        assertEquals(6 * 20 * 3, test100.size());
+        assertEquals(6 * 18 * 3, test90.size());
+        assertEquals(1080 - 6 * 18 * 3, train90.size());
+    }
+
+    @Test
+    void secondCallWithSameConfigSkipsAndDifferentConfigIsRefused() throws Exception {
+        Path root = dir.resolve("s");
+        assertTrue(SynthBenchmark.generate(root, TINY).generated());
+        String before = treeHash(root);
+        assertFalse(SynthBenchmark.generate(root, TINY).generated());
+        assertEquals(before, treeHash(root));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SynthBenchmark.generate(root, TINY.withImageSize(48)));
+        assertTrue(e.getMessage().contains("imageSize=32 (asked 48)"), e.getMessage());
+        // a damaged tree (an image deleted) is rewritten to the same bytes
+        Files.delete(root.resolve("CKPlus/images/S001_001_00000010.png"));
+        assertTrue(SynthBenchmark.generate(root, TINY).generated());
+        assertEquals(before, treeHash(root));
+    }
+
+    @Test
+    void refusesToWriteIntoADataSetItDidNotMake() throws Exception {
+        Path root = dir.resolve("real");
+        Files.createDirectories(root.resolve("CKPlus/images"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SynthBenchmark.generate(root, TINY));
+        assertTrue(e.getMessage().contains("not a synthetic set"), e.getMessage());
+    }
+
+    @Test
+    void framesOfASequenceDifferOnlyALittleAndEmotionsDifferMore() {
+        SynthConfig cfg = new SynthConfig(5, 1, 64, 3);
+        BufferedImage f0 = SynthBenchmark.render(cfg, 0, 0, 5, 0);
+        BufferedImage f2 = SynthBenchmark.render(cfg, 0, 0, 5, 2);
+        BufferedImage other = SynthBenchmark.render(cfg, 0, 0, 0, 2);
+        double withinSequence = meanAbsDiff(f0, f2);
+        double acrossEmotion = meanAbsDiff(other, f2);
+        assertTrue(withinSequence > 0.5, "frames must change: " + withinSequence);
+        assertTrue(acrossEmotion > withinSequence, acrossEmotion + " vs " + withinSequence);
+    }
+
+    @Test
+    void contactSheetShowsSourcesTimesEmotions() throws Exception {
+        Path out = dir.resolve("sheet.png");
+        ContactSheet.ofSynth(TINY, 1, 40, out);
+        BufferedImage sheet = ImageIO.read(out.toFile());
+        assertEquals(6 * 40, sheet.getWidth());
+        assertEquals(3 * (40 + 14), sheet.getHeight());
+        assertEquals(MixBasic.SOURCES.size(), 3);
+    }
+
+    static double meanAbsDiff(BufferedImage a, BufferedImage b) {
+        double sum = 0;
+        for (int y = 0; y < a.getHeight(); y++)
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y), q = b.getRGB(x, y);
+                for (int s = 0; s <= 16; s += 8) sum += Math.abs(((p >> s) & 0xff) - ((q >> s) & 0xff));
+            }
+        return sum / (3.0 * a.getWidth() * a.getHeight());
+    }
+}
