@@ -54,6 +54,17 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Takes {@code t} out of whatever scope owns it: the caller now owns it (state created
+     * lazily inside a training step, such as a cache that must outlive the step). Returns {@code t}.
+     */
+    public static <T extends Tensor> T escape(T t) {
+        if (t != null) {
+            t.scope = null;
+        }
+        return t;
+    }
+
     /** Number of live tensors this scope owns (for tests and diagnostics). */
     public int size() {
         int n = 0;

@@ -43,6 +43,16 @@ class TensorScopeTest {
     }
 
     @Test
+    void escapedTensorsOutliveEveryScope() {
+        Tensor state;
+        try (var outer = TensorScope.open(); var inner = TensorScope.open()) {
+            state = TensorScope.escape(Tensor.zeros(4));
+        }
+        assertFalse(state.isClosed());
+        assertArrayEquals(new float[4], state.toArray());
+    }
+
+    @Test
     void viewsKeepStorageAliveUntilTheLastIsClosed() {
         Tensor a = Tensor.of(new float[] {1, 2, 3, 4});
         Tensor v = a.reshape(2, 2);
