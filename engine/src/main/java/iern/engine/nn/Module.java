@@ -92,10 +92,10 @@ public abstract class Module {
         return out;
     }
 
-    private void collectModules(String prefix, Map<String, Module> out) {
-        out.put(prefix, this);
+    private void collectModules(String name, Map<String, Module> out) {
+        out.put(name, this);
         for (Map.Entry<String, Module> c : children.entrySet()) {
-            c.getValue().collectModules(prefix + c.getKey() + ".", out);
+            c.getValue().collectModules(name.isEmpty() ? c.getKey() : name + "." + c.getKey(), out);
         }
     }
 

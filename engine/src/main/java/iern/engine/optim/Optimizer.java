@@ -227,13 +227,14 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     /**
-     * Restores what {@link #stateToHost()} saved, for the same groups and parameters. Everything
-     * is checked first (names, shapes, step counts), so a failed load changes nothing.
+     * Throws an {@link IllegalArgumentException} listing every problem that would make
+     * {@link #loadState} fail for {@code saved} (missing, unexpected or misshapen entries, step
+     * counts that are not positive integers); does nothing else.
      */
-    public final void loadState(Map<String, FloatArray> saved) {
+    public final void checkState(Map<String, FloatArray> saved) {
         checkOpen();
         List<String> problems = new ArrayList<>();
-        List<String> known = new ArrayList<>();
+        java.util.Set<String> known = new java.util.HashSet<>();
         for (ParamGroup g : groups) {
             known.add(g.name + ".lr");
             FloatArray lr = saved.get(g.name + ".lr");
@@ -250,6 +251,8 @@ public abstract class Optimizer implements AutoCloseable {
                     FloatArray buf = saved.get(prefix + b);
                     if (step != null && buf == null) {
                         problems.add("missing " + prefix + b);
+                    } else if (step == null && buf != null) {
+                        problems.add(prefix + b + " without " + prefix + "step");
                     } else if (buf != null && !java.util.Arrays.equals(buf.shape(), shape)) {
                         problems.add(prefix + b + " has shape " + java.util.Arrays.toString(buf.shape())
                                 + ", parameter has " + java.util.Arrays.toString(shape));
@@ -268,6 +271,14 @@ public abstract class Optimizer implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState failed: " + problems);
         }
+    }
+
+    /**
+     * Restores what {@link #stateToHost()} saved, for the same groups and parameters. Everything
+     * is checked first (see {@link #checkState}), so a failed load changes nothing.
+     */
+    public final void loadState(Map<String, FloatArray> saved) {
+        checkState(saved);
         for (ParamGroup g : groups) {
             g.setLr(saved.get(g.name + ".lr").data()[0]);
             for (int i = 0; i < g.params.size(); i++) {
