@@ -63,6 +63,9 @@ final class CpuElementwise {
 
     private static void binaryRow(Binary op, float[] a, int ai, int as, float[] b, int bi, int bs,
                                   float[] out, int oi, int n) {
+        if (as == 1 && bs == 1 && contiguousRow(op, a, ai, b, bi, out, oi, n)) {
+            return;
+        }
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] + b[bi]; }
             case SUB -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] - b[bi]; }
@@ -75,6 +78,17 @@ final class CpuElementwise {
             case GT -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] > b[bi] ? 1f : 0f; }
             case GE -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] >= b[bi] ? 1f : 0f; }
         }
+    }
+
+    /** Unit-stride rows of the hottest ops as plain indexed loops, which C2 vectorises. */
+    private static boolean contiguousRow(Binary op, float[] a, int ai, float[] b, int bi, float[] out, int oi, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) out[oi + i] = a[ai + i] + b[bi + i]; }
+            case SUB -> { for (int i = 0; i < n; i++) out[oi + i] = a[ai + i] - b[bi + i]; }
+            case MUL -> { for (int i = 0; i < n; i++) out[oi + i] = a[ai + i] * b[bi + i]; }
+            default -> { return false; }
+        }
+        return true;
     }
 
     static void unary(Unary op, float[] x, int xOff, float[] y, int yOff, int n, float a, float b) {
@@ -114,6 +128,12 @@ final class CpuElementwise {
     static void unaryBackward(Unary op, float[] x, float[] y, float[] dy, float[] dx, int n, float a, float b,
                               boolean acc) {
         Parallel.forRange(n, GRAIN, (i0, i1) -> {
+            if (op == Unary.RELU && !acc) {
+                for (int i = i0; i < i1; i++) {
+                    dx[i] = x[i] > 0f ? dy[i] : 0f;
+                }
+                return;
+            }
             for (int i = i0; i < i1; i++) {
                 float g = dy[i] * derivative(op, x, y, i, a, b);
                 dx[i] = acc ? dx[i] + g : g;
