@@ -125,7 +125,9 @@ public final class Tensor implements AutoCloseable {
                 v[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
             }
         }
-        return of(backend, v, shape.length == 0 ? new int[0] : shape);
+        Tensor t = new Tensor(backend, shape);
+        backend.write(t.storage(), 0, v, 0, n);
+        return t;
     }
 
     /** {@code [0, 1, ..., n-1]}. */

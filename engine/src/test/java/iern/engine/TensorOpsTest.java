@@ -398,6 +398,8 @@ class TensorOpsTest {
         assertEquals(0, mean, 0.03);
         assertEquals(1, sq / n.length - mean * mean, 0.04);
         assertArrayEquals(n, Tensor.randn(5, 20_001).toArray(), "randn is deterministic per seed");
+        assertEquals(0, Tensor.randn(5).rank(), "no shape gives a 0-d tensor");
+        assertEquals(0, Tensor.rand(5).rank());
         Tensor of = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         assertArrayEquals(new int[] {2, 3}, of.shape());
         assertEquals(3, of.dim(-1));

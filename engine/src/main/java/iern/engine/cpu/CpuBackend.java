@@ -22,8 +22,12 @@ public final class CpuBackend implements Backend {
     private long pooledFloats;
     private boolean closed;
 
-    /** Upper bound on the floats parked in the pool (beyond it, released arrays go to the GC). */
-    private static final long POOL_LIMIT = Long.getLong("iern.cpu.poolFloats", 1L << 30);
+    /**
+     * Upper bound on the floats parked in the pool (beyond it, released arrays go to the GC):
+     * by default half the heap, so a changing workload cannot pin the whole heap in the pool.
+     */
+    private static final long POOL_LIMIT = Long.getLong("iern.cpu.poolFloats",
+            Runtime.getRuntime().maxMemory() / 2 / Float.BYTES);
 
     @Override
     public String name() {
@@ -77,7 +81,13 @@ public final class CpuBackend implements Backend {
             }
         }
         if (a == null) {
-            a = new float[size];
+            try {
+                a = new float[size];
+            } catch (OutOfMemoryError e) {
+                // Arrays of other sizes may be parked in the pool: give them back and try once more.
+                trimPool();
+                a = new float[size];
+            }
         } else {
             Arrays.fill(a, 0f);
         }
