@@ -22,6 +22,48 @@ public final class Init {
     /** The nonlinearity following the layer, for {@link #gain}. */
     public enum Nonlinearity { LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU }
 
+    /** How {@link #apply} draws the weights of convolutions and linear layers. */
+    public enum Scheme { NORMAL, XAVIER, KAIMING, ORTHOGONAL }
+
+    /**
+     * Initialises a whole network the way the IERN authors (and pix2pix/CycleGAN before them)
+     * do: every {@link Conv2d} and {@link Linear} weight by {@code scheme} ({@code NORMAL}:
+     * N(0, gain); {@code XAVIER}: xavier normal with {@code gain}; {@code KAIMING}: kaiming
+     * normal, a = 0, fan-in; {@code ORTHOGONAL}: orthogonal with {@code gain}) and its bias 0;
+     * every {@link BatchNorm2d} scale N(1, gain) and shift 0. Modules are visited in
+     * {@link Module#namedModules()} order, so a seed fixes the whole network.
+     */
+    public static void apply(Module root, Scheme scheme, double gain, SplittableRandom rng) {
+        for (Module m : root.namedModules().values()) {
+            Tensor weight = null, bias = null;
+            if (m instanceof Conv2d c) {
+                weight = c.weight;
+                bias = c.bias;
+            } else if (m instanceof Linear l) {
+                weight = l.weight;
+                bias = l.bias;
+            } else if (m instanceof BatchNorm2d bn) {
+                if (bn.weight != null) {
+                    normal(bn.weight, 1.0, gain, rng);
+                    zeros(bn.bias);
+                }
+                continue;
+            }
+            if (weight == null) {
+                continue;
+            }
+            switch (scheme) {
+                case NORMAL -> normal(weight, 0.0, gain, rng);
+                case XAVIER -> xavierNormal(weight, gain, rng);
+                case KAIMING -> kaimingNormal(weight, 0.0, FanMode.FAN_IN, Nonlinearity.LEAKY_RELU, rng);
+                case ORTHOGONAL -> orthogonal(weight, gain, rng);
+            }
+            if (bias != null) {
+                zeros(bias);
+            }
+        }
+    }
+
     /** PyTorch's recommended gain; {@code param} is the negative slope for leaky ReLU. */
     public static double gain(Nonlinearity nl, double param) {
         return switch (nl) {

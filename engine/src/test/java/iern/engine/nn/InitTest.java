@@ -124,4 +124,35 @@ class InitTest {
             assertTrue(x >= -2 && x < 3);
         }
     }
+
+    @Test
+    void applyInitialisesANetworkAsTheAuthorsDo() {
+        SplittableRandom build = new SplittableRandom(1);
+        Sequential net = new Sequential(new Conv2d(64, 64, 3, 1, 1, true, build), new BatchNorm2d(64), new ReLU(),
+                new Flatten(), new Linear(64, 32, true, build));
+        Init.apply(net, Init.Scheme.NORMAL, 0.02, new SplittableRandom(2));
+        Conv2d conv = (Conv2d) net.get(0);
+        BatchNorm2d bn = (BatchNorm2d) net.get(1);
+        Linear lin = (Linear) net.get(4);
+        assertEquals(0.02, std(conv.weight.toArray()), 0.02 * 0.03);
+        assertEquals(0.0, mean(conv.weight.toArray()), 0.02 * 0.03);
+        assertArrayEquals(new float[64], conv.bias.toArray());
+        assertArrayEquals(new float[32], lin.bias.toArray());
+        assertEquals(1.0, mean(bn.weight.toArray()), 0.02);
+        assertArrayEquals(new float[64], bn.bias.toArray());
+        // The same seed gives the same network.
+        Sequential again = new Sequential(new Conv2d(64, 64, 3, 1, 1, true, new SplittableRandom(7)), new BatchNorm2d(64),
+                new ReLU(), new Flatten(), new Linear(64, 32, true, new SplittableRandom(8)));
+        Init.apply(again, Init.Scheme.NORMAL, 0.02, new SplittableRandom(2));
+        for (String k : net.stateDict().keySet()) {
+            assertArrayEquals(net.stateDict().get(k).toArray(), again.stateDict().get(k).toArray(), k);
+        }
+        Init.apply(again, Init.Scheme.ORTHOGONAL, 1.0, new SplittableRandom(3));
+        float[] w = ((Linear) again.get(4)).weight.toArray();
+        double norm = 0;
+        for (int k = 0; k < 64; k++) {
+            norm += w[k] * w[k];
+        }
+        assertEquals(1.0, norm, 1e-5);
+    }
 }
