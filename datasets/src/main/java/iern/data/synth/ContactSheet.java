@@ -72,6 +72,30 @@ public final class ContactSheet {
         write(images, captions, cfg.framesPerSequence(), cell, out);
     }
 
+    /** What the model sees: the images of a batch, un-normalised, captioned with class and confounder index. */
+    public static void ofBatch(iern.data.loader.Batch batch, List<String> classNames, int cell, Path out) {
+        List<BufferedImage> images = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        int w = batch.width, h = batch.height, plane = w * h;
+        for (int j = 0; j < batch.size; j++) {
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            int base = j * batch.floatsPerImage();
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int i = base + y * w + x;
+                    img.setRGB(x, y, level(batch.images[i]) << 16 | level(batch.images[i + plane]) << 8
+                            | level(batch.images[i + 2 * plane]));
+                }
+            images.add(img);
+            captions.add(classNames.get(batch.emotion[j]) + " z" + batch.confounder[j]);
+        }
+        write(images, captions, Math.min(8, Math.max(1, batch.size)), cell, out);
+    }
+
+    private static int level(float normalised) {
+        return Math.min(255, Math.max(0, Math.round((normalised * 0.5f + 0.5f) * 255f)));
+    }
+
     /** {@code ContactSheet out.png [subjects] [imageSize] [seed]}: renders a sheet of the synthetic faces. */
     public static void main(String[] args) {
         Path out = Path.of(args.length > 0 ? args[0] : "synth-contact-sheet.png");

@@ -178,4 +178,20 @@ class LoaderTest {
             assertArrayEquals(want, got, 1e-6f);
         }
     }
+
+    @Test
+    void contactSheetOfABatchShowsThePixelsTheModelGets(@TempDir Path out) throws Exception {
+        Pipeline p = new Pipeline(24, 24, Pipeline.Preset.NONE);
+        ImageStore store = ImageStore.open(samples, p, BadInput.fail());
+        try (Loader loader = Loader.builder(store, p).batchSize(3).workers(0).shuffle(false).build()) {
+            loader.startEpoch(0);
+            Path sheet = out.resolve("batch.png");
+            iern.data.synth.ContactSheet.ofBatch(loader.next(), iern.data.MixBasic.EMOTIONS, 24, sheet);
+            var img = javax.imageio.ImageIO.read(sheet.toFile());
+            var first = javax.imageio.ImageIO.read(samples.get(0).path().toFile());
+            assertEquals(3 * 24, img.getWidth());
+            for (int y = 0; y < 24; y += 5)
+                for (int x = 0; x < 24; x += 5) assertEquals(first.getRGB(x, y), img.getRGB(x, y), x + "," + y);
+        }
+    }
 }
