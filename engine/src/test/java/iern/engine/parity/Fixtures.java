@@ -1,5 +1,7 @@
 package iern.engine.parity;
 
+import iern.engine.Backend;
+import iern.engine.Engine;
 import iern.engine.Tensor;
 import iern.engine.io.FloatArray;
 import iern.engine.io.SafeTensors;
@@ -31,8 +33,13 @@ final class Fixtures {
     }
 
     static Tensor tensor(FloatArray a) {
+        return tensor(Engine.backend(), a);
+    }
+
+    static Tensor tensor(Backend backend, FloatArray a) {
         // Tensor.of reads an empty shape as "1-d"; a rank-0 fixture is a scalar.
-        return a.shape().length == 0 ? Tensor.scalar(a.data()[0]) : Tensor.of(a.data(), a.shape());
+        return a.shape().length == 0 ? Tensor.full(backend, a.data()[0], new int[0])
+                : Tensor.of(backend, a.data(), a.shape());
     }
 
     static int[] ints(FloatArray a) {

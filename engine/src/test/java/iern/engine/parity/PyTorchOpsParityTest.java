@@ -3,6 +3,8 @@ package iern.engine.parity;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.Backend;
+import iern.engine.Engine;
 import iern.engine.F;
 import iern.engine.Tensor;
 import iern.engine.io.FloatArray;
@@ -21,11 +23,19 @@ import org.junit.jupiter.api.TestFactory;
  * through the engine, and the output and the gradients of {@code sum(out * gout)} must match
  * within {@link #ABS} + {@link #REL} * |PyTorch| elementwise. The script prints that PyTorch's
  * own float32 results stay within a fifth of this tolerance of a float64 recomputation.
+ *
+ * <p>Another backend runs the same cases by extending this class (it ships in the engine
+ * test-jar) and overriding {@link #backend()}.
  */
-class PyTorchOpsParityTest {
+public class PyTorchOpsParityTest {
 
-    static final double ABS = 1e-5;
-    static final double REL = 1e-5;
+    /** The backend the cases run on: the engine's default unless a subclass says otherwise. */
+    protected Backend backend() {
+        return Engine.backend();
+    }
+
+    public static final double ABS = 1e-5;
+    public static final double REL = 1e-5;
 
     @TestFactory
     Stream<DynamicTest> elementwise() { return cases("elementwise"); }
@@ -60,18 +70,19 @@ class PyTorchOpsParityTest {
     @TestFactory
     Stream<DynamicTest> shapeChain() { return cases("shape_chain"); }
 
-    private static Stream<DynamicTest> cases(String file) {
+    private Stream<DynamicTest> cases(String file) {
+        Backend backend = backend();
         SafeTensors.Contents c = Fixtures.load(file);
         assertFalse(c.metadata().isEmpty(), file + " has no cases");
         List<DynamicTest> tests = new ArrayList<>();
         for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> runCase(c, file, e.getKey(), e.getValue())));
+            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> runCase(backend, c, file, e.getKey(), e.getValue())));
         }
         return tests.stream();
     }
 
     @SuppressWarnings("unchecked")
-    private static void runCase(SafeTensors.Contents c, String file, String name, String configJson) throws Exception {
+    private static void runCase(Backend backend, SafeTensors.Contents c, String file, String name, String configJson) throws Exception {
         Map<String, Object> config = (Map<String, Object>) Json.parse(configJson, file + ":" + name);
         String prefix = name + "/";
         Map<String, Tensor> in = new LinkedHashMap<>();
@@ -79,7 +90,7 @@ class PyTorchOpsParityTest {
             String key = t.getKey();
             if (key.startsWith(prefix + "in.")) {
                 String arg = key.substring((prefix + "in.").length());
-                Tensor x = Fixtures.tensor(t.getValue());
+                Tensor x = Fixtures.tensor(backend, t.getValue());
                 // Inputs PyTorch gave a gradient to are leaves that require one here too.
                 if (c.tensors().containsKey(prefix + "grad." + arg)) {
                     x.requiresGrad(true);
@@ -90,7 +101,7 @@ class PyTorchOpsParityTest {
         String where = file + ":" + name;
         Tensor out = apply((String) config.get("op"), config, in, c, prefix);
         Fixtures.assertClose(where + " output", c.get(prefix + "out"), out, ABS, REL);
-        out.backward(Fixtures.tensor(c.get(prefix + "gout")), false);
+        out.backward(Fixtures.tensor(backend, c.get(prefix + "gout")), false);
         int checked = 0;
         for (Map.Entry<String, Tensor> arg : in.entrySet()) {
             FloatArray expected = c.tensors().get(prefix + "grad." + arg.getKey());
