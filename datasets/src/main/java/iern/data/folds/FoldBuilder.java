@@ -106,6 +106,16 @@ public final class FoldBuilder {
         return written;
     }
 
+    /**
+     * Scans a Mix-Dataset root (images and its label file) and writes the twelve split files into it: what the
+     * {@code iern folds} command does for real CK+/MMI/Oulu-CASIA images.
+     */
+    public static List<Path> writeFor(Path root, long seed, iern.data.BadInput bad) {
+        var labels = iern.data.mix.MixDataset.labelsIn(root, bad);
+        var all = iern.data.mix.MixDataset.scan(root, labels, bad);
+        return writeAll(root, root, all.samples(), "MixBasic", seed);
+    }
+
     public static String splitName(String part, Bias bias, int fold) {
         return part + "_ids_" + bias.tag + "v" + fold + ".csv";
     }

@@ -20,6 +20,23 @@ import java.util.List;
 public final class MixDataset {
     private MixDataset() {}
 
+    /** The label files looked for in a data root, in order: the authors' pickle, then the CSV the synth writes. */
+    public static final java.util.List<String> LABEL_FILES = java.util.List.of("emotion_labels.pkl", "emotion_labels.csv");
+
+    /** Reads the root's label file ({@link #LABEL_FILES}). */
+    public static LabelTable labelsIn(Path root, BadInput bad) {
+        for (String name : LABEL_FILES) {
+            Path f = root.resolve(name);
+            if (Files.isRegularFile(f)) return LabelTable.read(f, bad);
+        }
+        throw new DataException(root, 0, "no label file; expected one of " + LABEL_FILES + " in the data root");
+    }
+
+    /** Opens the split file {@code splitName} of a data root with the root's labels. */
+    public static SampleSet open(Path root, String splitName, BadInput bad) {
+        return open(root, root.resolve(splitName), labelsIn(root, bad), bad);
+    }
+
     /** Opens one split; every entry is checked now so that a bad entry fails here and not mid-epoch. */
     public static SampleSet open(Path root, Path splitFile, LabelTable labels, BadInput bad) {
         Path base = root.toAbsolutePath().normalize();

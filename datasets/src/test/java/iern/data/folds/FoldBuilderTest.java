@@ -152,4 +152,19 @@ class FoldBuilderTest {
         assertEquals(split.train().size() + split.test().size(),
                 new HashSet<>(split.train()).size() + new HashSet<>(split.test()).size());
     }
+
+    @Test
+    void writeForScansARootAndItsLabels() throws Exception {
+        iern.data.TestImages.mixTree(dir, List.of(
+                new String[]{"CKPlus/S001_001_001.png", "Anger"}, new String[]{"CKPlus/S001_001_002.png", "Anger"},
+                new String[]{"CKPlus/S002_001_001.png", "Fear"}, new String[]{"MMI/S001_100_001.png", "Anger"},
+                new String[]{"OuluCASIA/P001_Anger_001.png", "Anger"}));
+        FoldBuilder.writeFor(dir, 0, BadInput.fail());
+        // fold 1 holds out CK+ anger: the two frames of one sequence go to test together
+        assertEquals(List.of("MixBasic/CKPlus/images/S001_001_001.png", "MixBasic/CKPlus/images/S001_001_002.png"),
+                Files.readAllLines(dir.resolve("test_ids_bias100v1.csv")));
+        // fold 3 holds out CK+ fear and MMI anger
+        assertEquals(List.of("MixBasic/CKPlus/images/S002_001_001.png", "MixBasic/MMI/images/S001_100_001.png"),
+                Files.readAllLines(dir.resolve("test_ids_bias100v3.csv")));
+    }
 }

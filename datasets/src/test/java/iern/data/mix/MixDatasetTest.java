@@ -165,4 +165,18 @@ class MixDatasetTest {
         assertTrue(bad.summary().startsWith("skipped 4 bad entries; first: " + split + " line 2:"), bad.summary());
         assertTrue(Files.exists(set.samples().get(0).path()));
     }
+
+    @Test
+    void labelsAreFoundInTheRootPickleFirst() throws Exception {
+        standardTree();
+        assertEquals(4, MixDataset.open(root, "split.csv", BadInput.fail()).size());
+        Path empty = root.resolve("empty");
+        Files.createDirectories(empty);
+        assertEquals(empty + ": no label file; expected one of [emotion_labels.pkl, emotion_labels.csv] in the data root",
+                assertThrows(DataException.class, () -> MixDataset.labelsIn(empty, BadInput.fail())).getMessage());
+        // the authors' pickle wins over a CSV when both are present
+        Files.copy(Path.of(getClass().getResource("/iern/data/pickle/labels_p3.pkl").toURI()),
+                root.resolve("emotion_labels.pkl"));
+        assertEquals(root.resolve("emotion_labels.pkl"), MixDataset.labelsIn(root, BadInput.fail()).file());
+    }
 }

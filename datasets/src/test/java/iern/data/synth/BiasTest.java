@@ -83,4 +83,23 @@ class BiasTest {
         }
         return right / (double) test.size();
     }
+
+    @Test
+    void biasProbeOnTheWrittenFilesAgrees(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) {
+        SynthBenchmark.generate(root, new SynthConfig(4, 4, 24, 3));
+        var labels = iern.data.mix.MixDataset.labelsIn(root, iern.data.BadInput.fail());
+        var all = iern.data.mix.MixDataset.scan(root, labels, iern.data.BadInput.fail()).samples();
+        // train on odd-numbered people, test on the others: every test face is a stranger
+        BiasProbe.Result r = BiasProbe.run(all, s -> subjectNumber(s.sequence()) % 2 == 1, 3, 6);
+        System.out.println(r);
+        assertTrue(r.trained() == 108 && r.tested() == 108, r.toString());
+        assertTrue(r.source() >= 0.97, r.toString());
+        assertTrue(r.emotion() <= 0.40, r.toString());
+    }
+
+    /** "CKPlus/S003_004" or "OuluCASIA/P003_Fear" -> 3. */
+    static int subjectNumber(String sequence) {
+        String name = sequence.substring(sequence.indexOf('/') + 2);
+        return Integer.parseInt(name.substring(0, 3));
+    }
 }
