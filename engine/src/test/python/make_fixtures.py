@@ -119,8 +119,12 @@ class Fixture:
         path = os.path.join(OUT_DIR, self.name + ".safetensors")
         write_safetensors(path, self.tensors, self.meta)
         size = os.path.getsize(path)
-        worst = max(self.spread) if self.spread else (0.0, "-")
-        print(f"{self.name:14s} {len(self.meta):3d} cases {size:8d} bytes; worst |f32-f64|/(1e-5+1e-5|f64|) = {worst[0]:.3f} at {worst[1]}")
+        if self.spread:
+            worst = max(self.spread)
+            print(f"{self.name:14s} {len(self.meta):3d} cases {size:8d} bytes; "
+                  f"worst |f32-f64|/(1e-5+1e-5|f64|) = {worst[0]:.3f} at {worst[1]}")
+        else:
+            print(f"{self.name:14s} training run {size:8d} bytes")
         return size
 
 

@@ -9,7 +9,8 @@ package iern.engine.optim;
  *       1/warmup; the rate 0 their scheduler starts at is never used for an update);</li>
  *   <li>after that: {@code 1 - max(0, e - warmup - constant) / (decay + 1)}, i.e. 1 through
  *       epoch {@code warmup + constant}, then {@code decay/(decay+1)} down to
- *       {@code 1/(decay+1)} at the last epoch (it never reaches 0).</li>
+ *       {@code 1/(decay+1)} at the last epoch (it never reaches 0 within the schedule;
+ *       epochs past its end get 0).</li>
  * </ul>
  * IERN's defaults are 5 + 15 + 140 = 160 epochs. Checked against their scheduler run under
  * PyTorch 1.13: epochs 1..5 give 0.2..1.0, epoch 21 gives 140/141, epoch 160 gives 1/141.
@@ -42,6 +43,7 @@ public record LinearWarmupDecay(int warmup, int constant, int decay) implements 
         if (e <= warmup) {
             return (double) e / warmup;
         }
-        return 1.0 - Math.max(0, e - warmup - constant) / (double) (decay + 1);
+        // Past the schedule's end the rate stays at 0 rather than turning negative.
+        return Math.max(0.0, 1.0 - Math.max(0, e - warmup - constant) / (double) (decay + 1));
     }
 }

@@ -26,6 +26,8 @@ class LrScheduleTest {
         assertEquals(140.0 / 141, s.factor(20), 1e-12);
         assertEquals(139.0 / 141, s.factor(21), 1e-12);
         assertEquals(1.0 / 141, s.factor(159), 1e-12);
+        assertEquals(0.0, s.factor(160), 1e-12);
+        assertEquals(0.0, s.factor(500), 0, "past the end: 0, never negative");
         assertEquals(1.9858156028368796e-4, 2e-4 * s.factor(20), 1e-15);
         assertEquals(1.418439716312059e-6, 2e-4 * s.factor(159), 1e-15);
         // Without warm-up the decay rule alone: constant for `constant` epochs, then down.
