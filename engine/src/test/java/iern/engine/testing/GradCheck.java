@@ -20,6 +20,12 @@ public final class GradCheck {
      */
     public static void check(String what, Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps,
                              double abs, double rel) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!inputs.get(i).isLeaf()) {
+                throw new IllegalArgumentException("GradCheck: input " + i + " was made by '" + inputs.get(i).gradFn()
+                        + "'; pass leaves (x.detach().requiresGrad(true))");
+            }
+        }
         Tensor probe = f.apply(inputs);
         Tensor weights;
         try (var off = Grad.off()) {
