@@ -174,11 +174,24 @@ public final class SynthBenchmark {
         return new SplittableRandom(z);
     }
 
+    /** PNG at a middle deflate level: the default (maximum) costs twice the time for the same size here. */
     private static void writePng(BufferedImage img, Path file) {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         try {
-            if (!ImageIO.write(img, "png", file.toFile())) throw new IOException("no PNG writer");
+            Files.deleteIfExists(file); // the file stream below overwrites in place and would not truncate
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + file, e);
+        }
+        try (var out = new javax.imageio.stream.FileImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.5f);
+            writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        } finally {
+            writer.dispose();
         }
     }
 
