@@ -77,7 +77,7 @@ public final class MixDataset {
                 if (SplitFile.check("x/" + name) != null) continue; // not an image file name
                 SplitFile.Entry entry = new SplitFile.Entry(dataset + "/images/" + name, 0, "MixBasic/" + dataset
                         + "/images/" + name);
-                Sample s = resolve(base, labels.file(), entry, labels, bad);
+                Sample s = resolve(base, file, entry, labels, bad); // errors name the image itself
                 if (s != null) samples.add(s);
             }
         }

@@ -64,6 +64,13 @@ class MixDatasetTest {
         standardTree();
         SampleSet set = MixDataset.scan(root, labels(), BadInput.fail());
         assertEquals(4, set.size());
+        Path unlabelled = TestImages.png(root.resolve("MMI/images/S009_100_001.png"), 4, 4, 1);
+        DataException e = assertThrows(DataException.class, () -> MixDataset.scan(root, labels(), BadInput.fail()));
+        assertTrue(e.getMessage().startsWith(unlabelled.toAbsolutePath() + ": no label for key 'mmi_S009_100_001' in "
+                + root.resolve("emotion_labels.csv")), e.getMessage());
+        BadInput skip = BadInput.skip();
+        assertEquals(4, MixDataset.scan(root, labels(), skip).size());
+        assertEquals(1, skip.skippedCount());
     }
 
     private String failMessage(String splitText) {
