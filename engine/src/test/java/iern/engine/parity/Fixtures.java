@@ -6,10 +6,13 @@ import iern.engine.Tensor;
 import iern.engine.io.FloatArray;
 import iern.engine.io.SafeTensors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /** Loads the PyTorch fixtures written by engine/src/test/python/make_fixtures.py and compares against them. */
@@ -24,7 +27,18 @@ final class Fixtures {
                     + "run engine/src/test/python/make_fixtures.py");
         }
         try {
-            return SafeTensors.read(Path.of(url.toURI()));
+            if (url.getProtocol().equals("file")) {
+                return SafeTensors.read(Path.of(url.toURI()));
+            }
+            // Inside the engine test-jar (another backend's module runs these cases): the reader
+            // wants a file, so copy the resource out first.
+            Path tmp = Files.createTempFile("fixture-" + name + "-", ".safetensors");
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                return SafeTensors.read(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
