@@ -101,9 +101,9 @@ public record Pipeline(int loadSize, int cropSize, Preset preset) {
     }
 
     private void centreCrop(Scratch s) {
-        // torchvision rounds the centre offset
-        int x0 = (int) Math.round((s.a.width - cropSize) / 2.0);
-        int y0 = (int) Math.round((s.a.height - cropSize) / 2.0);
+        // torchvision rounds the offset with Python's round(), half to even: rint does the same (73 -> 64 gives 4)
+        int x0 = (int) Math.rint((s.a.width - cropSize) / 2.0);
+        int y0 = (int) Math.rint((s.a.height - cropSize) / 2.0);
         ImageOps.crop(s.a, s.b, x0, y0, cropSize, cropSize);
         s.swap();
     }
@@ -140,8 +140,8 @@ public record Pipeline(int loadSize, int cropSize, Preset preset) {
                 double angle = rng.nextDouble(-10, 10);
                 double maxDx = 0.2 * s.a.width;
                 double maxDy = 0.2 * s.a.height;
-                double tx = Math.round(rng.nextDouble(-maxDx, maxDx));
-                double ty = Math.round(rng.nextDouble(-maxDy, maxDy));
+                double tx = Math.rint(rng.nextDouble(-maxDx, maxDx)); // whole pixels, rounded as Python rounds
+                double ty = Math.rint(rng.nextDouble(-maxDy, maxDy));
                 double scale = rng.nextDouble(0.8, 1.2);
                 double shear = rng.nextDouble(-8, 8);
                 ImageOps.affine(s.a, s.b, angle, tx, ty, scale, shear);

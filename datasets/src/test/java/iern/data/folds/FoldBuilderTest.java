@@ -79,9 +79,9 @@ class FoldBuilderTest {
 
     @Test
     void bias90MovesRoundedTenPercentOfEachHeldOutCellsSequences() {
-        // cells of 25, 14 and 20 sequences move round(2.5)=3, round(1.4)=1 and 2 sequences
-        List<Sample> all = samples(dir, 25, 14, 20);
-        int[] moved = {3, 1, 2};
+        // cells of 45, 25 and 15 sequences move round(4.5)=4, round(2.5)=2 and round(1.5)=2 (ties to even)
+        List<Sample> all = samples(dir, 45, 25, 15);
+        int[] moved = {4, 2, 2};
         for (int fold = 1; fold <= 3; fold++) {
             FoldBuilder.Split b100 = FoldBuilder.build(all, fold, FoldBuilder.Bias.BIAS100, 5);
             FoldBuilder.Split b90 = FoldBuilder.build(all, fold, FoldBuilder.Bias.BIAS90, 5);
@@ -166,5 +166,28 @@ class FoldBuilderTest {
         // fold 3 holds out CK+ fear and MMI anger
         assertEquals(List.of("MixBasic/CKPlus/images/S002_001_001.png", "MixBasic/MMI/images/S001_100_001.png"),
                 Files.readAllLines(dir.resolve("test_ids_bias100v3.csv")));
+    }
+
+    @Test
+    void bias90MovesAsManyCkPlusSequencesAsTheAuthorsFilesDo() {
+        // CK+ sequences per emotion in the authors' Mix-Dataset (contempt dropped): 45 anger, 59 disgust, 25 fear,
+        // 69 happiness, 28 sadness, 83 surprise. Their train_ids_bias90v{1,2,3} add 33, 27 and 30 CK+ frames
+        // (11, 9 and 10 sequences of 3) over bias100.
+        int[] perEmotion = {45, 59, 25, 69, 28, 83};
+        List<Sample> ck = new ArrayList<>();
+        for (int e = 0; e < 6; e++)
+            for (int q = 0; q < perEmotion[e]; q++)
+                for (int f = 0; f < 3; f++) {
+                    String name = String.format("S%03d_%03d_%08d.png", q, e + 1, f);
+                    Path path = dir.resolve("CKPlus/images").resolve(name);
+                    ck.add(new Sample(path, MixBasic.labelKey("CKPlus", name), e, 0,
+                            MixBasic.sequenceOf("CKPlus", name), path.toString()));
+                }
+        int[] authorsMovedFrames = {33, 27, 30};
+        for (int fold = 1; fold <= 3; fold++) {
+            int b100 = FoldBuilder.build(ck, fold, FoldBuilder.Bias.BIAS100, 0).train().size();
+            int b90 = FoldBuilder.build(ck, fold, FoldBuilder.Bias.BIAS90, 0).train().size();
+            assertEquals(authorsMovedFrames[fold - 1], b90 - b100, "fold " + fold);
+        }
     }
 }

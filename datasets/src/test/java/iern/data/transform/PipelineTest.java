@@ -75,12 +75,17 @@ class PipelineTest {
         System.arraycopy(in.data, 0, s.input().data, 0, 108);
         float[] out = new float[p.outputFloats() + 2];
         p.run(s, new SampleRandom(1), out, 2);
-        // torchvision: top = round((6 - 5) / 2) = round(0.5); Python rounds half to even -> 0, Java's
-        // Math.round -> 1. Either is a one-pixel shift; we take Java's and check it exactly.
+        // torchvision: top = round((6 - 5) / 2) = round(0.5), and Python rounds half to even: 0
         for (int c = 0; c < 3; c++)
             for (int y = 0; y < 5; y++)
                 for (int x = 0; x < 5; x++)
-                    assertEquals((ImageOpsTest.at(in, c, x + 1, y + 1) - 0.5f) * 2f, out[2 + c * 25 + y * 5 + x]);
+                    assertEquals((ImageOpsTest.at(in, c, x, y) - 0.5f) * 2f, out[2 + c * 25 + y * 5 + x]);
+        // and round(1.5) = 2: load 8, crop 5 starts at 2
+        Pipeline q = new Pipeline(8, 5, Pipeline.Preset.NONE);
+        Pipeline.Scratch t = new Pipeline.Scratch(8);
+        FloatImage big = ImageOpsTest.random(8, 8, 4);
+        float[] o = run(q, t, big, 0);
+        assertEquals((ImageOpsTest.at(big, 1, 2, 2) - 0.5f) * 2f, o[25]);
     }
 
     @Test
