@@ -76,7 +76,14 @@ public class PyTorchOpsParityTest {
         assertFalse(c.metadata().isEmpty(), file + " has no cases");
         List<DynamicTest> tests = new ArrayList<>();
         for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> runCase(backend, c, file, e.getKey(), e.getValue())));
+            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
+                try {
+                    runCase(backend, c, file, e.getKey(), e.getValue());
+                } catch (RuntimeException crash) {
+                    // Reports show dynamic tests by index; say which case crashed.
+                    throw new AssertionError(file + ":" + e.getKey() + " " + e.getValue() + " threw " + crash, crash);
+                }
+            }));
         }
         return tests.stream();
     }
