@@ -194,4 +194,21 @@ class LoaderTest {
                 for (int x = 0; x < 24; x += 5) assertEquals(first.getRGB(x, y), img.getRGB(x, y), x + "," + y);
         }
     }
+
+    @Test
+    void singleImageMatchesTheEvaluationLoader() {
+        Pipeline p = Pipeline.test(20);
+        ImageStore store = ImageStore.open(samples, p, BadInput.fail());
+        try (Loader loader = Loader.builder(store, p).batchSize(4).workers(0).shuffle(false).build()) {
+            loader.startEpoch(0);
+            Batch b = loader.next();
+            float[] one = new float[p.outputFloats()];
+            SingleImage.prepare(samples.get(3).path(), p, one, 0);
+            assertArrayEquals(Arrays.copyOfRange(b.images, 3 * one.length, 4 * one.length), one);
+        }
+        Path missing = root.resolve("nope.png");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(iern.data.DataException.class,
+                () -> SingleImage.prepare(missing, p, new float[p.outputFloats()], 0));
+        assertTrue(e.getMessage().startsWith(missing + ": cannot read image (listed at the command line)"), e.getMessage());
+    }
 }
