@@ -14,7 +14,17 @@ import iern.engine.Backend.Binary;
  * one pooled scratch buffer.
  */
 final class ClAttention {
-    private ClAttention() {}
+    private final OpenClBackend be;
+    private final ClStridedOps strided;
+    // Mask broadcast geometry, reused across calls (the backend serialises them).
+    private final long[] scoreStrides = new long[3];
+    private final long[] maskStrides = new long[3];
+    private final int[] scoreShape = new int[3];
+
+    ClAttention(OpenClBackend be, ClStridedOps strided) {
+        this.be = be;
+        this.strided = strided;
+    }
 
     private static void checkSizes(String op, int b, int lq, int lk, int d, int dimV, ClStorage q, ClStorage k,
                                    ClStorage v, ClStorage probs) {
@@ -28,7 +38,7 @@ final class ClAttention {
         OpenClBackend.checkRange(op + " probs", probs, 0, (long) b * lq * lk);
     }
 
-    static void forward(OpenClBackend be, ClStridedOps strided, int b, int lq, int lk, int d, int dimV, float scale,
+    void forward(int b, int lq, int lk, int d, int dimV, float scale,
                         ClStorage q, ClStorage k, ClStorage v, ClStorage mask, long maskBatchStride,
                         ClStorage probs, ClStorage out) {
         checkSizes("attentionForward", b, lq, lk, d, dimV, q, k, v, probs);
@@ -38,15 +48,23 @@ final class ClAttention {
                 0f, probs, 0, scores, lk);
         if (mask != null) {
             // In place is safe here: every output element reads only its own input element.
-            strided.binary(Binary.ADD, probs, 0, new long[] {scores, lk, 1}, mask, 0,
-                    new long[] {maskBatchStride, lk, 1}, probs, 0, new int[] {b, lq, lk});
+            scoreStrides[0] = scores;
+            scoreStrides[1] = lk;
+            scoreStrides[2] = 1;
+            maskStrides[0] = maskBatchStride;
+            maskStrides[1] = lk;
+            maskStrides[2] = 1;
+            scoreShape[0] = b;
+            scoreShape[1] = lq;
+            scoreShape[2] = lk;
+            strided.binary(Binary.ADD, probs, 0, scoreStrides, mask, 0, maskStrides, probs, 0, scoreShape);
         }
         be.softmaxRows(probs, probs, b * lq, lk);
         be.gemmUnchecked(false, false, b, lq, dimV, lk, 1f, probs, 0, scores, lk, v, 0, (long) lk * dimV, dimV,
                 0f, out, 0, (long) lq * dimV, dimV);
     }
 
-    static void backward(OpenClBackend be, int b, int lq, int lk, int d, int dimV, float scale, ClStorage q,
+    void backward(int b, int lq, int lk, int d, int dimV, float scale, ClStorage q,
                          ClStorage k, ClStorage v, ClStorage probs, ClStorage dOut, ClStorage dq, ClStorage dk,
                          ClStorage dv) {
         checkSizes("attentionBackward", b, lq, lk, d, dimV, q, k, v, probs);

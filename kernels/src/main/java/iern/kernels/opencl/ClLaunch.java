@@ -30,12 +30,20 @@ final class ClLaunch {
     private final long[] global1 = new long[1], local1 = new long[1];
     private final long[] global3 = new long[3], local3 = new long[3];
 
-    /** Work-groups a grid-stride kernel gets at most: enough to fill a GPU, few on PoCL. */
+    /**
+     * Grid-stride launch geometry. On a GPU, 256-wide groups and at most 65536 of them: the
+     * work-items of a wave read neighbouring elements, then stride on together. On a CPU
+     * device (PoCL) the work-items of a group run one after another, so a stride between
+     * steps would walk memory far apart: there every work-item gets one element (groups of
+     * 1024, uncapped until 2^20), and PoCL vectorises across neighbouring work-items.
+     */
+    private final long itemsLocal;
     private final long maxGroups;
 
     ClLaunch(ClRuntime runtime) {
         this.runtime = runtime;
-        this.maxGroups = runtime.gpu ? 65536 : 8L * runtime.computeUnits;
+        this.itemsLocal = runtime.gpu ? 256 : Math.min(1024, runtime.maxWorkGroupSize);
+        this.maxGroups = runtime.gpu ? 65536 : 1L << 20;
     }
 
     ClLaunch kernel(String file, String name) {
@@ -91,9 +99,8 @@ final class ClLaunch {
 
     /** Enqueues a grid-stride kernel over {@code n} elements. */
     void items(long n) {
-        long local = 256;
-        long groups = Math.max(1, Math.min((n + local - 1) / local, maxGroups));
-        groups(groups, local);
+        long groups = Math.max(1, Math.min((n + itemsLocal - 1) / itemsLocal, maxGroups));
+        groups(groups, itemsLocal);
     }
 
     /** Enqueues {@code groups} work-groups of {@code local} work-items. */

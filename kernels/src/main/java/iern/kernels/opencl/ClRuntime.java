@@ -41,6 +41,7 @@ final class ClRuntime implements AutoCloseable {
     final cl_command_queue queue;
     final int computeUnits;
     final boolean gpu;
+    final long maxWorkGroupSize;
 
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
@@ -58,6 +59,7 @@ final class ClRuntime implements AutoCloseable {
         this.queue = q;
         this.computeUnits = Math.max(1, ClDevices.deviceInt(found.device(), CL_DEVICE_MAX_COMPUTE_UNITS));
         this.gpu = (ClDevices.deviceLong(found.device(), CL_DEVICE_TYPE) & CL_DEVICE_TYPE_GPU) != 0;
+        this.maxWorkGroupSize = ClDevices.deviceSizeT(found.device(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
     }
 
     /** The kernel {@code name} from resource {@code file}, building the file's program on first use. */

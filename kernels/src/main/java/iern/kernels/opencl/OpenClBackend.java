@@ -22,6 +22,7 @@ public final class OpenClBackend implements Backend {
     private final ClRuntime runtime;
     private final ClLaunch launch;
     private final ClStridedOps strided;
+    private final ClAttention attention;
     private final ClStorage dummy;
     private boolean closed;
 
@@ -30,6 +31,7 @@ public final class OpenClBackend implements Backend {
         this.runtime = new ClRuntime(device);
         this.launch = new ClLaunch(runtime);
         this.strided = new ClStridedOps(launch);
+        this.attention = new ClAttention(this, strided);
         // Stands in for optional (null) buffers: kernels take a flag and never touch it.
         this.dummy = allocateRaw(1);
     }
@@ -148,9 +150,10 @@ public final class OpenClBackend implements Backend {
                                            float b, boolean accumulate) {
         ClStorage xs = cl(x, "unaryBackward x"), ys = cl(y, "unaryBackward y");
         ClStorage dys = cl(dy, "unaryBackward dy"), dxs = cl(dx, "unaryBackward dx");
-        for (ClStorage s : new ClStorage[] {xs, ys, dys, dxs}) {
-            checkRange("unaryBackward", s, 0, n);
-        }
+        checkRange("unaryBackward x", xs, 0, n);
+        checkRange("unaryBackward y", ys, 0, n);
+        checkRange("unaryBackward dy", dys, 0, n);
+        checkRange("unaryBackward dx", dxs, 0, n);
         if (n > 0) {
             launch.kernel("elementwise.cl", "unary_backward").i(op.ordinal()).mem(xs).mem(ys).mem(dys).mem(dxs)
                     .l(n).f(a).f(b).flag(accumulate).items(n);
@@ -266,11 +269,18 @@ public final class OpenClBackend implements Backend {
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
-        launch.kernel("gemm.cl", "gemm_tiled").flag(transA).flag(transB).i(m).i(n).i(k).f(alpha)
+        // Few outputs but a long k (attention scores over a few strata) would leave a 64 x 64
+        // tile nearly empty: reduce each output over k with a work-group instead.
+        boolean dot = k >= 256 && (m < 8 || n < 8) && (long) m * n * batch <= 16384;
+        launch.kernel("gemm.cl", dot ? "gemm_dot" : "gemm_tiled").flag(transA).flag(transB).i(m).i(n).i(k).f(alpha)
                 .mem(a).l(aOff).l(aBatchStride).i(lda)
                 .mem(b).l(bOff).l(bBatchStride).i(ldb)
-                .f(beta).mem(c).l(cOff).l(cBatchStride).i(ldc)
-                .range3((long) (n + 63) / 64 * 16, (long) (m + 63) / 64 * 16, batch, 16, 16, 1);
+                .f(beta).mem(c).l(cOff).l(cBatchStride).i(ldc);
+        if (dot) {
+            launch.range3((long) n * 64, m, batch, 64, 1, 1);
+        } else {
+            launch.range3((long) (n + 63) / 64 * 8, (long) (m + 63) / 64 * 8, batch, 8, 8, 1);
+        }
     }
 
     // ------------------------------------------------------------------ convolution
@@ -414,7 +424,7 @@ public final class OpenClBackend implements Backend {
     public synchronized void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
                                               Storage k, Storage v, Storage mask, long maskBatchStride,
                                               Storage probs, Storage out) {
-        ClAttention.forward(this, strided, b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
+        attention.forward(b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
                 cl(v, "attention v"), mask == null ? null : cl(mask, "attention mask"), maskBatchStride,
                 cl(probs, "attention probs"), cl(out, "attention out"));
     }
@@ -423,7 +433,7 @@ public final class OpenClBackend implements Backend {
     public synchronized void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
                                                Storage k, Storage v, Storage probs, Storage dOut, Storage dq,
                                                Storage dk, Storage dv) {
-        ClAttention.backward(this, b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
+        attention.backward(b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
                 cl(v, "attention v"), cl(probs, "attention probs"), cl(dOut, "attention dOut"),
                 optional(dq, "attention dq"), optional(dk, "attention dk"), optional(dv, "attention dv"));
     }
@@ -501,9 +511,10 @@ public final class OpenClBackend implements Backend {
                                       int step) {
         ClStorage ps = cl(param, "adam param"), gs = cl(grad, "adam grad");
         ClStorage ms = cl(m, "adam m"), vs = cl(v, "adam v");
-        for (ClStorage s : new ClStorage[] {ps, gs, ms, vs}) {
-            checkRange("adamStep", s, 0, n);
-        }
+        checkRange("adamStep param", ps, 0, n);
+        checkRange("adamStep grad", gs, 0, n);
+        checkRange("adamStep m", ms, 0, n);
+        checkRange("adamStep v", vs, 0, n);
         if (step < 1) {
             throw new IllegalArgumentException("adamStep: step must be >= 1 (bias correction 1 - beta^step), got "
                     + step);

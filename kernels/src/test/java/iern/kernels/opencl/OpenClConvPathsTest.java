@@ -10,17 +10,28 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The conformance shapes fit the im2col buffer in one piece; here the budget is shrunk so the
- * convolution runs image by image and in uneven chunks (5 images, 2 per chunk).
+ * Convolution paths the conformance shapes do not reach: the im2col scratch split into uneven
+ * chunks (5 images, 2 per chunk, with a shrunk budget) and the direct 1x1 path taken for maps
+ * of at least 256 pixels.
  */
-class OpenClConvChunkingTest {
+class OpenClConvPathsTest {
 
     @Test
     void convolutionInChunksMatchesOracle() {
         ConvShape s = new ConvShape(5, 3, 6, 7, 4, 3, 2, 2, 1, 1, 0, 1, 2);
+        long perImage = ((long) s.cIn() * s.kh() * s.kw() + s.cOut()) * s.outH() * s.outW();
+        check(s, 2 * perImage);
+    }
+
+    @Test
+    void directPointwiseConvolutionMatchesOracle() {
+        check(ConvShape.of(3, 5, 16, 17, 7, 1, 1, 0), ClConvolution.columnBudget);
+    }
+
+    private static void check(ConvShape s, long budget) {
         long saved = ClConvolution.columnBudget;
         try (Backend be = openOrSkip()) {
-            ClConvolution.columnBudget = 2L * s.cIn() * s.kh() * s.kw() * s.outH() * s.outW();
+            ClConvolution.columnBudget = budget;
             SplittableRandom rnd = new SplittableRandom(11);
             int xn = s.n() * s.cIn() * s.h() * s.w(), wn = s.cOut() * s.cIn() * s.kh() * s.kw();
             int yn = s.n() * s.cOut() * s.outH() * s.outW();
@@ -32,12 +43,12 @@ class OpenClConvChunkingTest {
             Storage xd = upload(be, x), wd = upload(be, w), bd = upload(be, bias), dyd = upload(be, dy);
             Storage yd = be.allocate(yn), dxd = be.allocate(xn), dwd = be.allocate(wn), dbd = be.allocate(s.cOut());
             be.conv2dForward(s, xd, wd, bd, yd);
-            assertClose("chunked conv forward", y, download(be, yd), 1e-5, 1e-5);
+            assertClose("conv " + s + " forward", y, download(be, yd), 1e-5, 1e-5);
             be.conv2dBackwardData(s, dyd, wd, dxd);
-            assertClose("chunked conv backward data", dx, download(be, dxd), 1e-5, 1e-5);
+            assertClose("conv " + s + " backward data", dx, download(be, dxd), 1e-5, 1e-5);
             be.conv2dBackwardWeight(s, xd, dyd, dwd, dbd);
-            assertClose("chunked conv backward weight", dw, download(be, dwd), 1e-5, 1e-5);
-            assertClose("chunked conv backward bias", db, download(be, dbd), 1e-5, 1e-5);
+            assertClose("conv " + s + " backward weight", dw, download(be, dwd), 1e-5, 1e-5);
+            assertClose("conv " + s + " backward bias", db, download(be, dbd), 1e-5, 1e-5);
         } finally {
             ClConvolution.columnBudget = saved;
         }
