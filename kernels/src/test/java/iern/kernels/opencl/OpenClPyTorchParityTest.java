@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The engine's 107 PyTorch parity cases (outputs and input gradients within 1e-5 abs + 1e-5
+ * The engine's PyTorch parity cases (outputs and input gradients within 1e-5 abs + 1e-5
  * rel) on the default OpenCL device. Skipped without OpenCL, failed under -Diern.require=opencl.
  */
 class OpenClPyTorchParityTest extends PyTorchOpsParityTest {
