@@ -21,6 +21,13 @@ public final class Conv2dCpu {
     /** Groups are made at least this many output pixels wide (one image per group if larger). */
     private static final int GROUP_COLUMNS = 1024;
 
+    /**
+     * Forward convolutions with output rows at least this wide pack B straight from the image
+     * ({@link ConvPackB}); narrower ones materialise im2col. {@code -Diern.conv.implicitMinWidth}
+     * moves the switch (0: always implicit; a huge value: never).
+     */
+    static final int IMPLICIT_MIN_WIDTH = Integer.getInteger("iern.conv.implicitMinWidth", 16);
+
     private static final ThreadLocal<ConvWorkspace> WORKSPACE = ThreadLocal.withInitial(ConvWorkspace::new);
 
     private Conv2dCpu() {}
@@ -46,25 +53,29 @@ public final class Conv2dCpu {
         ConvWorkspace ws = WORKSPACE.get();
         for (int n0 = 0; n0 < s.n(); n0 += g) {
             int gn = Math.min(g, s.n() - n0), cols = gn * p;
-            float[] src;
-            int srcOff;
-            if (gn == 1 && isDirect(s)) {
-                src = x;
-                srcOff = n0 * s.cIn() * p;
+            boolean direct = gn == 1 && isDirect(s);
+            // One image writes straight into y; a group goes through [cOut][gP] and is regrouped.
+            float[] out = gn == 1 ? y : ws.out(s.cOut() * cols);
+            int outOff = gn == 1 ? n0 * s.cOut() * p : 0;
+            if (simd && useImplicit(s) && !direct) {
+                GemmPacked.sgemm(false, s.cOut(), cols, kDim, 1f, w, 0, kDim,
+                        new ConvPackB(s, x, n0), 0f, out, outOff, cols);
             } else {
-                src = ws.col(kDim * cols);
-                srcOff = 0;
-                ConvLowering.im2col(s, x, n0, gn, src);
+                float[] src = x;
+                int srcOff = n0 * s.cIn() * p;
+                if (!direct) {
+                    src = ws.col(kDim * cols);
+                    srcOff = 0;
+                    ConvLowering.im2col(s, x, n0, gn, src);
+                }
+                Sgemm.sgemm(simd, false, false, s.cOut(), cols, kDim, 1f, w, 0, kDim, src, srcOff, cols,
+                        0f, out, outOff, cols);
             }
             if (gn == 1) {
-                int yOff = n0 * s.cOut() * p;
-                Sgemm.sgemm(simd, false, false, s.cOut(), p, kDim, 1f, w, 0, kDim, src, srcOff, p, 0f, y, yOff, p);
                 if (bias != null) {
-                    ConvLowering.addBias(bias, y, yOff, s.cOut(), p);
+                    ConvLowering.addBias(bias, y, outOff, s.cOut(), p);
                 }
             } else {
-                float[] out = ws.out(s.cOut() * cols);
-                Sgemm.sgemm(simd, false, false, s.cOut(), cols, kDim, 1f, w, 0, kDim, src, srcOff, cols, 0f, out, 0, cols);
                 ConvLowering.ungroup(out, s.cOut(), gn, p, bias, y, n0 * s.cOut() * p);
             }
         }
@@ -104,16 +115,6 @@ public final class Conv2dCpu {
         ConvWorkspace ws = WORKSPACE.get();
         for (int n0 = 0; n0 < s.n(); n0 += g) {
             int gn = Math.min(g, s.n() - n0), cols = gn * p;
-            float[] col;
-            int colOff;
-            if (gn == 1 && isDirect(s)) {
-                col = x;
-                colOff = n0 * s.cIn() * p;
-            } else {
-                col = ws.col(kDim * cols);
-                colOff = 0;
-                ConvLowering.im2col(s, x, n0, gn, col);
-            }
             float[] src = dy;
             int srcOff = n0 * s.cOut() * p;
             if (gn > 1) {
@@ -121,12 +122,25 @@ public final class Conv2dCpu {
                 srcOff = 0;
                 ConvLowering.group(dy, n0 * s.cOut() * p, s.cOut(), gn, p, src);
             }
+            float beta = n0 == 0 ? 0f : 1f;
+            boolean direct = gn == 1 && isDirect(s);
+            float[] col = x;
+            int colOff = n0 * s.cIn() * p;
+            if (!direct) {
+                col = ws.col(kDim * cols);
+                colOff = 0;
+                ConvLowering.im2col(s, x, n0, gn, col);
+            }
             Sgemm.sgemm(simd, false, true, s.cOut(), kDim, cols, 1f, src, srcOff, cols, col, colOff, cols,
-                    n0 == 0 ? 0f : 1f, dw, 0, kDim);
+                    beta, dw, 0, kDim);
         }
         if (dBias != null) {
             ConvLowering.sumBias(dy, s.n(), s.cOut(), p, dBias);
         }
+    }
+
+    private static boolean useImplicit(ConvShape s) {
+        return s.outW() >= IMPLICIT_MIN_WIDTH;
     }
 
     /** A 1x1 kernel with unit stride and no padding reads the input plane as the column matrix. */

@@ -25,6 +25,13 @@ final class GemmPacked {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, m, n, k, alpha, a, aOff, lda,
+                (pc, kc, jc, nc, bp) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp), beta, c, cOff, ldc);
+    }
+
+    /** C = alpha op(A) B + beta C with B supplied by a packer (no bounds checks here: callers check). */
+    static void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      GemmBSource b, float beta, float[] c, int cOff, int ldc) {
         int threads = Parallel.threads();
         int mTiles = (m + MR - 1) / MR;
         int nTiles = (n + NR - 1) / NR;
@@ -34,7 +41,7 @@ final class GemmPacked {
         int tiles = splitRows ? mTiles : nTiles;
         int parts = (int) Math.min(tiles, threads);
         if (parts <= 1 || (long) m * n * k < 64L * 64 * 64) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            block(transA, 0, m, 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             return;
         }
         Parallel.forRange(parts, 1, (p0, p1) -> {
@@ -42,19 +49,19 @@ final class GemmPacked {
                 int t0 = (int) ((long) tiles * part / parts);
                 int t1 = (int) ((long) tiles * (part + 1) / parts);
                 if (splitRows) {
-                    block(transA, transB, t0 * MR, Math.min(m, t1 * MR), 0, n, k, alpha,
-                            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    block(transA, t0 * MR, Math.min(m, t1 * MR), 0, n, k, alpha,
+                            a, aOff, lda, b, beta, c, cOff, ldc);
                 } else {
-                    block(transA, transB, 0, m, t0 * NR, Math.min(n, t1 * NR), k, alpha,
-                            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    block(transA, 0, m, t0 * NR, Math.min(n, t1 * NR), k, alpha,
+                            a, aOff, lda, b, beta, c, cOff, ldc);
                 }
             }
         });
     }
 
     /** C[i0:i1, j0:j1] on the calling thread. */
-    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void block(boolean transA, int i0, int i1, int j0, int j1, int k,
+                              float alpha, float[] a, int aOff, int lda, GemmBSource b,
                               float beta, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0], bp = buf[1], edge = buf[2];
@@ -62,7 +69,7 @@ final class GemmPacked {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                b.pack(pc, kc, jc, nc, bp);
                 float betaNow = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -106,7 +113,7 @@ final class GemmPacked {
      * Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as consecutive MR-row panels, each stored k-major
      * (MR values per k step); rows past mc are zero so edge tiles need no special kernel.
      */
-    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
                               int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
@@ -140,7 +147,7 @@ final class GemmPacked {
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels, k-major, zero beyond nc. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                               int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
