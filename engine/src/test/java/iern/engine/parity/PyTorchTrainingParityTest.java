@@ -3,6 +3,8 @@ package iern.engine.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.Backend;
+import iern.engine.Engine;
 import iern.engine.F;
 import iern.engine.Tensor;
 import iern.engine.io.FloatArray;
@@ -35,11 +37,20 @@ import org.junit.jupiter.api.Test;
  * <p>Tolerance 1e-4 abs + 1e-4 rel: three steps compound float32 rounding of two different
  * summation orders, and Adam divides by sqrt(v), which magnifies differences in small
  * gradients. The single-step gradients are held to the single-op tolerance of 1e-5.
+ *
+ * <p>Another backend runs the same steps by extending this class (it ships in the engine
+ * test-jar) and overriding {@link #backend()}; the network is built with that backend as the
+ * engine default, which is restored afterwards.
  */
-class PyTorchTrainingParityTest {
+public class PyTorchTrainingParityTest {
 
-    static final double NET_ABS = 1e-4;
-    static final double NET_REL = 1e-4;
+    /** The backend the network is built and trained on. */
+    protected Backend backend() {
+        return Engine.backend();
+    }
+
+    public static final double NET_ABS = 1e-4;
+    public static final double NET_REL = 1e-4;
 
     private static Sequential tinyNet() {
         // Initial values come from the fixture; the seed only fills them before the load.
@@ -58,8 +69,18 @@ class PyTorchTrainingParityTest {
         return out;
     }
 
+    private void trainAndCompare(String fixture) throws Exception {
+        Backend previous = Engine.backend();
+        Engine.use(backend());
+        try {
+            trainAndCompareOnDefault(fixture);
+        } finally {
+            Engine.use(previous);
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private static void trainAndCompare(String fixture) throws Exception {
+    private static void trainAndCompareOnDefault(String fixture) throws Exception {
         SafeTensors.Contents c = Fixtures.load(fixture);
         Map<String, Object> cfg = (Map<String, Object>) Json.parse(c.metadata().get("config"), fixture);
         Sequential net = tinyNet();
