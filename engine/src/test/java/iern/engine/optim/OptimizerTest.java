@@ -220,4 +220,24 @@ class OptimizerTest {
         assertEquals(2e-4, sgd.group("head").baseLr(), 0);
         sgd.close();
     }
+
+    /** State is allocated on the first step, usually inside a step's scope; it must outlive it. */
+    @Test
+    void stateCreatedInsideATensorScopeSurvivesIt() {
+        Tensor p = param(P0);
+        Tensor q = param(P0);
+        Adam inScope = new Adam(List.of(p), 0.01, 0.5f, 0.999f, 1e-8f, 0f);
+        Adam plain = new Adam(List.of(q), 0.01, 0.5f, 0.999f, 1e-8f, 0f);
+        for (int t = 1; t <= 3; t++) {
+            try (var scope = iern.engine.TensorScope.open()) {
+                setGrad(p, gradAt(t));
+                inScope.step();
+            }
+            setGrad(q, gradAt(t));
+            plain.step();
+        }
+        assertArrayEquals(q.toArray(), p.toArray());
+        inScope.close();
+        plain.close();
+    }
 }
