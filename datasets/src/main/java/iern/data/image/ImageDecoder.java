@@ -48,6 +48,7 @@ public final class ImageDecoder {
     public static float[] toPlanar(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
+        if (isGrey(img)) return greyToPlanar(img);
         int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
         float[] out = new float[3 * w * h];
         int plane = w * h;
@@ -57,6 +58,35 @@ public final class ImageDecoder {
             out[plane + i] = ((p >> 8) & 0xff) / 255f;
             out[2 * plane + i] = (p & 0xff) / 255f;
         }
+        return out;
+    }
+
+    /**
+     * Java treats grey PNGs as linear light and gamma-converts them in getRGB (grey 100 reads as 168); PIL's
+     * convert('RGB') copies the stored value into R, G and B, so grey images are read from the raster directly.
+     */
+    private static boolean isGrey(BufferedImage img) {
+        var cm = img.getColorModel();
+        return !(cm instanceof java.awt.image.IndexColorModel)
+                && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
+    }
+
+    private static float[] greyToPlanar(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        var raster = img.getRaster();
+        float max = (1 << img.getColorModel().getComponentSize(0)) - 1;
+        float[] out = new float[3 * w * h];
+        int plane = w * h;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                // 16-bit grey is scaled to 8 bits (PIL would clip it to 255 instead; the face sets are 8-bit)
+                float v = Math.round(raster.getSample(x, y, 0) / max * 255f) / 255f;
+                int i = y * w + x;
+                out[i] = v;
+                out[plane + i] = v;
+                out[2 * plane + i] = v;
+            }
         return out;
     }
 }
