@@ -123,7 +123,8 @@ public final class MixDataset {
             return null;
         }
         if (!Files.isRegularFile(path)) {
-            bad.report(new DataException(splitFile, line, "image " + path + " does not exist"));
+            bad.report(new DataException(splitFile, line, "image " + path
+                    + (Files.exists(path) ? " is not a regular file" : " does not exist")));
             return null;
         }
         if (!Files.isReadable(path)) {

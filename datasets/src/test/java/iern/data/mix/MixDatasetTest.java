@@ -186,4 +186,16 @@ class MixDatasetTest {
                 root.resolve("emotion_labels.pkl"));
         assertEquals(root.resolve("emotion_labels.pkl"), MixDataset.labelsIn(root, BadInput.fail()).file());
     }
+
+    @Test
+    void aFolderWhereAnImageShouldBeIsNamed() throws Exception {
+        standardTree();
+        Files.createDirectories(root.resolve("MMI/images/S005_100_001.png"));
+        TestImages.write(root.resolve("emotion_labels.csv"), "mmi_S005_100_001,Fear\n");
+        Path split = TestImages.write(root.resolve("bad.csv"), "MixBasic/MMI/images/S005_100_001.png\n");
+        String m = assertThrows(DataException.class, () -> MixDataset.open(root, split, labels(), BadInput.fail()))
+                .getMessage();
+        assertEquals(split + " line 1: image " + root.toAbsolutePath().resolve("MMI/images/S005_100_001.png")
+                + " is not a regular file", m);
+    }
 }
