@@ -115,8 +115,6 @@ public final class Json {
     private static void number(double d, StringBuilder out) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             out.append("null");
-        } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            out.append((long) d);
         } else {
             out.append(d);
         }

@@ -188,7 +188,14 @@ public record ModelConfig(String method, String backbone, double width, int feat
         m.put("recons_blocks", reconsBlocks);
         m.put("dis_blocks", disBlocks);
         m.put("intervention", intervention);
-        m.put("prior", prior == null ? null : prior);
+        List<Double> p = null;
+        if (prior != null) {
+            p = new ArrayList<>();
+            for (double v : prior) {
+                p.add(v);
+            }
+        }
+        m.put("prior", p);
         m.put("attention_dim", attentionDim);
         return m;
     }
@@ -223,9 +230,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
         for (String key : a.keySet()) {
             Object x = a.get(key);
             Object y = b.get(key);
-            boolean same = x instanceof double[] xa && y instanceof double[] ya
-                    ? java.util.Arrays.equals(xa, ya) : Objects.equals(x, y);
-            if (!same) {
+            if (!Objects.equals(x, y)) {
                 diff.add(key + ": " + Json.write(x) + " vs " + Json.write(y));
             }
         }

@@ -1,0 +1,167 @@
+package iern.model;
+
+import iern.engine.io.FloatArray;
+import iern.engine.io.SafeTensors;
+import iern.engine.optim.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained (or training) model in one safetensors file: the networks' parameters and buffers
+ * under {@code model.<name>}, each optimiser's state under {@code optim.<optimiser>.<key>}, and in
+ * the metadata entry {@code iern} a JSON object with the model and training configurations, the
+ * class names and how many epochs are done. The same JSON is written beside it as
+ * {@code <name>.json} for people to read. Both are written atomically (temp file + rename), so an
+ * interrupted save leaves the previous checkpoint intact.
+ */
+public final class Checkpoint {
+    public static final int FORMAT = 1;
+    private static final String META_KEY = "iern";
+
+    /** What a checkpoint says about itself, plus its tensors. */
+    public record Loaded(Path file, ModelConfig model, TrainConfig train, int epochsDone, boolean complete,
+                         Map<String, FloatArray> tensors) {}
+
+    private Checkpoint() {}
+
+    public static void save(Path file, TrainingStep step, TrainConfig train, int epochsDone, boolean complete) {
+        IernNetwork net = step.network();
+        Map<String, FloatArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, FloatArray> e : net.stateToHost().entrySet()) {
+            tensors.put("model." + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Optimizer> o : step.optimizers().entrySet()) {
+            for (Map.Entry<String, FloatArray> e : o.getValue().stateToHost().entrySet()) {
+                tensors.put("optim." + o.getKey() + "." + e.getKey(), e.getValue());
+            }
+        }
+        save(file, net, tensors, train, epochsDone, complete);
+    }
+
+    /** Weights only (no optimiser state): for a model that is done training or exported. */
+    public static void saveWeights(Path file, IernNetwork net, TrainConfig train, int epochsDone) {
+        Map<String, FloatArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, FloatArray> e : net.stateToHost().entrySet()) {
+            tensors.put("model." + e.getKey(), e.getValue());
+        }
+        save(file, net, tensors, train, epochsDone, true);
+    }
+
+    private static void save(Path file, IernNetwork net, Map<String, FloatArray> tensors, TrainConfig train,
+                             int epochsDone, boolean complete) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("epochs_done", epochsDone);
+        meta.put("complete", complete);
+        meta.put("model", net.config.toMap());
+        meta.put("train", train.toMap());
+        try {
+            SafeTensors.write(file, tensors, Map.of(META_KEY, Json.write(meta)));
+            Path json = sidecar(file);
+            Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
+            Files.writeString(tmp, Json.pretty(meta), StandardCharsets.UTF_8);
+            Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code run/checkpoint.safetensors -> run/checkpoint.json}. */
+    public static Path sidecar(Path file) {
+        String name = file.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return file.resolveSibling(stem + ".json");
+    }
+
+    public static Loaded load(Path file) {
+        SafeTensors.Contents contents;
+        try {
+            contents = SafeTensors.read(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("checkpoint " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        String metaText = contents.metadata().get(META_KEY);
+        if (metaText == null) {
+            throw new IllegalArgumentException(file + ": not an IERN checkpoint (no '" + META_KEY
+                    + "' entry in the safetensors metadata)");
+        }
+        Map<String, Object> meta = Json.parseObject(metaText, file + " metadata");
+        ConfigReader r = new ConfigReader(meta, file + " metadata");
+        int format = r.integer("format");
+        if (format != FORMAT) {
+            throw new IllegalArgumentException(file + ": checkpoint format " + format + ", this program reads " + FORMAT);
+        }
+        ModelConfig model = ModelConfig.fromMap(asMap(meta.get("model"), file), file + " metadata 'model'");
+        TrainConfig train = TrainConfig.fromMap(asMap(meta.get("train"), file), file + " metadata 'train'");
+        return new Loaded(file, model, train, r.integer("epochs_done"), r.bool("complete"), contents.tensors());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o, Path file) {
+        if (o instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new IllegalArgumentException(file + ": metadata lacks the model or training configuration");
+    }
+
+    /**
+     * Builds the network a checkpoint describes and loads its weights (for evaluation and
+     * prediction). Parameters go to the engine's default backend.
+     */
+    public static IernNetwork network(Loaded ckpt) {
+        IernNetwork net = new IernNetwork(ckpt.model(), ckpt.train().seed());
+        net.loadStateDict(prefixed(ckpt.tensors(), "model."), true);
+        return net;
+    }
+
+    /**
+     * Loads a checkpoint into a training run built from {@code model} and {@code train}; a
+     * checkpoint made with another configuration is refused with every difference named.
+     */
+    public static void restore(Loaded ckpt, TrainingStep step, TrainConfig train) {
+        ModelConfig model = step.network().config;
+        List<String> diff = ckpt.model().differences(model);
+        if (!diff.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + ckpt.file() + " was made for another model: "
+                    + String.join("; ", diff) + " (checkpoint vs this run). Use the options it was trained with,"
+                    + " or another output directory.");
+        }
+        Map<String, Object> a = ckpt.train().toMap();
+        Map<String, Object> b = train.toMap();
+        StringBuilder trainDiff = new StringBuilder();
+        for (String k : a.keySet()) {
+            if (!String.valueOf(a.get(k)).equals(String.valueOf(b.get(k)))) {
+                trainDiff.append(trainDiff.length() == 0 ? "" : "; ").append(k).append(": ").append(a.get(k))
+                        .append(" vs ").append(b.get(k));
+            }
+        }
+        if (trainDiff.length() > 0) {
+            throw new IllegalArgumentException("checkpoint " + ckpt.file() + " was trained with other settings: "
+                    + trainDiff + " (checkpoint vs this run); resuming would mix two runs.");
+        }
+        step.network().loadStateDict(prefixed(ckpt.tensors(), "model."), true);
+        for (Map.Entry<String, Optimizer> o : step.optimizers().entrySet()) {
+            o.getValue().loadState(prefixed(ckpt.tensors(), "optim." + o.getKey() + "."));
+        }
+    }
+
+    static Map<String, FloatArray> prefixed(Map<String, FloatArray> all, String prefix) {
+        Map<String, FloatArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, FloatArray> e : all.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                out.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,144 @@
+package iern.model;
+
+import iern.data.BadInput;
+import iern.data.Sample;
+import iern.data.SampleSet;
+import iern.data.folds.FoldBuilder;
+import iern.data.labels.LabelTable;
+import iern.data.loader.ImageStore;
+import iern.data.loader.Loader;
+import iern.data.mix.MixDataset;
+import iern.data.transform.Pipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The data of one run in the Mix-Dataset layout: training and test loaders, the stratum prior
+ * P(z) of the training split, and which (source, emotion) cells count as in distribution.
+ *
+ * <p>A test cell is out of distribution when the fold's design holds it out of training (for the
+ * paper's folds, bias90 included: its 10% leak does not make a cell in distribution), or, for a
+ * split without a known fold, when the training split has no image of it. With an
+ * {@code idHoldout} fraction, that share of every trained cell's sequences moves out of training
+ * into a separate in-distribution test set, to show how far the out-of-distribution accuracy
+ * falls below it.
+ */
+public final class RunData implements AutoCloseable {
+    public final List<String> emotions;
+    public final List<String> sources;
+    public final List<Sample> trainSamples;
+    public final List<Sample> testSamples;
+    public final List<Sample> idSamples;
+    public final Loader train;
+    public final Loader test;
+    public final Loader idTest;
+    public final boolean[][] inDistribution;
+    public final double[] prior;
+    public final BadInput bad;
+
+    /** Where the data is and how to feed it. */
+    public record Spec(Path root, Path labels, Path trainSplit, Path testSplit, int fold, int imageSize,
+                       int batchSize, long seed, boolean augment, int workers, boolean skipBad, double idHoldout) {}
+
+    private RunData(Spec spec) {
+        bad = spec.skipBad() ? BadInput.skip() : BadInput.fail();
+        if (!Files.isDirectory(spec.root())) {
+            throw new IllegalArgumentException("data directory " + spec.root() + " does not exist"
+                    + " (run `iern synth` to make the synthetic benchmark, or point --data at a Mix-Dataset root)");
+        }
+        for (Path p : new Path[] {spec.labels(), spec.trainSplit(), spec.testSplit()}) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException(p + " does not exist or is not a file");
+            }
+        }
+        LabelTable labels = LabelTable.read(spec.labels(), bad);
+        SampleSet trainSet = MixDataset.open(spec.root(), spec.trainSplit(), labels, bad);
+        SampleSet testSet = MixDataset.open(spec.root(), spec.testSplit(), labels, bad);
+        emotions = trainSet.classNames();
+        sources = trainSet.confounderNames();
+        List<Sample> trainList = new ArrayList<>(trainSet.samples());
+        List<Sample> held = List.of();
+        if (spec.idHoldout() > 0) {
+            List<List<Sample>> split = holdOut(trainList, spec.idHoldout(), spec.seed());
+            trainList = split.get(0);
+            held = split.get(1);
+        }
+        trainSamples = List.copyOf(trainList);
+        testSamples = testSet.samples();
+        idSamples = List.copyOf(held);
+        int k = sources.size();
+        prior = new double[k];
+        for (Sample s : trainSamples) {
+            prior[s.confounder()] += 1.0 / trainSamples.size();
+        }
+        inDistribution = new boolean[k][emotions.size()];
+        for (int s = 0; s < k; s++) {
+            for (int e = 0; e < emotions.size(); e++) {
+                inDistribution[s][e] = spec.fold() > 0 ? !FoldBuilder.isHeldOut(spec.fold(), s, e) : false;
+            }
+        }
+        if (spec.fold() <= 0) {
+            for (Sample s : trainSamples) {
+                inDistribution[s.confounder()][s.emotion()] = true;
+            }
+        }
+        int size = spec.imageSize();
+        Pipeline trainPipe = spec.augment() ? Pipeline.train(size) : Pipeline.test(size);
+        Pipeline testPipe = Pipeline.test(size);
+        if (trainSamples.size() < spec.batchSize()) {
+            throw new IllegalArgumentException(spec.trainSplit() + ": " + trainSamples.size()
+                    + " training images, fewer than one batch of " + spec.batchSize());
+        }
+        train = Loader.builder(ImageStore.open(trainSamples, trainPipe, bad), trainPipe).batchSize(spec.batchSize())
+                .shuffle(true).dropLast(true).seed(spec.seed()).workers(spec.workers()).build();
+        test = Loader.builder(ImageStore.open(testSamples, testPipe, bad), testPipe).batchSize(spec.batchSize())
+                .shuffle(false).dropLast(false).seed(spec.seed()).workers(spec.workers()).build();
+        idTest = idSamples.isEmpty() ? null
+                : Loader.builder(ImageStore.open(idSamples, testPipe, bad), testPipe).batchSize(spec.batchSize())
+                        .shuffle(false).dropLast(false).seed(spec.seed()).workers(spec.workers()).build();
+    }
+
+    public static RunData open(Spec spec) {
+        return new RunData(spec);
+    }
+
+    /** Moves round(fraction) of each (source, emotion) cell's sequences, seeded, into a second list. */
+    static List<List<Sample>> holdOut(List<Sample> samples, double fraction, long seed) {
+        Map<String, List<Sample>> bySequence = new TreeMap<>();
+        for (Sample s : samples) {
+            bySequence.computeIfAbsent(s.sequence(), x -> new ArrayList<>()).add(s);
+        }
+        Map<Integer, List<String>> byCell = new TreeMap<>();
+        for (Map.Entry<String, List<Sample>> e : bySequence.entrySet()) {
+            Sample first = e.getValue().getFirst();
+            byCell.computeIfAbsent(first.confounder() * 1000 + first.emotion(), x -> new ArrayList<>()).add(e.getKey());
+        }
+        java.util.Set<String> moved = new java.util.HashSet<>();
+        for (Map.Entry<Integer, List<String>> cell : byCell.entrySet()) {
+            List<String> ids = new ArrayList<>(cell.getValue());
+            Collections.shuffle(ids, new Random(seed * 31 + cell.getKey()));
+            moved.addAll(ids.subList(0, (int) Math.round(ids.size() * fraction)));
+        }
+        List<Sample> keep = new ArrayList<>();
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : samples) {
+            (moved.contains(s.sequence()) ? out : keep).add(s);
+        }
+        return List.of(keep, out);
+    }
+
+    @Override
+    public void close() {
+        train.close();
+        test.close();
+        if (idTest != null) {
+            idTest.close();
+        }
+    }
+}

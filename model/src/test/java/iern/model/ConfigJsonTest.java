@@ -1,0 +1,63 @@
+package iern.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigJsonTest {
+
+    @Test
+    void configsSurviveJsonExactly() {
+        ModelConfig m = Tiny.config("iern", "attention");
+        String text = Json.pretty(m.toMap());
+        assertEquals(m, ModelConfig.fromMap(Json.parseObject(text, "test"), "test"));
+        TrainConfig t = TrainConfig.paper(42);
+        assertEquals(t, TrainConfig.fromMap(Json.parseObject(Json.write(t.toMap()), "test"), "test"));
+        assertEquals(160, t.epochs());
+        assertEquals(0.2, t.schedule().factor(0), 1e-12);
+        assertEquals(1.0 / 141, t.schedule().factor(159), 1e-12);
+    }
+
+    @Test
+    void jsonRoundTripOfNestedValues() {
+        Object v = Json.parse("{\"a\": [1, 2.5, -3e2, true, null, \"x\\\"y\\n\"], \"b\": {}}", "t");
+        assertEquals(Map.of("a", java.util.Arrays.asList(1L, 2.5, -300.0, true, null, "x\"y\n"), "b", Map.of()), v);
+        assertEquals(v, Json.parse(Json.write(v), "t"));
+        assertEquals(v, Json.parse(Json.pretty(v), "t"));
+    }
+
+    @Test
+    void badJsonNamesSourceLineAndExpectation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.parse("{\n \"a\": 1,\n \"b\" 2}", "run/checkpoint.json"));
+        assertEquals("run/checkpoint.json: line 3 (offset 16): expected ':', found '2'", e.getMessage());
+    }
+
+    @Test
+    void missingOrWrongKeysAreNamed() {
+        Map<String, Object> map = new java.util.LinkedHashMap<>(Tiny.config("iern", "uniform").toMap());
+        map.remove("backbone");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromMap(map, "f.json"));
+        assertEquals("f.json: missing key 'backbone'", e.getMessage());
+        map.put("backbone", "resnet18");
+        map.put("feat_channels", "wide");
+        e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromMap(map, "f.json"));
+        assertEquals("f.json: key 'feat_channels' should be an integer, found \"wide\"", e.getMessage());
+    }
+
+    @Test
+    void invalidSettingsAreRefusedWithReasons() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig("iern",
+                "resnet101", 1, 512, 224, ModelConfig.MIX_EMOTIONS, ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 64));
+        assertTrue(e.getMessage().contains("resnet101"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig("iern",
+                "resnet18", 1, 40, 224, ModelConfig.MIX_EMOTIONS, List.of("a"), 2, 3, 3, "uniform", null, 64));
+        assertTrue(e.getMessage().contains("multiple of 16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 0, 0, 8, 1e-3, 1e-3, 0.5, 0.999, 5e-4, 1, true));
+        assertTrue(e.getMessage().contains("at least one epoch"), e.getMessage());
+    }
+}

@@ -1,0 +1,95 @@
+package iern.cli;
+
+import iern.data.BadInput;
+import iern.data.Sample;
+import iern.data.loader.Batch;
+import iern.data.loader.ImageStore;
+import iern.data.loader.Loader;
+import iern.data.transform.Pipeline;
+import iern.engine.Engine;
+import iern.engine.Grad;
+import iern.engine.Tensor;
+import iern.engine.TensorScope;
+import iern.model.Checkpoint;
+import iern.model.IernNetwork;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Predicts the emotion of each image with a trained checkpoint (test-time pipeline, softmax probabilities).")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+            description = "A checkpoint.safetensors, or the run directory holding one.")
+    Path checkpoint;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG or BMP files.")
+    List<Path> images;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(iern.model.Trainer.CHECKPOINT) : checkpoint;
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("checkpoint " + file + " does not exist");
+        }
+        for (Path p : images) {
+            if (!Files.isRegularFile(p)) {
+                throw new UserError("image " + p + " does not exist");
+            }
+        }
+        Engine.use(engine.open(w::println));
+        Checkpoint.Loaded ckpt = Checkpoint.load(file);
+        IernNetwork net = Checkpoint.network(ckpt);
+        net.eval();
+        List<String> emotions = ckpt.model().emotions();
+        List<Sample> samples = new ArrayList<>();
+        for (Path p : images) {
+            samples.add(new Sample(p, p.getFileName().toString(), 0, 0, p.toString(), p.toString()));
+        }
+        Pipeline pipe = Pipeline.test(ckpt.model().imageSize());
+        try (Loader loader = Loader.builder(ImageStore.open(samples, pipe, BadInput.fail()), pipe).batchSize(16)
+                .shuffle(false).dropLast(false).workers(0).build();
+             Grad g = Grad.off()) {
+            loader.startEpoch(0);
+            for (Batch b; (b = loader.next()) != null; ) {
+                try (TensorScope s = TensorScope.open()) {
+                    Tensor x = Tensor.of(Arrays.copyOf(b.images, b.size * b.floatsPerImage()), b.size, 3, b.height, b.width);
+                    float[] probs = net.predict(x).softmax(1).toArray();
+                    for (int i = 0; i < b.size; i++) {
+                        int best = 0;
+                        StringBuilder all = new StringBuilder();
+                        for (int e = 0; e < emotions.size(); e++) {
+                            float p = probs[i * emotions.size() + e];
+                            if (p > probs[i * emotions.size() + best]) {
+                                best = e;
+                            }
+                            all.append(String.format(Locale.ROOT, " %s %.3f", emotions.get(e), p));
+                        }
+                        w.printf("%s: %s (%.1f%%) |%s%n", samples.get(b.sampleIndex[i]).path(), emotions.get(best),
+                                100 * probs[i * emotions.size() + best], all);
+                    }
+                }
+            }
+        }
+        w.flush();
+        return 0;
+    }
+}

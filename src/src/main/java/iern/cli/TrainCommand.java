@@ -1,0 +1,445 @@
+package iern.cli;
+
+import iern.data.folds.FoldBuilder;
+import iern.engine.Backend;
+import iern.engine.Engine;
+import iern.model.Accuracy;
+import iern.model.Json;
+import iern.model.ModelConfig;
+import iern.model.RunData;
+import iern.model.StopSignal;
+import iern.model.TrainConfig;
+import iern.model.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Trains the baseline and IERN and compares them out of distribution.",
+            "",
+            "With no options: generates the synthetic benchmark in data/synth if absent, trains the baseline and",
+            "IERN on bias100 fold 1 with a small CPU configuration and prints both out-of-distribution accuracies.",
+            "Lists (--bias 100,90 --fold 1,2,3 --seeds 1,2,3 --method baseline,iern --intervention uniform,prior,attention)",
+            "run every combination; accuracies are pooled over folds (as the authors do) and shown as mean ± spread",
+            "over seeds. Each run writes checkpoint, metrics.jsonl and PNG charts under --out.",
+            ""})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--train-split", paramLabel = "FILE",
+            description = "Training split file (instead of --bias/--fold); needs --test-split.")
+    Path trainSplit;
+
+    @Option(names = "--test-split", paramLabel = "FILE", description = "Test split file; needs --train-split.")
+    Path testSplit;
+
+    @Option(names = "--bias", split = ",", defaultValue = "100", paramLabel = "100|90",
+            description = "Split setting(s): 100 (out of distribution) or 90 (10% of the held-out cells in training). Default: ${DEFAULT-VALUE}.")
+    List<String> biases;
+
+    @Option(names = "--fold", split = ",", defaultValue = "1", paramLabel = "1|2|3",
+            description = "Fold(s) of the paper's cross-dataset protocol. Default: ${DEFAULT-VALUE}.")
+    List<Integer> folds;
+
+    @Option(names = "--method", split = ",", defaultValue = "baseline,iern", paramLabel = "baseline|iern",
+            description = "Method(s) to train. Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--intervention", split = ",", defaultValue = "uniform", paramLabel = "MODE",
+            description = "IERN's backdoor adjustment(s): uniform (the paper), prior, attention. Default: ${DEFAULT-VALUE}.")
+    List<String> interventions;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1", paramLabel = "N",
+            description = "Seed(s) for weights, shuffling and augmentation. Default: ${DEFAULT-VALUE}.")
+    List<Long> seeds;
+
+    @Option(names = "--epochs", defaultValue = "12", paramLabel = "N",
+            description = "Total epochs, split as the paper's schedule is (warm-up, constant, linear decay). Default: ${DEFAULT-VALUE}; the paper: 160.")
+    int epochs;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up epochs (overrides the split of --epochs; the paper: 5).")
+    Integer warmup;
+
+    @Option(names = "--constant", paramLabel = "N", description = "Constant-rate epochs (the paper: 15).")
+    Integer constant;
+
+    @Option(names = "--decay", paramLabel = "N", description = "Linear-decay epochs (the paper: 140).")
+    Integer decay;
+
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "RATE",
+            description = "Adam rate of the heads. Default: ${DEFAULT-VALUE} (the paper: 2e-4 with an ImageNet backbone).")
+    double lr;
+
+    @Option(names = "--base-lr", defaultValue = "5e-4", paramLabel = "RATE",
+            description = "Adam rate of the backbone. Default: ${DEFAULT-VALUE} (the paper: 1e-4).")
+    double baseLr;
+
+    @Option(names = "--beta1", defaultValue = "0.5", paramLabel = "B", description = "Adam beta1. Default: ${DEFAULT-VALUE}.")
+    double beta1;
+
+    @Option(names = "--lambda-center", defaultValue = "5e-4", paramLabel = "W",
+            description = "Weight of the centre loss. Default: ${DEFAULT-VALUE}.")
+    double lambdaCenter;
+
+    @Option(names = "--backbone", defaultValue = "resnet18", paramLabel = "NAME",
+            description = "resnet18, resnet34 or resnet50. Default: ${DEFAULT-VALUE} (the paper: resnet50).")
+    String backbone;
+
+    @Option(names = "--width", defaultValue = "0.25", paramLabel = "X",
+            description = "ResNet width multiplier. Default: ${DEFAULT-VALUE} (the paper: 1).")
+    double width;
+
+    @Option(names = "--feat", defaultValue = "64", paramLabel = "C",
+            description = "Feature channels after the 1x1 conv. Default: ${DEFAULT-VALUE} (the paper: 512).")
+    int feat;
+
+    @Option(names = "--image-size", defaultValue = "64", paramLabel = "PX",
+            description = "Input crop side in pixels (at least 33). Default: ${DEFAULT-VALUE} (the paper: 224).")
+    int imageSize;
+
+    @Option(names = "--no-augment", description = "Train without the authors' random augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--id-holdout", defaultValue = "0", paramLabel = "F",
+            description = "Move this fraction of each training cell's sequences into an in-distribution test set. Default: ${DEFAULT-VALUE}.")
+    double idHoldout;
+
+    @Option(names = "--eval-every", defaultValue = "1", paramLabel = "N",
+            description = "Evaluate on the test split every N epochs (and after the last). Default: ${DEFAULT-VALUE}.")
+    int evalEvery;
+
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
+            description = "Data loader threads. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--out", defaultValue = "runs", paramLabel = "DIR",
+            description = "Where runs are written. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the runs found under --out (finished runs are only re-evaluated).")
+    boolean resume;
+
+    @Mixin
+    EngineOptions engine;
+
+    /** One training run of the grid. */
+    record RunKey(String bias, int fold, String variant, long seed) {
+        String dir() {
+            return (bias.isEmpty() ? "custom" : "bias" + bias) + (fold > 0 ? "-fold" + fold : "") + "/" + variant
+                    + "-seed" + seed;
+        }
+
+        String setting() {
+            return bias.isEmpty() ? "custom split" : "bias" + bias;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter outw = spec.commandLine().getOut();
+        TrainConfig train = trainConfig(seeds.getFirst());
+        List<String> variants = variants();
+        List<RunKey> runs = runs(variants);
+        dataOptions.ensure(outw);
+        ModelConfig base = modelConfig();
+
+        Backend backend = engine.open(outw::println);
+        Engine.use(backend);
+        StopSignal stop = new StopSignal();
+        Thread hook = new Thread(() -> {
+            stop.request();
+            stop.awaitIdle(120);
+        }, "iern-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        outw.printf("iern train: %d run(s) on %s; %s x%s, %d features, %d px (%dx%d features), %d epochs, batch %d%n",
+                runs.size(), backend.describe(), base.backbone(), fmt(base.width()), base.featChannels(),
+                base.imageSize(), base.featSize(), base.featSize(), train.epochs(), train.batchSize());
+        outw.flush();
+        try {
+            Map<RunKey, Accuracy> results = new LinkedHashMap<>();
+            long t0 = System.nanoTime();
+            for (RunKey key : runs) {
+                Trainer.Result r = runOne(key, base, train.withSeed(key.seed()), stop, outw);
+                if (r.interrupted()) {
+                    outw.println("interrupted; run again with --resume to continue");
+                    outw.flush();
+                    return 130;
+                }
+                results.put(key, r.accuracy());
+            }
+            outw.println();
+            outw.print(summary(results, runs));
+            outw.printf("all runs took %s%n", ProgressBar.duration((System.nanoTime() - t0) / 1e9));
+            outw.flush();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook is running
+            }
+        }
+        return 0;
+    }
+
+    private Trainer.Result runOne(RunKey key, ModelConfig base, TrainConfig train, StopSignal stop, PrintWriter outw) {
+        Path dir = out.resolve(key.dir());
+        ModelConfig model = key.variant().equals("baseline") ? base.withMethod("baseline")
+                : base.withMethod("iern").withIntervention(key.variant().contains("-")
+                    ? key.variant().substring(key.variant().indexOf('-') + 1) : "uniform");
+        Path trainFile;
+        Path testFile;
+        if (trainSplit != null) {
+            trainFile = dataOptions.split(trainSplit, null, "--train-split");
+            testFile = dataOptions.split(testSplit, null, "--test-split");
+        } else {
+            FoldBuilder.Bias bias = key.bias().equals("100") ? FoldBuilder.Bias.BIAS100 : FoldBuilder.Bias.BIAS90;
+            trainFile = dataOptions.split(null, FoldBuilder.splitName("train", bias, key.fold()), null);
+            testFile = dataOptions.split(null, FoldBuilder.splitName("test", bias, key.fold()), null);
+        }
+        outw.printf("%n== %s  (%s)%n", key.dir(), dir);
+        outw.flush();
+        RunData.Spec dataSpec = new RunData.Spec(dataOptions.data, dataOptions.labelsFile(), trainFile, testFile,
+                key.fold(), model.imageSize(), train.batchSize(), train.seed(), train.augment(), workers,
+                dataOptions.skipBad, idHoldout);
+        try (RunData data = RunData.open(dataSpec)) {
+            if (data.bad.skippedCount() > 0) {
+                outw.println("  " + data.bad.summary());
+            }
+            outw.printf("  %d training, %d test images%s%n", data.trainSamples.size(), data.testSamples.size(),
+                    data.idSamples.isEmpty() ? "" : ", " + data.idSamples.size() + " in-distribution hold-out");
+            TrainingDisplay display = new TrainingDisplay(outw, dir, model.isBaseline());
+            Trainer.Result r = Trainer.run(model, train, data, dir, resume, evalEvery, display, stop);
+            if (r.accuracy() != null) {
+                display.finish(r.accuracy(), model.emotions());
+                writeJson(dir.resolve("result.json"), resultMap(key, r));
+                outw.printf("  test: out of distribution %s, overall %s%n", Report.pct(r.accuracy().outOfDistribution()),
+                        Report.pct(r.accuracy().overall()));
+            }
+            outw.flush();
+            return r;
+        }
+    }
+
+    private Map<String, Object> resultMap(RunKey key, Trainer.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bias", key.bias());
+        m.put("fold", key.fold());
+        m.put("variant", key.variant());
+        m.put("seed", key.seed());
+        m.put("epochs_done", r.epochsDone());
+        m.put("seconds", r.seconds());
+        m.put("accuracy", r.accuracy().toMap());
+        return m;
+    }
+
+    static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, Json.pretty(value), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Pools each (setting, variant, seed) over folds, then prints mean ± spread over seeds. */
+    String summary(Map<RunKey, Accuracy> results, List<RunKey> runs) {
+        Map<String, Map<String, Map<Long, Accuracy>>> pooled = new LinkedHashMap<>();
+        for (Map.Entry<RunKey, Accuracy> e : results.entrySet()) {
+            RunKey k = e.getKey();
+            Map<Long, Accuracy> bySeed = pooled.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(k.variant(), x -> new LinkedHashMap<>());
+            Accuracy a = bySeed.get(k.seed());
+            if (a == null) {
+                a = new Accuracy(e.getValue().emotions(), e.getValue().sources(), null);
+                bySeed.put(k.seed(), a);
+            }
+            a.add(e.getValue());
+        }
+        Map<String, Map<String, List<Accuracy>>> table = new LinkedHashMap<>();
+        for (var s : pooled.entrySet()) {
+            Map<String, List<Accuracy>> row = new LinkedHashMap<>();
+            for (var v : s.getValue().entrySet()) {
+                row.put(v.getKey(), new ArrayList<>(v.getValue().values()));
+            }
+            table.put(s.getKey(), row);
+        }
+        StringBuilder b = new StringBuilder();
+        int foldCount = (int) runs.stream().map(RunKey::fold).distinct().count();
+        b.append(String.format(Locale.ROOT, "Out-of-distribution accuracy (test images of held-out cells)%s:%n",
+                foldCount > 1 ? ", pooled over " + foldCount + " folds" : ""));
+        b.append(Report.comparison("setting", table, Accuracy::outOfDistribution));
+        if (idHoldout > 0) {
+            b.append("\nIn-distribution accuracy (held-out sequences of training cells):\n");
+            b.append(Report.comparison("setting", table, Accuracy::inDistribution));
+        }
+        for (var s : pooled.entrySet()) {
+            Map<String, Accuracy> firstSeed = new LinkedHashMap<>();
+            for (var v : s.getValue().entrySet()) {
+                Accuracy all = null;
+                for (Accuracy a : v.getValue().values()) {
+                    if (all == null) {
+                        all = new Accuracy(a.emotions(), a.sources(), null);
+                    }
+                    all.add(a);
+                }
+                firstSeed.put(v.getKey(), all);
+            }
+            b.append(String.format(Locale.ROOT, "%nPer emotion, %s (all test images, pooled over folds and seeds):%n", s.getKey()));
+            b.append(Report.perEmotion(firstSeed));
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (var s : pooled.entrySet()) {
+            Map<String, Object> perVariant = new LinkedHashMap<>();
+            for (var v : s.getValue().entrySet()) {
+                List<Object> perSeed = new ArrayList<>();
+                for (var seed : v.getValue().entrySet()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("seed", seed.getKey());
+                    m.putAll(seed.getValue().toMap());
+                    perSeed.add(m);
+                }
+                perVariant.put(v.getKey(), perSeed);
+            }
+            json.put(s.getKey(), perVariant);
+        }
+        writeJson(out.resolve("summary.json"), json);
+        b.append(String.format(Locale.ROOT, "%n(summary written to %s)%n", out.resolve("summary.json")));
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ option checks
+
+    private List<String> variants() {
+        List<String> v = new ArrayList<>();
+        for (String m : methods) {
+            if (m.equals("baseline")) {
+                v.add("baseline");
+            } else if (m.equals("iern")) {
+                for (String i : interventions) {
+                    if (!ModelConfig.INTERVENTIONS.contains(i)) {
+                        throw new UserError("--intervention " + i + ": expected one of " + ModelConfig.INTERVENTIONS);
+                    }
+                    v.add(i.equals("uniform") ? "iern" : "iern-" + i);
+                }
+            } else {
+                throw new UserError("--method " + m + ": expected baseline or iern");
+            }
+        }
+        return v;
+    }
+
+    private List<RunKey> runs(List<String> variants) {
+        if ((trainSplit == null) != (testSplit == null)) {
+            throw new UserError("--train-split and --test-split go together: give both or neither");
+        }
+        List<RunKey> runs = new ArrayList<>();
+        if (trainSplit != null) {
+            for (String v : variants) {
+                for (long s : seeds) {
+                    runs.add(new RunKey("", 0, v, s));
+                }
+            }
+            return runs;
+        }
+        for (String b : biases) {
+            if (!b.equals("100") && !b.equals("90")) {
+                throw new UserError("--bias " + b + ": expected 100 or 90");
+            }
+        }
+        for (int f : folds) {
+            if (f < 1 || f > FoldBuilder.FOLDS) {
+                throw new UserError("--fold " + f + ": expected 1, 2 or 3");
+            }
+        }
+        for (String b : biases) {
+            for (int f : folds) {
+                for (String v : variants) {
+                    for (long s : seeds) {
+                        runs.add(new RunKey(b, f, v, s));
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
+    TrainConfig trainConfig(long seed) {
+        if (epochs < 1 || epochs > 100000) {
+            throw new UserError("--epochs " + epochs + ": expected a number from 1 to 100000");
+        }
+        int w = warmup != null ? warmup : Math.max(0, Math.round(epochs * 5f / 160f));
+        int c = constant != null ? constant : (epochs - w) / 2;
+        int d = decay != null ? decay : Math.max(0, epochs - w - c);
+        if (w < 0 || c < 0 || d < 0 || w + c + d < 1) {
+            throw new UserError("--warmup " + w + " --constant " + c + " --decay " + d
+                    + ": expected counts of at least 0 adding up to at least 1");
+        }
+        if (batch < 2 || batch > 4096) {
+            throw new UserError("--batch " + batch + ": expected a number from 2 to 4096 (batch norm needs two images)");
+        }
+        if (!(lr > 0 && lr < 1) || !(baseLr >= 0 && baseLr < 1)) {
+            throw new UserError("--lr " + lr + " / --base-lr " + baseLr + ": expected rates in (0, 1)");
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw new UserError("--beta1 " + beta1 + ": expected a number in [0, 1)");
+        }
+        if (!(lambdaCenter > 0 && lambdaCenter < 1e6)) {
+            throw new UserError("--lambda-center " + lambdaCenter + ": expected a positive number");
+        }
+        if (!(idHoldout >= 0 && idHoldout < 1)) {
+            throw new UserError("--id-holdout " + idHoldout + ": expected a fraction in [0, 1)");
+        }
+        if (workers < 0 || workers > 64) {
+            throw new UserError("--workers " + workers + ": expected a number from 0 to 64");
+        }
+        if (evalEvery < 0) {
+            throw new UserError("--eval-every " + evalEvery + ": expected 0 (only after the last epoch) or more");
+        }
+        return new TrainConfig(w, c, d, batch, lr, baseLr, beta1, 0.999, lambdaCenter, seed, !noAugment);
+    }
+
+    ModelConfig modelConfig() {
+        if (!ModelConfig.BACKBONES.contains(backbone)) {
+            throw new UserError("--backbone " + backbone + ": expected one of " + ModelConfig.BACKBONES);
+        }
+        if (!(width > 0 && width <= 8)) {
+            throw new UserError("--width " + width + ": expected a multiplier in (0, 8]");
+        }
+        if (feat < 16 || feat % 16 != 0 || feat > 8192) {
+            throw new UserError("--feat " + feat + ": expected a multiple of 16 from 16 to 8192");
+        }
+        if (imageSize < 33 || imageSize > 1024) {
+            throw new UserError("--image-size " + imageSize + ": expected 33 to 1024 pixels (the discriminators need"
+                    + " at least a 2x2 feature map)");
+        }
+        return new ModelConfig("iern", backbone, width, feat, imageSize, ModelConfig.MIX_EMOTIONS,
+                ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 64);
+    }
+
+    static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}

@@ -1,0 +1,123 @@
+package iern.cli;
+
+import iern.model.Accuracy;
+import iern.model.StepLosses;
+import iern.model.Trainer;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Shows a run as it trains (a progress bar per epoch with the step's losses, one line per
+ * epoch) and keeps its record: {@code metrics.jsonl}, {@code losses.png}, {@code accuracy.png},
+ * and at the end {@code confusion.png}.
+ */
+final class TrainingDisplay implements Trainer.Listener {
+    private final PrintWriter out;
+    private final PrintStream bars;
+    private final Path dir;
+    private final boolean baseline;
+    private final MetricsLog log;
+    private final boolean interactive;
+    private ProgressBar bar;
+    private long epochStart;
+
+    TrainingDisplay(PrintWriter out, Path dir, boolean baseline) {
+        this.out = out;
+        this.dir = dir;
+        this.baseline = baseline;
+        this.log = new MetricsLog(dir.resolve("metrics.jsonl"));
+        this.interactive = ProgressBar.terminal();
+        this.bars = System.err;
+    }
+
+    @Override
+    public void info(String line) {
+        out.println("  " + line);
+        out.flush();
+    }
+
+    @Override
+    public void epochStart(int epoch, int epochs, int steps) {
+        epochStart = System.nanoTime();
+        bar = new ProgressBar(bars, interactive, String.format(Locale.ROOT, "  epoch %d/%d", epoch + 1, epochs), steps, 30);
+    }
+
+    @Override
+    public void step(int epoch, int step, int steps, StepLosses l) {
+        String detail = baseline
+                ? String.format(Locale.ROOT, "cls %.3f", l.cls())
+                : String.format(Locale.ROOT, "dis %.3f feat %.3f cls %.3f", l.dis(), l.feat(), l.cls());
+        bar.step(l.images(), detail);
+    }
+
+    @Override
+    public void evalStart(int batches) {
+        if (interactive) {
+            bar = new ProgressBar(bars, true, "  evaluating", batches, 30);
+        }
+    }
+
+    @Override
+    public void evalStep(int done) {
+        if (interactive && bar != null) {
+            bar.step(0, "");
+        }
+    }
+
+    @Override
+    public void epochEnd(Map<String, Object> record) {
+        log.append(record);
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "  epoch %s/%s", record.get("epoch"), record.get("epochs")));
+        if (!baseline) {
+            b.append(String.format(Locale.ROOT, "  dis %.3f  feat %.3f (gen %.4f center %.3f recons %.3f)",
+                    num(record, "dis"), num(record, "feat"), num(record, "gen"), num(record, "center"),
+                    num(record, "recons")));
+        }
+        b.append(String.format(Locale.ROOT, "  cls %.3f  train %s", num(record, "cls"), Report.pct(num(record, "train_acc"))));
+        if (record.containsKey("ood_acc")) {
+            b.append("  test ood ").append(Report.pct(num(record, "ood_acc")));
+        }
+        b.append(String.format(Locale.ROOT, "  %.0f img/s  %s", num(record, "images_per_s"), ProgressBar.duration(seconds)));
+        out.println(b);
+        out.flush();
+        charts();
+    }
+
+    private static double num(Map<String, Object> r, String key) {
+        return r.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** Redraws the curves from the whole log (so a resumed run shows all its epochs). */
+    void charts() {
+        List<Map<String, Object>> records = log.read();
+        Map<String, double[]> losses = new LinkedHashMap<>();
+        for (String k : baseline ? new String[] {"cls"} : new String[] {"dis", "feat", "gen", "center", "recons", "cls"}) {
+            losses.put(k, MetricsLog.column(records, k));
+        }
+        Charts.lines(dir.resolve("losses.png"), "Training losses (mean per epoch)", "epoch", "loss", losses, false);
+        Map<String, double[]> acc = new LinkedHashMap<>();
+        acc.put("train (augmented)", MetricsLog.column(records, "train_acc"));
+        acc.put("test, out of distribution", MetricsLog.column(records, "ood_acc"));
+        double[] id = MetricsLog.column(records, "id_acc");
+        boolean anyId = false;
+        for (double v : id) {
+            anyId |= !Double.isNaN(v);
+        }
+        if (anyId) {
+            acc.put("test, in distribution", id);
+        }
+        Charts.lines(dir.resolve("accuracy.png"), "Accuracy", "epoch", "accuracy", acc, true);
+    }
+
+    void finish(Accuracy a, List<String> emotions) {
+        Charts.confusion(dir.resolve("confusion.png"), "Confusion on the test split (" + Report.pct(a.overall()) + ")",
+                emotions, a.confusion());
+    }
+}
