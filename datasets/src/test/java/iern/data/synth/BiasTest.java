@@ -102,4 +102,88 @@ class BiasTest {
         String name = sequence.substring(sequence.indexOf('/') + 2);
         return Integer.parseInt(name.substring(0, 3));
     }
+
+    /**
+     * The emotion is in the face and learnable: a linear softmax on 32x32 grey pixels (each image standardised,
+     * so colour statistics carry nothing), trained on 14 people per source, names the emotion of 6 unseen people
+     * per source far above chance. (The model's CNN does better; this only shows the signal is there.)
+     */
+    @Test
+    void theEmotionIsLearnableFromTheFaceGeometry() {
+        SynthConfig cfg = new SynthConfig(7, 20, 64, 3);
+        List<double[]> trainX = new ArrayList<>(), testX = new ArrayList<>();
+        List<Integer> trainY = new ArrayList<>(), testY = new ArrayList<>();
+        for (int src = 0; src < 3; src++)
+            for (int subj = 0; subj < 20; subj++)
+                for (int emo = 0; emo < 6; emo++)
+                    for (int f = 1; f < 3; f++) {
+                        double[] x = standardisedGrey32(SynthBenchmark.render(cfg, src, subj, emo, f));
+                        (subj < 14 ? trainX : testX).add(x);
+                        (subj < 14 ? trainY : testY).add(emo);
+                    }
+        int d = 32 * 32;
+        double[][] w = new double[6][d + 1];
+        java.util.Random rng = new java.util.Random(1);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < trainX.size(); i++) order.add(i);
+        double[] z = new double[6];
+        for (int epoch = 0; epoch < 12; epoch++) {
+            java.util.Collections.shuffle(order, rng);
+            for (int i : order) {
+                double[] x = trainX.get(i);
+                double max = -Double.MAX_VALUE, sum = 0;
+                for (int k = 0; k < 6; k++) {
+                    z[k] = w[k][d];
+                    for (int j = 0; j < d; j++) z[k] += w[k][j] * x[j];
+                    max = Math.max(max, z[k]);
+                }
+                for (int k = 0; k < 6; k++) sum += z[k] = Math.exp(z[k] - max);
+                for (int k = 0; k < 6; k++) {
+                    double g = z[k] / sum - (k == trainY.get(i) ? 1 : 0);
+                    for (int j = 0; j < d; j++) w[k][j] -= 0.01 * (g * x[j] + 1e-3 * w[k][j]);
+                    w[k][d] -= 0.01 * g;
+                }
+            }
+        }
+        int right = 0;
+        for (int i = 0; i < testX.size(); i++) {
+            int best = 0;
+            double bestScore = -Double.MAX_VALUE;
+            for (int k = 0; k < 6; k++) {
+                double v = w[k][d];
+                for (int j = 0; j < d; j++) v += w[k][j] * testX.get(i)[j];
+                if (v > bestScore) {
+                    bestScore = v;
+                    best = k;
+                }
+            }
+            if (best == testY.get(i)) right++;
+        }
+        double acc = right / (double) testX.size();
+        System.out.printf("linear softmax on standardised grey pixels: emotion %.3f on unseen people (chance 0.167)%n", acc);
+        assertTrue(acc >= 0.40, "emotion accuracy " + acc);
+    }
+
+    static double[] standardisedGrey32(BufferedImage img) {
+        int cell = img.getWidth() / 32;
+        double[] f = new double[32 * 32];
+        double mean = 0;
+        for (int y = 0; y < 32; y++)
+            for (int x = 0; x < 32; x++) {
+                double acc = 0;
+                for (int dy = 0; dy < cell; dy++)
+                    for (int dx = 0; dx < cell; dx++) {
+                        int p = img.getRGB(x * cell + dx, y * cell + dy);
+                        acc += 0.299 * ((p >> 16) & 255) + 0.587 * ((p >> 8) & 255) + 0.114 * (p & 255);
+                    }
+                f[y * 32 + x] = acc / (cell * cell);
+                mean += f[y * 32 + x];
+            }
+        mean /= f.length;
+        double var = 0;
+        for (double v : f) var += (v - mean) * (v - mean);
+        double sd = Math.sqrt(var / f.length) + 1e-6;
+        for (int i = 0; i < f.length; i++) f[i] = (f[i] - mean) / sd;
+        return f;
+    }
 }
