@@ -34,3 +34,5 @@ def conv_flops(name):
 def gemm_flops(shape):
     m, n, k = (int(v) for v in shape.split("x"))
     return 2.0 * m * n * k
+
+CONV_ORDER = list(CONV)

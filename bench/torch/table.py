@@ -31,7 +31,7 @@ def summary(values):
 def load(folder):
     rows = {}  # (suite, shape, op, threads) -> {"ours": [...], "ref": [...]}
     for path in glob.glob(os.path.join(folder, "jmh-t*.json")):
-        threads = int(re.search(r"jmh-t(\d+)(?:-r\d+)?\.json$", path).group(1))
+        threads = int(re.search(r"jmh-t(\d+)(?:-[^/]*)?\.json$", path).group(1))
         for r in json.load(open(path)):
             cls, method = r["benchmark"].split(".")[-2:]
             params = r.get("params", {})
@@ -46,7 +46,7 @@ def load(folder):
             raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
             rows.setdefault(key + (threads,), {}).setdefault("ours", []).extend(raw)
     for path in glob.glob(os.path.join(folder, "ref-t*.jsonl")):
-        threads = int(re.search(r"ref-t(\d+)(?:-r\d+)?\.jsonl$", path).group(1))
+        threads = int(re.search(r"ref-t(\d+)(?:-[^/]*)?\.jsonl$", path).group(1))
         for line in open(path):
             if line.strip():
                 r = json.loads(line)

@@ -40,7 +40,8 @@ final class GemmPacked {
         boolean splitRows = mTiles * NR >= nTiles * MR;
         int tiles = splitRows ? mTiles : nTiles;
         int parts = (int) Math.min(tiles, threads);
-        if (parts <= 1 || (long) m * n * k < 64L * 64 * 64) {
+        // Below about 2M multiply-adds (~15 us on one core) waking the pool costs more than it saves.
+        if (parts <= 1 || (long) m * n * k < (1L << 21)) {
             block(transA, 0, m, 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             return;
         }

@@ -23,6 +23,7 @@ class SgemmTest {
             {13, 13, 13}, {17, 33, 5}, {31, 47, 65}, {64, 64, 64}, {65, 97, 129},
             {129, 17, 300}, {5, 200, 37}, {200, 5, 41}, {48, 96, 520}, {400, 70, 33},
             {3, 2100, 5}, {13, 2053, 3}, // wider than one column block
+            {13, 1000, 170}, // big enough for the pool, split by columns (48x96x520 splits rows)
         };
         List<Arguments> out = new ArrayList<>();
         int seed = 1;
