@@ -269,14 +269,23 @@ public final class OpenClBackend implements Backend {
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
-        // Few outputs but a long k (attention scores over a few strata) would leave a 64 x 64
-        // tile nearly empty: reduce each output over k with a work-group instead.
-        boolean dot = k >= 256 && (m < 8 || n < 8) && (long) m * n * batch <= 16384;
-        launch.kernel("gemm.cl", dot ? "gemm_dot" : "gemm_tiled").flag(transA).flag(transB).i(m).i(n).i(k).f(alpha)
+        boolean thin = m < 8 || n < 8;
+        if (thin && !(k >= 256 && (long) m * n * batch <= 16384)) {
+            // A 64 x 64 tile would be at most 1/8 full: one work-item per output instead.
+            launch.kernel("gemm.cl", "gemm_thin").flag(transA).flag(transB).i(m).i(n).i(k).f(alpha)
+                    .mem(a).l(aOff).l(aBatchStride).i(lda)
+                    .mem(b).l(bOff).l(bBatchStride).i(ldb)
+                    .f(beta).mem(c).l(cOff).l(cBatchStride).i(ldc).i(batch)
+                    .items((long) m * n * batch);
+            return;
+        }
+        // Few outputs but a long k (attention scores over a few strata): one work-group per
+        // output reduces over k.
+        launch.kernel("gemm.cl", thin ? "gemm_dot" : "gemm_tiled").flag(transA).flag(transB).i(m).i(n).i(k).f(alpha)
                 .mem(a).l(aOff).l(aBatchStride).i(lda)
                 .mem(b).l(bOff).l(bBatchStride).i(ldb)
                 .f(beta).mem(c).l(cOff).l(cBatchStride).i(ldc);
-        if (dot) {
+        if (thin) {
             launch.range3((long) n * 64, m, batch, 64, 1, 1);
         } else {
             launch.range3((long) (n + 63) / 64 * 8, (long) (m + 63) / 64 * 8, batch, 8, 8, 1);

@@ -17,6 +17,11 @@
 // few strata: 1 x 3 outputs, k = 25088), one work-group of 64 per output element splits k
 // and reduces in local memory.
 //
+// gemm_thin: when m or n is below 8 but the output is large (attention's P V: 1 x 25088
+// with k = 3), a 64 x 64 tile would be at most 1/8 full; one work-item per output element
+// (consecutive work-items on consecutive columns, so B and C accesses coalesce) does less
+// work in all.
+//
 // Offsets and batch strides are element counts passed as arguments rather than
 // sub-buffers, since sub-buffer origins must meet the device's alignment rule.
 
@@ -131,5 +136,28 @@ void gemm_dot(int transA, int transB, int m, int n, int k, float alpha,
     if (lid == 0) {
         long idx = (long) i * ldc + j;
         c[idx] = beta == 0.0f ? alpha * scratch[0] : alpha * scratch[0] + beta * c[idx];
+    }
+}
+
+__kernel void gemm_thin(int transA, int transB, int m, int n, int k, float alpha,
+                        __global const float* a, long aOff, long aBatchStride, int lda,
+                        __global const float* b, long bOff, long bBatchStride, int ldb,
+                        float beta, __global float* c, long cOff, long cBatchStride, int ldc, int batch) {
+    long perBatch = (long) m * n;
+    long total = perBatch * batch;
+    for (long e = get_global_id(0); e < total; e += get_global_size(0)) {
+        long bi = e / perBatch;
+        int i = (e % perBatch) / n;
+        int j = e % n;
+        __global const float* ab = a + aOff + bi * aBatchStride;
+        __global const float* bb = b + bOff + bi * bBatchStride;
+        float s = 0.0f;
+        for (int p = 0; p < k; p++) {
+            float av = transA ? ab[(long) p * lda + i] : ab[(long) i * lda + p];
+            float bv = transB ? bb[(long) j * ldb + p] : bb[(long) p * ldb + j];
+            s = fma(av, bv, s);
+        }
+        long idx = cOff + bi * cBatchStride + (long) i * ldc + j;
+        c[idx] = beta == 0.0f ? alpha * s : alpha * s + beta * c[idx];
     }
 }

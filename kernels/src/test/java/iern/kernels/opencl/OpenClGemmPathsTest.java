@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The GEMM shapes the conformance suite does not reach: few outputs with a long k, which take
- * the work-group-per-output kernel (gemm_dot), with every transpose, a batch, offsets, padded
- * leading dimensions and beta; and a tiled case whose k spans many slices.
+ * The GEMM shapes the conformance suite does not reach, each with every transpose, a batch,
+ * offsets, padded leading dimensions and beta: few outputs with a long k (gemm_dot), thin
+ * outputs (gemm_thin), and a tiled case whose k spans many slices.
  */
 class OpenClGemmPathsTest {
 
@@ -20,6 +20,13 @@ class OpenClGemmPathsTest {
         check(3, 2, 301, 4);
         check(1, 5, 1000, 2);
         check(70, 66, 300, 2);   // tiled, k over 19 slices with a tail
+    }
+
+    @Test
+    void thinOutputsMatchOracle() {
+        check(1, 300, 3, 3);     // one row, many columns (attention's P V)
+        check(200, 5, 17, 2);    // many rows, few columns
+        check(6, 90, 300, 40);   // long k but too many outputs for one group each
     }
 
     private static void check(int m, int n, int k, int batch) {
