@@ -49,13 +49,23 @@ public final class IernStep implements TrainingStep {
     private final List<Tensor> savedStats = new ArrayList<>();
     private final Tensor uniformEmotions;
     private final Tensor uniformConfounders;
+    private final boolean batchedStrata;
 
     public IernStep(IernNetwork net, TrainConfig train) {
+        this(net, train, true);
+    }
+
+    /**
+     * With {@code batchedStrata} false, step 4 runs Recons and the classifier once per stratum as
+     * the authors do (the same function, slower; kept for the benchmark's comparison).
+     */
+    public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata) {
         if (net.config.isBaseline()) {
             throw new IllegalArgumentException("IernStep needs an IERN network, got the baseline");
         }
         this.net = net;
         this.train = train;
+        this.batchedStrata = batchedStrata || net.attention != null;
         float b1 = (float) train.beta1();
         float b2 = (float) train.beta2();
         dis = new Adam(b1, b2, 1e-8f, 0f);
@@ -141,7 +151,7 @@ public final class IernStep implements TrainingStep {
             saveEmoGenStats();
             Tensor e2 = net.emoGen.forward(b);
             restoreEmoGenStats();
-            Tensor logits = net.intervene(e2);
+            Tensor logits = batchedStrata ? net.intervene(e2) : net.interveneSeparately(e2);
             Tensor lossCls = F.crossEntropy(logits, emotions);
             lossCls.backward();
             cls.step();

@@ -44,7 +44,7 @@ public final class RunData implements AutoCloseable {
 
     /** Where the data is and how to feed it. */
     public record Spec(Path root, Path labels, Path trainSplit, Path testSplit, int fold, int imageSize,
-                       int batchSize, long seed, boolean augment, int workers, boolean skipBad, double idHoldout) {}
+                       int batchSize, long seed, String augment, int workers, boolean skipBad, double idHoldout) {}
 
     private RunData(Spec spec) {
         bad = spec.skipBad() ? BadInput.skip() : BadInput.fail();
@@ -89,7 +89,12 @@ public final class RunData implements AutoCloseable {
             }
         }
         int size = spec.imageSize();
-        Pipeline trainPipe = spec.augment() ? Pipeline.train(size) : Pipeline.test(size);
+        Pipeline.Preset preset = switch (spec.augment()) {
+            case "common" -> Pipeline.Preset.COMMON;
+            case "light" -> Pipeline.Preset.LIGHT;
+            default -> Pipeline.Preset.NONE;
+        };
+        Pipeline trainPipe = new Pipeline(Pipeline.loadSizeFor(size), size, preset);
         Pipeline testPipe = Pipeline.test(size);
         if (trainSamples.size() < spec.batchSize()) {
             throw new IllegalArgumentException(spec.trainSplit() + ": " + trainSamples.size()

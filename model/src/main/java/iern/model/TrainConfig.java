@@ -19,11 +19,14 @@ import java.util.Map;
  * @param beta2          Adam beta2 (0.999)
  * @param lambdaCenter   weight of the centre loss in the feature step (5e-4)
  * @param seed           seeds weights, shuffling and augmentation
- * @param augment        whether the training images get the authors' random augmentation
+ * @param augment        training augmentation: {@code none}, {@code light} (flip, crop, blur, colour jitter) or
+ *                       {@code common} (the authors' pipeline: those plus a random affine)
  */
 public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
                           double baseLr, double beta1, double beta2, double lambdaCenter, long seed,
-                          boolean augment) {
+                          String augment) {
+
+    public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "light", "common");
 
     public TrainConfig {
         if (warmupEpochs < 0 || constantEpochs < 0 || decayEpochs < 0
@@ -42,14 +45,24 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Adam betas " + beta1 + ", " + beta2 + ": expected numbers in [0, 1)");
         }
+        if (!AUGMENTATIONS.contains(augment)) {
+            throw new IllegalArgumentException("augmentation '" + augment + "': expected one of " + AUGMENTATIONS);
+        }
         if (!(lambdaCenter > 0) || Double.isInfinite(lambdaCenter)) {
             throw new IllegalArgumentException("centre-loss weight " + lambdaCenter + ": expected a positive number");
         }
     }
 
+    /** With {@code augment} true the authors' pipeline ({@code common}), else none. */
+    public TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr, double baseLr,
+                       double beta1, double beta2, double lambdaCenter, long seed, boolean augment) {
+        this(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2, lambdaCenter, seed,
+                augment ? "common" : "none");
+    }
+
     /** The paper's 160 epochs (5 + 15 + 140), batch 8. */
     public static TrainConfig paper(long seed) {
-        return new TrainConfig(5, 15, 140, 8, 2e-4, 1e-4, 0.5, 0.999, 5e-4, seed, true);
+        return new TrainConfig(5, 15, 140, 8, 2e-4, 1e-4, 0.5, 0.999, 5e-4, seed, "common");
     }
 
     public int epochs() {
@@ -86,6 +99,6 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         ConfigReader r = new ConfigReader(m, source);
         return new TrainConfig(r.integer("warmup_epochs"), r.integer("constant_epochs"), r.integer("decay_epochs"),
                 r.integer("batch_size"), r.number("lr"), r.number("base_lr"), r.number("beta1"), r.number("beta2"),
-                r.number("lambda_center"), r.longValue("seed"), r.bool("augment"));
+                r.number("lambda_center"), r.longValue("seed"), r.string("augment"));
     }
 }

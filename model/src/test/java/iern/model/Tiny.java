@@ -16,7 +16,7 @@ final class Tiny {
     }
 
     static TrainConfig train(long seed) {
-        return new TrainConfig(0, 10, 0, 6, 2e-3, 1e-3, 0.5, 0.999, 5e-4, seed, false);
+        return new TrainConfig(0, 10, 0, 6, 2e-3, 1e-3, 0.5, 0.999, 5e-4, seed, "none");
     }
 
     static Tensor images(int n, long seed) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a checkpoint on a split: overall, out of / in distribution, per emotion, per source."})
+        description = {"Evaluates a checkpoint on a split: overall, out of and in",
+            "distribution, per emotion and per source."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 /** The {@code iern} program: train, evaluate and run IERN, generate the synthetic benchmark, write folds. */
 @Command(name = "iern", mixinStandardHelpOptions = true, version = "iern 0.1.0",
         description = {
-            "Interventional Emotion Recognition Network (IERN, arXiv 2107.12096) on a hand-written Java engine.",
+            "Interventional Emotion Recognition Network (IERN, arXiv 2107.12096)",
+            "on a hand-written Java deep-learning engine.",
             "",
-            "  ./iern train     generates the synthetic benchmark if absent, trains the baseline and IERN on",
-            "                   bias100 fold 1 and prints both out-of-distribution accuracies side by side.",
+            "  iern train    makes the synthetic benchmark if absent, trains the",
+            "                baseline and IERN on bias100 fold 1 and prints both",
+            "                out-of-distribution accuracies side by side.",
             ""},
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
