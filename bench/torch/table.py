@@ -32,7 +32,12 @@ def load(folder):
     rows = {}  # (suite, shape, op, threads) -> {"ours": [...], "ref": [...]}
     for path in glob.glob(os.path.join(folder, "jmh-t*.json")):
         threads = int(re.search(r"jmh-t(\d+)(?:-[^/]*)?\.json$", path).group(1))
-        for r in json.load(open(path)):
+        try:
+            results = json.load(open(path))
+        except ValueError:
+            print(f"table.py: skipping {path} (empty or unfinished)", file=sys.stderr)
+            continue
+        for r in results:
             cls, method = r["benchmark"].split(".")[-2:]
             params = r.get("params", {})
             if cls == "GemmBench":
