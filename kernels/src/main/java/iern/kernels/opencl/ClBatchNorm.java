@@ -25,8 +25,13 @@ final class ClBatchNorm {
         OpenClBackend.checkRange("batchNormTrainForward mean", mean, 0, (long) groups * c);
         OpenClBackend.checkRange("batchNormTrainForward var", var, 0, (long) groups * c);
         checkAffine("batchNormTrainForward", gamma, beta, c);
-        launch.kernel("batchnorm.cl", "bn_stats").mem(x).mem(mean).mem(var).i(n).i(c).i(hw)
-                .groups((long) groups * c, ClLaunch.reductionLocalSize((long) n * hw));
+        if (be.byItem((long) groups * c)) {
+            launch.kernel("batchnorm.cl", "bn_stats_by_item").mem(x).mem(mean).mem(var).i(groups).i(n).i(c).i(hw)
+                    .items((long) groups * c);
+        } else {
+            launch.kernel("batchnorm.cl", "bn_stats").mem(x).mem(mean).mem(var).i(n).i(c).i(hw)
+                    .groups((long) groups * c, ClLaunch.reductionLocalSize((long) n * hw));
+        }
         apply(be, launch, groups, n, c, hw, eps, x, gamma, beta, mean, var, y);
     }
 
@@ -81,8 +86,13 @@ final class ClBatchNorm {
             OpenClBackend.checkRange("batchNormTrainBackward dBeta", dBeta, 0, c);
         }
         try (ClStorage sums = be.allocateRaw(2L * groups * c)) {
-            launch.kernel("batchnorm.cl", "bn_backward_sums").mem(x).mem(mean).mem(var).mem(dy).mem(sums)
-                    .i(n).i(c).i(hw).f(eps).groups((long) groups * c, ClLaunch.reductionLocalSize((long) n * hw));
+            if (be.byItem((long) groups * c)) {
+                launch.kernel("batchnorm.cl", "bn_backward_sums_by_item").mem(x).mem(mean).mem(var).mem(dy)
+                        .mem(sums).i(groups).i(n).i(c).i(hw).f(eps).items((long) groups * c);
+            } else {
+                launch.kernel("batchnorm.cl", "bn_backward_sums").mem(x).mem(mean).mem(var).mem(dy).mem(sums)
+                        .i(n).i(c).i(hw).f(eps).groups((long) groups * c, ClLaunch.reductionLocalSize((long) n * hw));
+            }
             launch.kernel("batchnorm.cl", "bn_backward_dx").mem(x).mem(gamma == null ? be.dummy() : gamma)
                     .flag(gamma != null).mem(mean).mem(var).mem(sums).mem(dy).mem(dx).i(groups).i(n).i(c).i(hw)
                     .f(eps).items(total);

@@ -42,8 +42,8 @@ final class ClLaunch {
 
     ClLaunch(ClRuntime runtime) {
         this.runtime = runtime;
-        this.itemsLocal = runtime.gpu ? 256 : Math.min(1024, runtime.maxWorkGroupSize);
-        this.maxGroups = runtime.gpu ? 65536 : 1L << 20;
+        this.itemsLocal = runtime.gpuLayout ? 256 : Math.min(1024, runtime.maxWorkGroupSize);
+        this.maxGroups = runtime.gpuLayout ? 65536 : 1L << 20;
     }
 
     ClLaunch kernel(String file, String name) {

@@ -41,6 +41,12 @@ final class ClRuntime implements AutoCloseable {
     final cl_command_queue queue;
     final int computeUnits;
     final boolean gpu;
+    /**
+     * Whether launches are shaped for a GPU (work-group reductions, strided loops) or for a
+     * CPU device (a loop per work-item). Follows the device type unless a test forces it, so
+     * the GPU shapes are also checked on PoCL.
+     */
+    final boolean gpuLayout;
     final long maxWorkGroupSize;
 
     private final Map<String, cl_program> programs = new HashMap<>();
@@ -48,7 +54,7 @@ final class ClRuntime implements AutoCloseable {
     private final Map<Long, ArrayDeque<cl_mem>> pool = new HashMap<>();
     private long pooledBytes;
 
-    ClRuntime(ClDevices.Found found) {
+    ClRuntime(ClDevices.Found found, Boolean forceGpuLayout) {
         this.found = found;
         this.description = ClDevices.describe(found);
         cl_context_properties props = new cl_context_properties();
@@ -60,6 +66,7 @@ final class ClRuntime implements AutoCloseable {
         this.computeUnits = Math.max(1, ClDevices.deviceInt(found.device(), CL_DEVICE_MAX_COMPUTE_UNITS));
         this.gpu = (ClDevices.deviceLong(found.device(), CL_DEVICE_TYPE) & CL_DEVICE_TYPE_GPU) != 0;
         this.maxWorkGroupSize = ClDevices.deviceSizeT(found.device(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
+        this.gpuLayout = forceGpuLayout != null ? forceGpuLayout : gpu;
     }
 
     /** The kernel {@code name} from resource {@code file}, building the file's program on first use. */

@@ -27,8 +27,13 @@ public final class OpenClBackend implements Backend {
     private boolean closed;
 
     OpenClBackend(String name, ClDevices.Found device) {
+        this(name, device, null);
+    }
+
+    /** {@code forceGpuLayout}: null follows the device type; tests force GPU-shaped launches on PoCL. */
+    OpenClBackend(String name, ClDevices.Found device, Boolean forceGpuLayout) {
         this.name = name;
-        this.runtime = new ClRuntime(device);
+        this.runtime = new ClRuntime(device, forceGpuLayout);
         this.launch = new ClLaunch(runtime);
         this.strided = new ClStridedOps(launch);
         this.attention = new ClAttention(this, strided);
@@ -180,8 +185,9 @@ public final class OpenClBackend implements Backend {
         if (lines == 0) {
             return;
         }
-        // A work-group per line pays off only for long lines that are too few to fill the device.
-        if (r <= 64 || lines >= 4096) {
+        // A work-group per line pays off only for long lines that are too few to fill the device
+        // (and never on a CPU device once there are lines for every core).
+        if (r <= 64 || lines >= 4096 || (!runtime.gpuLayout && lines >= 2L * runtime.computeUnits)) {
             launch.kernel("reduce.cl", "reduce_by_item").i(op.ordinal()).mem(xs).l(xOff).mem(os).l(outOff)
                     .i(outer).i(r).i(inner).items(lines);
         } else {
@@ -218,8 +224,13 @@ public final class OpenClBackend implements Backend {
         checkRange("softmax y", ys, 0, (long) outer * r * inner);
         long lines = (long) outer * inner;
         if (lines > 0 && r > 0) {
-            launch.kernel("reduce.cl", "softmax_lines").mem(xs).mem(ys).i(outer).i(r).i(inner).flag(log)
-                    .groups(lines, ClLaunch.reductionLocalSize(r));
+            if (byItem(lines)) {
+                launch.kernel("reduce.cl", "softmax_by_item").mem(xs).mem(ys).i(outer).i(r).i(inner).flag(log)
+                        .items(lines);
+            } else {
+                launch.kernel("reduce.cl", "softmax_lines").mem(xs).mem(ys).i(outer).i(r).i(inner).flag(log)
+                        .groups(lines, ClLaunch.reductionLocalSize(r));
+            }
         }
     }
 
@@ -239,8 +250,13 @@ public final class OpenClBackend implements Backend {
         checkRange("softmaxBackward dx", dxs, 0, total);
         long lines = (long) outer * inner;
         if (lines > 0 && r > 0) {
-            launch.kernel("reduce.cl", "softmax_backward_lines").mem(ys).mem(dys).mem(dxs).i(outer).i(r).i(inner)
-                    .flag(log).groups(lines, ClLaunch.reductionLocalSize(r));
+            if (byItem(lines)) {
+                launch.kernel("reduce.cl", "softmax_backward_by_item").mem(ys).mem(dys).mem(dxs).i(outer).i(r)
+                        .i(inner).flag(log).items(lines);
+            } else {
+                launch.kernel("reduce.cl", "softmax_backward_lines").mem(ys).mem(dys).mem(dxs).i(outer).i(r)
+                        .i(inner).flag(log).groups(lines, ClLaunch.reductionLocalSize(r));
+            }
         }
     }
 
@@ -578,6 +594,14 @@ public final class OpenClBackend implements Backend {
     /** Compiles a source outside the resource set, so tests can see what a build failure reports. */
     synchronized void compileForTest(String file, String source) {
         clReleaseProgram(runtime.build(file, source));
+    }
+
+    /**
+     * Whether a per-line reduction runs one work-item per line: on a CPU device (PoCL runs a
+     * group's work-items in sequence, paying a pass per barrier) once every core has lines.
+     */
+    boolean byItem(long lines) {
+        return !runtime.gpuLayout && lines >= 2L * runtime.computeUnits;
     }
 
     ClStorage dummy() {

@@ -61,6 +61,56 @@ __kernel void bn_apply(__global const float* x, __global const float* mean, __gl
     }
 }
 
+// CPU-device variants (PoCL runs a work-group's work-items one after another, so a tree
+// reduction costs a pass per barrier): one work-item per (group, channel) walks its values
+// in blocks of 64 partial sums.
+__kernel void bn_stats_by_item(__global const float* x, __global float* mean, __global float* var, int groups,
+                               int n, int c, int hw) {
+    int gc = get_global_id(0);
+    if (gc >= groups * c) return;
+    long count = (long) n * hw;
+    float s = 0.0f;
+    for (long j0 = 0; j0 < count; j0 += 64) {
+        float block = 0.0f;
+        for (long j = j0; j < min(count, j0 + 64); j++) block += x[bn_index(gc, j, n, c, hw)];
+        s += block;
+    }
+    float mu = s / (float) count;
+    float q = 0.0f;
+    for (long j0 = 0; j0 < count; j0 += 64) {
+        float block = 0.0f;
+        for (long j = j0; j < min(count, j0 + 64); j++) {
+            float d = x[bn_index(gc, j, n, c, hw)] - mu;
+            block += d * d;
+        }
+        q += block;
+    }
+    mean[gc] = mu;
+    var[gc] = q / (float) count;
+}
+
+__kernel void bn_backward_sums_by_item(__global const float* x, __global const float* mean,
+                                       __global const float* var, __global const float* dy, __global float* sums,
+                                       int groups, int n, int c, int hw, float eps) {
+    int gc = get_global_id(0);
+    if (gc >= groups * c) return;
+    long count = (long) n * hw;
+    float mu = mean[gc], invStd = 1.0f / sqrt(var[gc] + eps);
+    float sDy = 0.0f, sDyXhat = 0.0f;
+    for (long j0 = 0; j0 < count; j0 += 64) {
+        float bDy = 0.0f, bDyXhat = 0.0f;
+        for (long j = j0; j < min(count, j0 + 64); j++) {
+            long i = bn_index(gc, j, n, c, hw);
+            bDy += dy[i];
+            bDyXhat += dy[i] * (x[i] - mu) * invStd;
+        }
+        sDy += bDy;
+        sDyXhat += bDyXhat;
+    }
+    sums[2 * gc] = sDy;
+    sums[2 * gc + 1] = sDyXhat;
+}
+
 // sums[2 gc] = sum dy, sums[2 gc + 1] = sum dy * xhat over the (group, channel) values.
 __kernel void bn_backward_sums(__global const float* x, __global const float* mean, __global const float* var,
                                __global const float* dy, __global float* sums, int n, int c, int hw, float eps) {

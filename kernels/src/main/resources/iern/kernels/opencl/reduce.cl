@@ -141,3 +141,39 @@ __kernel void softmax_backward_lines(__global const float* y, __global const flo
         dx[i] = logMode ? dy[i] - exp(y[i]) * s : y[i] * (dy[i] - s);
     }
 }
+
+// CPU-device variants of the softmax pair: one work-item per line, no barriers.
+__kernel void softmax_by_item(__global const float* x, __global float* y, int outer, int r, int inner, int logMode) {
+    long lines = (long) outer * inner;
+    for (long line = get_global_id(0); line < lines; line += get_global_size(0)) {
+        long base = (line / inner) * r * inner + line % inner;
+        float m = -INFINITY;
+        for (int j = 0; j < r; j++) m = fmax(m, x[base + (long) j * inner]);
+        float s = 0.0f;
+        for (int j = 0; j < r; j++) s += exp(x[base + (long) j * inner] - m);
+        if (logMode) {
+            float logSum = log(s);
+            for (int j = 0; j < r; j++) { long i = base + (long) j * inner; y[i] = x[i] - m - logSum; }
+        } else {
+            float inv = 1.0f / s;
+            for (int j = 0; j < r; j++) { long i = base + (long) j * inner; y[i] = exp(x[i] - m) * inv; }
+        }
+    }
+}
+
+__kernel void softmax_backward_by_item(__global const float* y, __global const float* dy, __global float* dx,
+                                       int outer, int r, int inner, int logMode) {
+    long lines = (long) outer * inner;
+    for (long line = get_global_id(0); line < lines; line += get_global_size(0)) {
+        long base = (line / inner) * r * inner + line % inner;
+        float s = 0.0f;
+        for (int j = 0; j < r; j++) {
+            long i = base + (long) j * inner;
+            s += logMode ? dy[i] : dy[i] * y[i];
+        }
+        for (int j = 0; j < r; j++) {
+            long i = base + (long) j * inner;
+            dx[i] = logMode ? dy[i] - exp(y[i]) * s : y[i] * (dy[i] - s);
+        }
+    }
+}
