@@ -150,6 +150,22 @@ final class GemmPacked {
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels, k-major, zero beyond nc. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                               int jc, int nc, float[] bp) {
+        if (!transB) {
+            // Row by row, so the source streams through memory in order (prefetch- and TLB-friendly
+            // for wide B); each row segment lands in its panel at k step p.
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr);
+                    int dst = jr * kc + p * NR;
+                    System.arraycopy(b, src + jr, bp, dst, nr);
+                    if (nr < NR) {
+                        java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
