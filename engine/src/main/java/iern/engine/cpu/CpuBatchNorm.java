@@ -1,16 +1,152 @@
 package iern.engine.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Batch norm over {@code x [groups * n, c, hw]} with statistics per (group, channel). One
  * thread owns each channel (looping over the groups), so the weight gradients, summed over
  * groups, come out in a fixed order.
+ *
+ * <p>The SIMD path sums each row of {@code hw} values in float lanes, at most {@link #BLOCK}
+ * values at a time, and adds each block's lane total to a double: every lane adds at most
+ * {@code BLOCK / lanes} floats, so the sums stay within a few float roundings of the double
+ * oracle while the passes run at memory speed. Rows shorter than a vector and the tails of rows
+ * go through the same scalar double code as {@code -Diern.simd=false}. Normalisation subtracts
+ * the mean before scaling (not {@code x * scale + shift}), so a large mean does not cancel, and
+ * subtracts it as two floats (the float nearest the double mean, then the remainder): one float
+ * alone would be off by half an ulp of the mean, visible when the mean is large against the spread.
  */
 final class CpuBatchNorm {
     private CpuBatchNorm() {}
 
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SP.length();
+    private static final int BLOCK = 512;
+
     private static int channelGrain(int work) {
         return Math.max(1, (1 << 14) / Math.max(1, work));
     }
+
+    private static boolean simd(int hw) {
+        return Sgemm.SIMD && hw >= LANES;
+    }
+
+    // ---------------------------------------------------------------- row kernels
+
+    /** Sum of x[off, off + len). */
+    private static double sum(float[] x, int off, int len) {
+        double s = 0;
+        int p = 0;
+        if (simd(len)) {
+            while (p <= len - LANES) {
+                int end = Math.min(len - LANES, p + BLOCK - LANES);
+                FloatVector acc = FloatVector.zero(SP);
+                for (; p <= end; p += LANES) {
+                    acc = acc.add(FloatVector.fromArray(SP, x, off + p));
+                }
+                s += acc.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        for (; p < len; p++) {
+            s += x[off + p];
+        }
+        return s;
+    }
+
+    /** Sum of (x - mu)^2 over x[off, off + len). */
+    private static double sumSquaredDev(float[] x, int off, int len, double mu) {
+        double s = 0;
+        int p = 0;
+        if (simd(len)) {
+            FloatVector muV = FloatVector.broadcast(SP, (float) mu);
+            FloatVector muLo = FloatVector.broadcast(SP, (float) (mu - (float) mu));
+            while (p <= len - LANES) {
+                int end = Math.min(len - LANES, p + BLOCK - LANES);
+                FloatVector acc = FloatVector.zero(SP);
+                for (; p <= end; p += LANES) {
+                    FloatVector d = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo);
+                    acc = d.fma(d, acc);
+                }
+                s += acc.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        for (; p < len; p++) {
+            double d = x[off + p] - mu;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** y = (x - mu) * scale + beta over one row. */
+    private static void normalise(float[] x, float[] y, int off, int len, double mu, double scale, double beta) {
+        int p = 0;
+        if (simd(len)) {
+            FloatVector muV = FloatVector.broadcast(SP, (float) mu);
+            FloatVector muLo = FloatVector.broadcast(SP, (float) (mu - (float) mu));
+            FloatVector scaleV = FloatVector.broadcast(SP, (float) scale);
+            FloatVector betaV = FloatVector.broadcast(SP, (float) beta);
+            for (; p <= len - LANES; p += LANES) {
+                FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo).fma(scaleV, betaV).intoArray(y, off + p);
+            }
+        }
+        for (; p < len; p++) {
+            y[off + p] = (float) ((x[off + p] - mu) * scale + beta);
+        }
+    }
+
+    /** Adds sum(dy) to acc[0] and sum(dy * (x - mu)) to acc[1] over one row. */
+    private static void gradSums(float[] x, float[] dy, int off, int len, double mu, double[] acc) {
+        double sDy = 0;
+        double sDyX = 0;
+        int p = 0;
+        if (simd(len)) {
+            FloatVector muV = FloatVector.broadcast(SP, (float) mu);
+            FloatVector muLo = FloatVector.broadcast(SP, (float) (mu - (float) mu));
+            while (p <= len - LANES) {
+                int end = Math.min(len - LANES, p + BLOCK - LANES);
+                FloatVector a = FloatVector.zero(SP);
+                FloatVector b = FloatVector.zero(SP);
+                for (; p <= end; p += LANES) {
+                    FloatVector d = FloatVector.fromArray(SP, dy, off + p);
+                    a = a.add(d);
+                    b = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo).fma(d, b);
+                }
+                sDy += a.reduceLanes(VectorOperators.ADD);
+                sDyX += b.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        for (; p < len; p++) {
+            double d = dy[off + p];
+            sDy += d;
+            sDyX += d * (x[off + p] - mu);
+        }
+        acc[0] += sDy;
+        acc[1] += sDyX;
+    }
+
+    /** dx = a * dy + b * (x - mu) + c over one row. */
+    private static void gradInput(float[] x, float[] dy, float[] dx, int off, int len, double mu, double a, double b,
+                                  double c) {
+        int p = 0;
+        if (simd(len)) {
+            FloatVector muV = FloatVector.broadcast(SP, (float) mu);
+            FloatVector muLo = FloatVector.broadcast(SP, (float) (mu - (float) mu));
+            FloatVector aV = FloatVector.broadcast(SP, (float) a);
+            FloatVector bV = FloatVector.broadcast(SP, (float) b);
+            FloatVector cV = FloatVector.broadcast(SP, (float) c);
+            for (; p <= len - LANES; p += LANES) {
+                FloatVector xm = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo);
+                FloatVector.fromArray(SP, dy, off + p).fma(aV, xm.fma(bV, cV)).intoArray(dx, off + p);
+            }
+        }
+        for (; p < len; p++) {
+            dx[off + p] = (float) (a * dy[off + p] + b * (x[off + p] - mu) + c);
+        }
+    }
+
+    // ---------------------------------------------------------------- kernels
 
     static void trainForward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
                              float[] y, float[] mean, float[] var) {
@@ -19,30 +155,20 @@ final class CpuBatchNorm {
                 for (int g = 0; g < groups; g++) {
                     double s = 0;
                     for (int i = 0; i < n; i++) {
-                        int base = ((g * n + i) * c + ch) * hw;
-                        for (int p = 0; p < hw; p++) {
-                            s += x[base + p];
-                        }
+                        s += sum(x, ((g * n + i) * c + ch) * hw, hw);
                     }
                     double mu = s / ((double) n * hw);
                     double v = 0;
                     for (int i = 0; i < n; i++) {
-                        int base = ((g * n + i) * c + ch) * hw;
-                        for (int p = 0; p < hw; p++) {
-                            double d = x[base + p] - mu;
-                            v += d * d;
-                        }
+                        v += sumSquaredDev(x, ((g * n + i) * c + ch) * hw, hw, mu);
                     }
                     v /= (double) n * hw;
                     mean[g * c + ch] = (float) mu;
                     var[g * c + ch] = (float) v;
                     double scale = (gamma == null ? 1.0 : gamma[ch]) / Math.sqrt(v + eps);
-                    double shift = (beta == null ? 0.0 : beta[ch]) - mu * scale;
+                    double shift = beta == null ? 0.0 : beta[ch];
                     for (int i = 0; i < n; i++) {
-                        int base = ((g * n + i) * c + ch) * hw;
-                        for (int p = 0; p < hw; p++) {
-                            y[base + p] = (float) (x[base + p] * scale + shift);
-                        }
+                        normalise(x, y, ((g * n + i) * c + ch) * hw, hw, mu, scale, shift);
                     }
                 }
             }
@@ -55,10 +181,8 @@ final class CpuBatchNorm {
             for (int p = p0; p < p1; p++) {
                 int ch = p % c;
                 double scale = (gamma == null ? 1.0 : gamma[ch]) / Math.sqrt(var[ch] + (double) eps);
-                double shift = (beta == null ? 0.0 : beta[ch]) - mean[ch] * scale;
-                for (int i = p * hw; i < (p + 1) * hw; i++) {
-                    y[i] = (float) (x[i] * scale + shift);
-                }
+                double shift = beta == null ? 0.0 : beta[ch];
+                normalise(x, y, p * hw, hw, mean[ch], scale, shift);
             }
         });
     }
@@ -67,6 +191,7 @@ final class CpuBatchNorm {
                               float[] var, float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
         double count = (double) n * hw;
         Parallel.forRange(c, channelGrain(groups * n * hw), (c0, c1) -> {
+            double[] acc = new double[2];
             for (int ch = c0; ch < c1; ch++) {
                 double gSum = 0;
                 double bSum = 0;
@@ -74,25 +199,20 @@ final class CpuBatchNorm {
                 for (int g = 0; g < groups; g++) {
                     double mu = mean[g * c + ch];
                     double rstd = 1.0 / Math.sqrt(var[g * c + ch] + (double) eps);
-                    double sumDy = 0;
-                    double sumDyXhat = 0;
+                    acc[0] = 0;
+                    acc[1] = 0;
                     for (int i = 0; i < n; i++) {
-                        int base = ((g * n + i) * c + ch) * hw;
-                        for (int p = 0; p < hw; p++) {
-                            double d = dy[base + p];
-                            sumDy += d;
-                            sumDyXhat += d * (x[base + p] - mu) * rstd;
-                        }
+                        gradSums(x, dy, ((g * n + i) * c + ch) * hw, hw, mu, acc);
                     }
+                    double sumDy = acc[0];
+                    double sumDyXhat = acc[1] * rstd;
                     gSum += sumDyXhat;
                     bSum += sumDy;
+                    // dx = k (count dy - sum dy - xhat sum(dy xhat)), xhat = (x - mu) rstd
                     double k = gm * rstd / count;
                     for (int i = 0; i < n; i++) {
-                        int base = ((g * n + i) * c + ch) * hw;
-                        for (int p = 0; p < hw; p++) {
-                            double xhat = (x[base + p] - mu) * rstd;
-                            dx[base + p] = (float) (k * (count * dy[base + p] - sumDy - xhat * sumDyXhat));
-                        }
+                        gradInput(x, dy, dx, ((g * n + i) * c + ch) * hw, hw, mu, k * count,
+                                -k * rstd * sumDyXhat, -k * sumDy);
                     }
                 }
                 if (dGamma != null) {
