@@ -28,6 +28,16 @@ public interface Backend extends AutoCloseable {
     /** A new zero-filled buffer of {@code n} floats. */
     Storage allocate(long n);
 
+    /**
+     * A buffer of {@code n} floats whose content is unspecified (a recycled buffer may hold old
+     * values, NaN included): for outputs that a kernel overwrites entirely, so a backend with a
+     * pool can skip zero-filling memory that is written straight after. Defaults to
+     * {@link #allocate}.
+     */
+    default Storage allocateUninitialized(long n) {
+        return allocate(n);
+    }
+
     /** Host to device: {@code dst[dstOff + i] = src[srcOff + i]} for {@code i < n}. */
     void write(Storage dst, long dstOff, float[] src, int srcOff, int n);
 

@@ -43,20 +43,20 @@ final class Convolutions {
                     + Arrays.toString(ws) + ")", e);
         }
         Backend be = x.backend();
-        Tensor y = new Tensor(be, new int[] {s.n(), s.cOut(), s.outH(), s.outW()});
+        Tensor y = Tensor.output(be, new int[] {s.n(), s.cOut(), s.outH(), s.outW()});
         be.conv2dForward(s, x.storage(), w.storage(), bias == null ? null : bias.storage(), y.storage());
         Node.Rule rule = g -> {
             Tensor dx = null;
             Tensor dW = null;
             Tensor dB = null;
             if (x.requiresGrad()) {
-                dx = new Tensor(be, xs);
+                dx = Tensor.output(be, xs);
                 be.conv2dBackwardData(s, g.storage(), w.storage(), dx.storage());
             }
             boolean needB = bias != null && bias.requiresGrad();
             if (w.requiresGrad() || needB) {
-                dW = new Tensor(be, ws);
-                dB = needB ? new Tensor(be, bias.shapeRef()) : null;
+                dW = Tensor.output(be, ws);
+                dB = needB ? Tensor.output(be, bias.shapeRef()) : null;
                 be.conv2dBackwardWeight(s, x.storage(), g.storage(), dW.storage(), dB == null ? null : dB.storage());
                 if (!w.requiresGrad()) {
                     dW = null;
@@ -74,15 +74,15 @@ final class Convolutions {
         PoolShape s = PoolShape.of(xs[0], xs[1], xs[2], xs[3], k, stride, pad);
         Backend be = x.backend();
         int[] outShape = {xs[0], xs[1], s.outH(), s.outW()};
-        Tensor y = new Tensor(be, outShape);
-        Tensor argmax = new Tensor(be, outShape);
+        Tensor y = Tensor.output(be, outShape);
+        Tensor argmax = Tensor.output(be, outShape);
         be.maxPool2dForward(s, x.storage(), y.storage(), argmax.storage());
         if (!Autograd.needsGrad(x)) {
             argmax.close();
             return y;
         }
         return Autograd.record("maxPool2d", y, g -> {
-            Tensor dx = new Tensor(be, xs);
+            Tensor dx = Tensor.output(be, xs);
             be.maxPool2dBackward(s, g.storage(), argmax.storage(), dx.storage());
             return new Tensor[] {dx};
         }, x);
@@ -93,10 +93,10 @@ final class Convolutions {
         int[] xs = x.shapeRef();
         PoolShape s = PoolShape.of(xs[0], xs[1], xs[2], xs[3], k, stride, pad);
         Backend be = x.backend();
-        Tensor y = new Tensor(be, new int[] {xs[0], xs[1], s.outH(), s.outW()});
+        Tensor y = Tensor.output(be, new int[] {xs[0], xs[1], s.outH(), s.outW()});
         be.avgPool2dForward(s, x.storage(), y.storage(), countPad);
         return Autograd.record("avgPool2d", y, g -> {
-            Tensor dx = new Tensor(be, xs);
+            Tensor dx = Tensor.output(be, xs);
             be.avgPool2dBackward(s, g.storage(), dx.storage(), countPad);
             return new Tensor[] {dx};
         }, x);
@@ -110,10 +110,10 @@ final class Convolutions {
         int[] xs = x.shapeRef();
         int nc = xs[0] * xs[1];
         Backend be = x.backend();
-        Tensor y = new Tensor(be, new int[] {xs[0], xs[1], oh, ow});
+        Tensor y = Tensor.output(be, new int[] {xs[0], xs[1], oh, ow});
         be.adaptiveAvgPool2dForward(nc, xs[2], xs[3], oh, ow, x.storage(), y.storage());
         return Autograd.record("adaptiveAvgPool2d", y, g -> {
-            Tensor dx = new Tensor(be, xs);
+            Tensor dx = Tensor.output(be, xs);
             be.adaptiveAvgPool2dBackward(nc, xs[2], xs[3], oh, ow, g.storage(), dx.storage());
             return new Tensor[] {dx};
         }, x);

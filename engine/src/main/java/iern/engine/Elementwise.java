@@ -26,10 +26,10 @@ final class Elementwise {
 
     static Tensor unary(String name, Unary op, Tensor x, float a, float b) {
         Backend be = x.backend();
-        Tensor y = new Tensor(be, x.shapeRef());
+        Tensor y = Tensor.output(be, x.shapeRef());
         be.unary(op, x.storage(), 0, y.storage(), 0, x.numel(), a, b);
         return Autograd.record(name, y, g -> {
-            Tensor dx = new Tensor(be, x.shapeRef());
+            Tensor dx = Tensor.output(be, x.shapeRef());
             be.unaryBackward(op, x.storage(), y.storage(), g.storage(), dx.storage(), x.numel(), a, b, false);
             return new Tensor[] {dx};
         }, x);
@@ -73,7 +73,7 @@ final class Elementwise {
     static Tensor apply(String name, Binary op, Tensor a, Tensor b) {
         requireSameBackend(name, a, b);
         int[] shape = broadcastShape(name, a.shapeRef(), b.shapeRef());
-        Tensor out = new Tensor(a.backend(), shape);
+        Tensor out = Tensor.output(a.backend(), shape);
         a.backend().binary(op, a.storage(), 0, broadcastStrides(a.shapeRef(), shape),
                 b.storage(), 0, broadcastStrides(b.shapeRef(), shape), out.storage(), 0, shape);
         return out;

@@ -45,7 +45,7 @@ final class LinearAlgebra {
 
         Tensor aFull = fullBatch(a, batchShape, m, k);
         Tensor bFull = fullBatch(b, batchShape, k, n);
-        Tensor out = new Tensor(a.backend(), outShape);
+        Tensor out = Tensor.output(a.backend(), outShape);
         product(false, false, batch, m, n, k, aFull, bFull, out);
         closeIfTemp(aFull, a);
         closeIfTemp(bFull, b);
@@ -58,7 +58,7 @@ final class LinearAlgebra {
                 int[] gaShape = Arrays.copyOf(batchShape, batchShape.length + 2);
                 gaShape[batchShape.length] = m;
                 gaShape[batchShape.length + 1] = k;
-                Tensor full = new Tensor(a.backend(), gaShape);
+                Tensor full = Tensor.output(a.backend(), gaShape);
                 product(false, true, batch, m, k, n, g, bb, full);
                 ga = Elementwise.sumTo(full, as);
             }
@@ -69,12 +69,12 @@ final class LinearAlgebra {
                 gbShape[batchShape.length + 1] = n;
                 if (Tensor.numelOf(bBatch) == 1 && batch > 1) {
                     // b shared by every batch item: one product over all rows, [k, batch*m] x [batch*m, n].
-                    Tensor shared = new Tensor(a.backend(), new int[] {k, n});
+                    Tensor shared = Tensor.output(a.backend(), new int[] {k, n});
                     a.backend().gemm(true, false, 1, k, n, batch * m, 1f, aa.storage(), 0, 0, k,
                             g.storage(), 0, 0, n, 0f, shared.storage(), 0, 0, n);
                     gb = shared.reshape(bs);
                 } else {
-                    Tensor full = new Tensor(a.backend(), gbShape);
+                    Tensor full = Tensor.output(a.backend(), gbShape);
                     product(true, false, batch, k, n, m, aa, g, full);
                     gb = Elementwise.sumTo(full, bs);
                 }

@@ -35,7 +35,7 @@ final class Norms {
                 throw new IllegalArgumentException("batchNorm2d: eval mode needs running mean and variance");
             }
             if (!Autograd.needsGrad(x, gamma, beta)) {
-                Tensor y = new Tensor(be, xs);
+                Tensor y = Tensor.output(be, xs);
                 be.batchNormEvalForward(xs[0], c, hw, eps, x.storage(), gamma == null ? null : gamma.storage(),
                         beta == null ? null : beta.storage(), runningMean.storage(), runningVar.storage(), y.storage());
                 return y;
@@ -60,9 +60,9 @@ final class Norms {
             throw new IllegalArgumentException("batchNorm2d: training needs more than one value per channel, got input "
                     + Arrays.toString(xs) + " in " + groups + " group(s)");
         }
-        Tensor y = new Tensor(be, xs);
-        Tensor mean = new Tensor(be, new int[] {groups, c});
-        Tensor var = new Tensor(be, new int[] {groups, c});
+        Tensor y = Tensor.output(be, xs);
+        Tensor mean = Tensor.output(be, new int[] {groups, c});
+        Tensor var = Tensor.output(be, new int[] {groups, c});
         be.batchNormTrainForward(groups, n, c, hw, eps, x.storage(), gamma == null ? null : gamma.storage(),
                 beta == null ? null : beta.storage(), y.storage(), mean.storage(), var.storage());
         if (runningMean != null && runningVar != null) {
@@ -82,9 +82,9 @@ final class Norms {
             }
         }
         Node.Rule rule = dy -> {
-            Tensor dx = new Tensor(be, xs);
-            Tensor dGamma = gamma != null && gamma.requiresGrad() ? new Tensor(be, new int[] {c}) : null;
-            Tensor dBeta = beta != null && beta.requiresGrad() ? new Tensor(be, new int[] {c}) : null;
+            Tensor dx = Tensor.output(be, xs);
+            Tensor dGamma = gamma != null && gamma.requiresGrad() ? Tensor.output(be, new int[] {c}) : null;
+            Tensor dBeta = beta != null && beta.requiresGrad() ? Tensor.output(be, new int[] {c}) : null;
             be.batchNormTrainBackward(groups, n, c, hw, eps, x.storage(), gamma == null ? null : gamma.storage(),
                     mean.storage(), var.storage(), dy.storage(), dx.storage(),
                     dGamma == null ? null : dGamma.storage(), dBeta == null ? null : dBeta.storage());

@@ -210,10 +210,10 @@ final class Reductions {
         int a = x.axis(dim, name);
         int[] ori = split(x.shapeRef(), a);
         Backend be = x.backend();
-        Tensor y = new Tensor(be, x.shapeRef());
+        Tensor y = Tensor.output(be, x.shapeRef());
         be.softmax(x.storage(), y.storage(), ori[0], ori[1], ori[2], log);
         return Autograd.record(name, y, g -> {
-            Tensor dx = new Tensor(be, x.shapeRef());
+            Tensor dx = Tensor.output(be, x.shapeRef());
             be.softmaxBackward(y.storage(), g.storage(), dx.storage(), ori[0], ori[1], ori[2], log);
             return new Tensor[] {dx};
         }, x);

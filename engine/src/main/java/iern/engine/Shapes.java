@@ -115,7 +115,7 @@ final class Shapes {
             outShape[i] = s[p[i]];
             srcStrides[i] = xs[p[i]];
         }
-        Tensor out = new Tensor(x.backend(), outShape);
+        Tensor out = Tensor.output(x.backend(), outShape);
         x.backend().copy(x.storage(), 0, srcStrides, out.storage(), 0, Tensor.contiguousStrides(outShape), outShape,
                 false);
         int[] inverse = new int[r];
@@ -158,7 +158,7 @@ final class Shapes {
                         + Arrays.toString(newShape) + " (axis " + i + ": " + s[d] + " is not 1)");
             }
         }
-        Tensor out = new Tensor(x.backend(), target);
+        Tensor out = Tensor.output(x.backend(), target);
         x.backend().copy(x.storage(), 0, Elementwise.broadcastStrides(s, target), out.storage(), 0,
                 Tensor.contiguousStrides(target), target, false);
         return Autograd.record("expand", out, g -> new Tensor[] {Elementwise.sumTo(g, s)}, x);
@@ -189,7 +189,7 @@ final class Shapes {
         }
         int[] outShape = s.clone();
         outShape[a] = end - start;
-        Tensor out = new Tensor(x.backend(), outShape);
+        Tensor out = Tensor.output(x.backend(), outShape);
         copyWindow(x, out, a, start, false, false);
         return Autograd.record("slice", out, g -> {
             Tensor dx = new Tensor(x.backend(), s);
@@ -260,7 +260,7 @@ final class Shapes {
             total += s[a];
         }
         outShape[a] = total;
-        Tensor out = new Tensor(first.backend(), outShape);
+        Tensor out = Tensor.output(first.backend(), outShape);
         int[] starts = new int[parts.size()];
         int at = 0;
         for (int i = 0; i < parts.size(); i++) {
@@ -273,7 +273,7 @@ final class Shapes {
             Tensor[] gs = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i].requiresGrad()) {
-                    gs[i] = new Tensor(g.backend(), inputs[i].shapeRef());
+                    gs[i] = Tensor.output(g.backend(), inputs[i].shapeRef());
                     copyWindow(g, gs[i], a, starts[i], false, false);
                 }
             }

@@ -30,11 +30,23 @@ public final class Tensor implements AutoCloseable {
 
     /** A new zero-filled tensor on {@code backend}. */
     Tensor(Backend backend, int[] shape) {
+        this(backend, shape, true);
+    }
+
+    private Tensor(Backend backend, int[] shape, boolean zero) {
         this.shape = checkShape(shape);
         this.numel = numelOf(this.shape);
         this.backend = backend;
-        this.data = new SharedStorage(backend.allocate(numel));
+        this.data = new SharedStorage(zero ? backend.allocate(numel) : backend.allocateUninitialized(numel));
         TensorScope.register(this);
+    }
+
+    /**
+     * A tensor whose content is unspecified, for an op's output that its kernel overwrites
+     * entirely (every {@link Backend} kernel overwrites unless it says it accumulates).
+     */
+    static Tensor output(Backend backend, int[] shape) {
+        return new Tensor(backend, shape, false);
     }
 
     /** A view of {@code source}'s storage with another shape of the same size. */

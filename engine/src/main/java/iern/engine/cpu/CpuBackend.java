@@ -68,6 +68,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocate(long n) {
+        return allocate(n, true);
+    }
+
+    /** Skips the zero fill of a recycled array: a warm step rewrites gigabytes of outputs, fill them once. */
+    @Override
+    public Storage allocateUninitialized(long n) {
+        return allocate(n, false);
+    }
+
+    private Storage allocate(long n, boolean zero) {
         int size = idx(n);
         float[] a = null;
         synchronized (pool) {
@@ -88,7 +98,7 @@ public final class CpuBackend implements Backend {
                 trimPool();
                 a = new float[size];
             }
-        } else {
+        } else if (zero) {
             Arrays.fill(a, 0f);
         }
         return new CpuStorage(this, a, size);
