@@ -30,7 +30,7 @@ final class ClBatchNorm {
                     .items((long) groups * c);
         } else {
             launch.kernel("batchnorm.cl", "bn_stats").mem(x).mem(mean).mem(var).i(n).i(c).i(hw)
-                    .groups((long) groups * c, ClLaunch.reductionLocalSize((long) n * hw));
+                    .groups((long) groups * c, launch.reductionLocalSize((long) n * hw));
         }
         apply(be, launch, groups, n, c, hw, eps, x, gamma, beta, mean, var, y);
     }
@@ -91,7 +91,7 @@ final class ClBatchNorm {
                         .mem(sums).i(groups).i(n).i(c).i(hw).f(eps).items((long) groups * c);
             } else {
                 launch.kernel("batchnorm.cl", "bn_backward_sums").mem(x).mem(mean).mem(var).mem(dy).mem(sums)
-                        .i(n).i(c).i(hw).f(eps).groups((long) groups * c, ClLaunch.reductionLocalSize((long) n * hw));
+                        .i(n).i(c).i(hw).f(eps).groups((long) groups * c, launch.reductionLocalSize((long) n * hw));
             }
             launch.kernel("batchnorm.cl", "bn_backward_dx").mem(x).mem(gamma == null ? be.dummy() : gamma)
                     .flag(gamma != null).mem(mean).mem(var).mem(sums).mem(dy).mem(dx).i(groups).i(n).i(c).i(hw)

@@ -150,7 +150,7 @@ final class ClConvolution {
         }
         if (dBias != null) {
             launch.kernel("conv.cl", "channel_sum").mem(dy).mem(dBias).i(s.n()).i(s.cOut()).i(pixels)
-                    .groups(s.cOut(), ClLaunch.reductionLocalSize((long) s.n() * pixels));
+                    .groups(s.cOut(), launch.reductionLocalSize((long) s.n() * pixels));
         }
     }
 }

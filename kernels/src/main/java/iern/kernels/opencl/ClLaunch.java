@@ -121,8 +121,16 @@ final class ClLaunch {
         clEnqueueNDRangeKernel(runtime.queue, kernel, 3, null, global3, local3, 0, null, null);
     }
 
-    /** The smallest power of two at least {@code n}, capped at 256: a local size for tree reductions. */
-    static int reductionLocalSize(long n) {
+    /**
+     * Local size for a tree reduction over {@code n} values: on a GPU the smallest power of two
+     * at least {@code n}, capped at 256. On a CPU device always 64: PoCL compiles a kernel
+     * anew for every local size it meets, and there the work-items of a group run in
+     * sequence anyway, so a wider group buys nothing.
+     */
+    int reductionLocalSize(long n) {
+        if (!runtime.gpuLayout) {
+            return 64;
+        }
         int local = 1;
         while (local < n && local < 256) {
             local <<= 1;

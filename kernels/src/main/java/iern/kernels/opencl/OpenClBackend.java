@@ -192,7 +192,7 @@ public final class OpenClBackend implements Backend {
                     .i(outer).i(r).i(inner).items(lines);
         } else {
             launch.kernel("reduce.cl", "reduce_by_group").i(op.ordinal()).mem(xs).l(xOff).mem(os).l(outOff)
-                    .i(outer).i(r).i(inner).groups(lines, ClLaunch.reductionLocalSize(r));
+                    .i(outer).i(r).i(inner).groups(lines, launch.reductionLocalSize(r));
         }
     }
 
@@ -229,7 +229,7 @@ public final class OpenClBackend implements Backend {
                         .items(lines);
             } else {
                 launch.kernel("reduce.cl", "softmax_lines").mem(xs).mem(ys).i(outer).i(r).i(inner).flag(log)
-                        .groups(lines, ClLaunch.reductionLocalSize(r));
+                        .groups(lines, launch.reductionLocalSize(r));
             }
         }
     }
@@ -255,7 +255,7 @@ public final class OpenClBackend implements Backend {
                         .i(inner).flag(log).items(lines);
             } else {
                 launch.kernel("reduce.cl", "softmax_backward_lines").mem(ys).mem(dys).mem(dxs).i(outer).i(r)
-                        .i(inner).flag(log).groups(lines, ClLaunch.reductionLocalSize(r));
+                        .i(inner).flag(log).groups(lines, launch.reductionLocalSize(r));
             }
         }
     }
@@ -498,7 +498,7 @@ public final class OpenClBackend implements Backend {
             long groups = wBatchStride == 0 ? k : (long) n * k;
             if (groups > 0) {
                 launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d).l(wBatchStride)
-                        .mem(zs).l(zBatchStride).mem(gs).mem(dws).groups(groups, ClLaunch.reductionLocalSize(d));
+                        .mem(zs).l(zBatchStride).mem(gs).mem(dws).groups(groups, launch.reductionLocalSize(d));
             }
         }
         if (dz != null) {
