@@ -63,6 +63,15 @@ public final class OpenClBackend implements Backend {
         return s;
     }
 
+    /** Skips the zero fill: the engine asks for this only for outputs a kernel overwrites. */
+    @Override
+    public synchronized Storage allocateUninitialized(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("opencl allocateUninitialized: negative size " + n);
+        }
+        return allocateRaw(n);
+    }
+
     /** A buffer from the pool with undefined contents, for scratch space and outputs. */
     ClStorage allocateRaw(long n) {
         ensureOpen();
