@@ -134,6 +134,15 @@ final class CpuElementwise {
                 }
                 return;
             }
+            // The discriminators' activation: as a plain loop C2 vectorises it, the generic
+            // switch below it does not.
+            if (op == Unary.LEAKY_RELU && !acc) {
+                for (int i = i0; i < i1; i++) {
+                    float d = dy[i];
+                    dx[i] = x[i] > 0f ? d : d * a;
+                }
+                return;
+            }
             for (int i = i0; i < i1; i++) {
                 float g = dy[i] * derivative(op, x, y, i, a, b);
                 dx[i] = acc ? dx[i] + g : g;

@@ -17,23 +17,21 @@ final class CpuPool {
                 int xb = p * h * w;
                 int yb = p * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
+                    // The window clipped to the image once per row and column, not per tap.
+                    int iy0 = oy * s.strideH() - s.padH();
+                    int ky0 = Math.max(0, -iy0), ky1 = Math.min(s.kh(), h - iy0);
                     for (int ox = 0; ox < ow; ox++) {
+                        int ix0 = ox * s.strideW() - s.padW();
+                        int kx0 = Math.max(0, -ix0), kx1 = Math.min(s.kw(), w - ix0);
                         float m = Float.NEGATIVE_INFINITY;
                         int best = -1;
-                        for (int ky = 0; ky < s.kh(); ky++) {
-                            int iy = oy * s.strideH() - s.padH() + ky;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < s.kw(); kx++) {
-                                int ix = ox * s.strideW() - s.padW() + kx;
-                                if (ix < 0 || ix >= w) {
-                                    continue;
-                                }
-                                float v = x[xb + iy * w + ix];
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            int row = (iy0 + ky) * w + ix0;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                float v = x[xb + row + kx];
                                 if (best < 0 || v > m) {
                                     m = v;
-                                    best = iy * w + ix;
+                                    best = row + kx;
                                 }
                             }
                         }
