@@ -27,16 +27,16 @@ public final class Charts {
 
     /**
      * Line chart: one curve per entry of {@code series} (x = 1, 2, ... as epochs); NaN values
-     * leave a gap. The y axis spans the data, or [0, 1] when {@code unitRange}.
+     * (epochs without that measurement) are skipped and the line joins the points around them. The y axis spans the data, or [0, 1] when {@code unitRange}.
      */
     public static void lines(Path png, String title, String xLabel, String yLabel,
                              Map<String, double[]> series, boolean unitRange) {
-        int width = 720;
+        int width = 820;
         int height = 420;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = start(img);
         int left = 70;
-        int right = 170;
+        int right = 230;
         int top = 40;
         int bottom = 55;
         int plotW = width - left - right;
@@ -111,7 +111,6 @@ public final class Charts {
             int py = -1;
             for (int i = 0; i < ys.length; i++) {
                 if (!Double.isFinite(ys[i])) {
-                    px = -1;
                     continue;
                 }
                 int x = xAt(i + 1, n, left, plotW);
@@ -120,7 +119,7 @@ public final class Charts {
                 if (px >= 0) {
                     g.drawLine(px, py, x, y);
                 }
-                if (ys.length <= 40) {
+                if (ys.length <= 60) {
                     g.fillOval(x - 3, y - 3, 6, 6);
                 }
                 px = x;

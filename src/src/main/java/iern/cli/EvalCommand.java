@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a checkpoint on a split: overall, out of and in",
-            "distribution, per emotion and per source."})
+        description = {"Evaluates a checkpoint: accuracy overall, OOD/ID, per emotion/source.",
+            "Out of distribution: test cells the fold holds out of training."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "folds", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes the paper's bias100 and bias90 split files for its three folds",
+        description = {"Writes the paper's bias100/bias90 split files for three folds,",
             "from the images under --data and their labels: in each fold every",
             "source holds out two emotions for testing; bias90 moves 10% of each",
             "held-out cell's sequences into training. Frames of one sequence never",

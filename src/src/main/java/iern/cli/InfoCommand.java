@@ -11,8 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Lists the backends and devices this machine offers, the thread",
-            "count and the SIMD width."})
+        description = {"Lists backends, devices, threads and the SIMD width."})
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

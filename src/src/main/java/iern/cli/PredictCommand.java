@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predicts the emotion of each image with a trained checkpoint",
-            "(test-time pipeline; prints the softmax probabilities)."})
+        description = {"Predicts the emotion of images with a trained checkpoint.",
+            "Test-time pipeline; prints the softmax probabilities."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

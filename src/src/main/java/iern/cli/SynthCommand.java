@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes the synthetic biased benchmark in the Mix-Dataset layout:",
-            "procedural faces showing six emotions, drawn in three capture styles",
+        description = {"Writes the synthetic biased benchmark (Mix-Dataset layout).",
+            "Procedural faces showing six emotions, drawn in three capture styles",
             "(the 'source datasets', i.e. the confounders), with labels and the",
             "paper's bias100/bias90 split files for three folds.",
             "Same seed, same bytes."})

@@ -103,7 +103,7 @@ final class TrainingDisplay implements Trainer.Listener {
         }
         Charts.lines(dir.resolve("losses.png"), "Training losses (mean per epoch)", "epoch", "loss", losses, false);
         Map<String, double[]> acc = new LinkedHashMap<>();
-        acc.put("train (augmented)", MetricsLog.column(records, "train_acc"));
+        acc.put("train (running, per batch)", MetricsLog.column(records, "train_acc"));
         acc.put("test, out of distribution", MetricsLog.column(records, "ood_acc"));
         double[] id = MetricsLog.column(records, "id_acc");
         boolean anyId = false;
