@@ -12,18 +12,21 @@ import java.util.Map;
  *
  * <p>A test image is "in distribution" when its (source, emotion) cell was present in the
  * training split and "out of distribution" when training never showed that emotion from that
- * source (bias100's test cells).
+ * source (bias100's test cells). The label is fixed when the image is recorded, so results of
+ * folds that hold out different cells pool correctly.
  */
 public final class Accuracy {
     private final List<String> emotions;
     private final List<String> sources;
-    private final long[][][] counts;   // [source][true][pred]
-    private final boolean[][] seenInTraining;   // [source][emotion]
+    // [0: out of distribution, 1: in distribution][source][true][pred]: each image is counted
+    // under the label its cell had in its own fold, so pooled folds keep them apart.
+    private final long[][][][] counts;
+    private final boolean[][] seenInTraining;   // [source][emotion], for images recorded from now on
 
     public Accuracy(List<String> emotions, List<String> sources, boolean[][] seenInTraining) {
         this.emotions = List.copyOf(emotions);
         this.sources = List.copyOf(sources);
-        this.counts = new long[sources.size()][emotions.size()][emotions.size()];
+        this.counts = new long[2][sources.size()][emotions.size()][emotions.size()];
         this.seenInTraining = new boolean[sources.size()][emotions.size()];
         if (seenInTraining != null) {
             for (int s = 0; s < sources.size(); s++) {
@@ -41,7 +44,7 @@ public final class Accuracy {
     }
 
     public void record(int source, int trueEmotion, int predicted) {
-        counts[source][trueEmotion][predicted]++;
+        counts[seenInTraining[source][trueEmotion] ? 1 : 0][source][trueEmotion][predicted]++;
     }
 
     /** Adds another tally's counts (another fold or seed); the class lists must match. */
@@ -50,18 +53,13 @@ public final class Accuracy {
             throw new IllegalArgumentException("cannot pool results over different classes: " + emotions + "/"
                     + sources + " vs " + other.emotions + "/" + other.sources);
         }
-        for (int s = 0; s < sources.size(); s++) {
-            for (int t = 0; t < emotions.size(); t++) {
-                for (int p = 0; p < emotions.size(); p++) {
-                    counts[s][t][p] += other.counts[s][t][p];
+        for (int in = 0; in < 2; in++) {
+            for (int s = 0; s < sources.size(); s++) {
+                for (int t = 0; t < emotions.size(); t++) {
+                    for (int p = 0; p < emotions.size(); p++) {
+                        counts[in][s][t][p] += other.counts[in][s][t][p];
+                    }
                 }
-            }
-        }
-        // A cell is in distribution for the pool if it was so in any part; per-image labels
-        // would be exact, but folds of one benchmark never disagree on a cell they both test.
-        for (int s = 0; s < sources.size(); s++) {
-            for (int e = 0; e < emotions.size(); e++) {
-                seenInTraining[s][e] |= other.seenInTraining[s][e];
             }
         }
     }
@@ -70,15 +68,17 @@ public final class Accuracy {
     public long[] count(CellFilter filter) {
         long correct = 0;
         long total = 0;
-        for (int s = 0; s < sources.size(); s++) {
-            for (int t = 0; t < emotions.size(); t++) {
-                if (!filter.accept(s, t, seenInTraining[s][t])) {
-                    continue;
-                }
-                for (int p = 0; p < emotions.size(); p++) {
-                    total += counts[s][t][p];
-                    if (p == t) {
-                        correct += counts[s][t][p];
+        for (int in = 0; in < 2; in++) {
+            for (int s = 0; s < sources.size(); s++) {
+                for (int t = 0; t < emotions.size(); t++) {
+                    if (!filter.accept(s, t, in == 1)) {
+                        continue;
+                    }
+                    for (int p = 0; p < emotions.size(); p++) {
+                        total += counts[in][s][t][p];
+                        if (p == t) {
+                            correct += counts[in][s][t][p];
+                        }
                     }
                 }
             }
@@ -137,10 +137,12 @@ public final class Accuracy {
     /** Confusion counts summed over sources, [true][predicted]. */
     public long[][] confusion() {
         long[][] m = new long[emotions.size()][emotions.size()];
-        for (long[][] perSource : counts) {
-            for (int t = 0; t < emotions.size(); t++) {
-                for (int p = 0; p < emotions.size(); p++) {
-                    m[t][p] += perSource[t][p];
+        for (long[][][] part : counts) {
+            for (long[][] perSource : part) {
+                for (int t = 0; t < emotions.size(); t++) {
+                    for (int p = 0; p < emotions.size(); p++) {
+                        m[t][p] += perSource[t][p];
+                    }
                 }
             }
         }

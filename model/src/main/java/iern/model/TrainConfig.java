@@ -99,6 +99,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         ConfigReader r = new ConfigReader(m, source);
         return new TrainConfig(r.integer("warmup_epochs"), r.integer("constant_epochs"), r.integer("decay_epochs"),
                 r.integer("batch_size"), r.number("lr"), r.number("base_lr"), r.number("beta1"), r.number("beta2"),
-                r.number("lambda_center"), r.longValue("seed"), r.string("augment"));
+                r.number("lambda_center"), r.longValue("seed"),
+                m.get("augment") instanceof Boolean b ? (b ? "common" : "none") : r.string("augment"));
     }
 }

@@ -42,6 +42,22 @@ class AccuracyTest {
     }
 
     @Test
+    void foldsThatHoldOutDifferentCellsPoolEachImageUnderItsOwnLabel() {
+        // Cell (s0, A) is held out in fold 1 and trained in fold 2: its images stay apart.
+        Accuracy fold1 = new Accuracy(EMO, SRC, new boolean[][] {{false, true, true}, {true, true, true}});
+        fold1.record(0, 0, 1);   // out of distribution, wrong
+        Accuracy fold2 = new Accuracy(EMO, SRC, new boolean[][] {{true, true, true}, {true, true, false}});
+        fold2.record(0, 0, 0);   // in distribution, right
+        fold2.record(1, 2, 2);   // out of distribution, right
+        Accuracy pooled = new Accuracy(EMO, SRC, null);
+        pooled.add(fold1);
+        pooled.add(fold2);
+        assertEquals(0.5, pooled.outOfDistribution(), 1e-12);
+        assertEquals(1.0, pooled.inDistribution(), 1e-12);
+        assertEquals(2.0 / 3, pooled.overall(), 1e-12);
+    }
+
+    @Test
     void poolingDifferentClassesIsRefused() {
         Accuracy a = new Accuracy(EMO, SRC, null);
         Accuracy b = new Accuracy(List.of("A", "B"), SRC, null);
