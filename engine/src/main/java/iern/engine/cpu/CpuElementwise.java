@@ -20,23 +20,39 @@ final class CpuElementwise {
         int inner = loop.inner();
         int ss = (int) loop.innerStride(0);
         int ds = (int) loop.innerStride(1);
+        if (loop.rows() == 1) {
+            // One long row (every contiguous copy merges into one): split the row, not the rows.
+            int s0 = (int) srcOff, d0 = (int) dstOff;
+            Parallel.forRange(inner, GRAIN, (i0, i1) -> copyRow(src, s0 + i0 * ss, ss, dst, d0 + i0 * ds, ds,
+                    i1 - i0, accumulate));
+            return;
+        }
         Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, inner)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int s = (int) (srcOff + loop.rowOffset(0, r));
-                int d = (int) (dstOff + loop.rowOffset(1, r));
-                if (accumulate) {
-                    for (int i = 0; i < inner; i++, s += ss, d += ds) {
-                        dst[d] += src[s];
-                    }
-                } else if (ss == 1 && ds == 1) {
-                    System.arraycopy(src, s, dst, d, inner);
-                } else {
-                    for (int i = 0; i < inner; i++, s += ss, d += ds) {
-                        dst[d] = src[s];
-                    }
-                }
+                copyRow(src, (int) (srcOff + loop.rowOffset(0, r)), ss, dst, (int) (dstOff + loop.rowOffset(1, r)),
+                        ds, inner, accumulate);
             }
         });
+    }
+
+    private static void copyRow(float[] src, int s, int ss, float[] dst, int d, int ds, int inner,
+                                boolean accumulate) {
+        if (accumulate && ss == 1 && ds == 1) {
+            // Gradient accumulation (addInPlace): a plain indexed loop, which C2 vectorises.
+            for (int i = 0; i < inner; i++) {
+                dst[d + i] += src[s + i];
+            }
+        } else if (accumulate) {
+            for (int i = 0; i < inner; i++, s += ss, d += ds) {
+                dst[d] += src[s];
+            }
+        } else if (ss == 1 && ds == 1) {
+            System.arraycopy(src, s, dst, d, inner);
+        } else {
+            for (int i = 0; i < inner; i++, s += ss, d += ds) {
+                dst[d] = src[s];
+            }
+        }
     }
 
     static void binary(Binary op, float[] a, long aOff, long[] aStrides, float[] b, long bOff, long[] bStrides,
@@ -51,6 +67,13 @@ final class CpuElementwise {
         int inner = loop.inner();
         int as = (int) loop.innerStride(0);
         int bs = (int) loop.innerStride(1);
+        if (loop.rows() == 1) {
+            // Same-shape operands merge into one long row: split the row, not the rows.
+            int a0 = (int) aOff, b0 = (int) bOff, o0 = (int) outOff;
+            Parallel.forRange(inner, GRAIN, (i0, i1) -> binaryRow(op, a, a0 + i0 * as, as, b, b0 + i0 * bs, bs,
+                    out, o0 + i0, i1 - i0));
+            return;
+        }
         Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, inner)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ai = (int) (aOff + loop.rowOffset(0, r));
