@@ -1,7 +1,6 @@
 package iern.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,6 +34,18 @@ final class CpuBatchNorm {
 
     // ---------------------------------------------------------------- row kernels
 
+    /**
+     * The lanes added in double, lane 0 first. Not {@code reduceLanes}: its order differs
+     * between the interpreter and the C2 intrinsic, so a result would change once the JIT warmed up.
+     */
+    private static double laneSum(FloatVector v) {
+        double s = 0;
+        for (int i = 0; i < LANES; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     /** Sum of x[off, off + len). */
     private static double sum(float[] x, int off, int len) {
         double s = 0;
@@ -46,7 +57,7 @@ final class CpuBatchNorm {
                 for (; p <= end; p += LANES) {
                     acc = acc.add(FloatVector.fromArray(SP, x, off + p));
                 }
-                s += acc.reduceLanes(VectorOperators.ADD);
+                s += laneSum(acc);
             }
         }
         for (; p < len; p++) {
@@ -69,7 +80,7 @@ final class CpuBatchNorm {
                     FloatVector d = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo);
                     acc = d.fma(d, acc);
                 }
-                s += acc.reduceLanes(VectorOperators.ADD);
+                s += laneSum(acc);
             }
         }
         for (; p < len; p++) {
@@ -113,8 +124,8 @@ final class CpuBatchNorm {
                     a = a.add(d);
                     b = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo).fma(d, b);
                 }
-                sDy += a.reduceLanes(VectorOperators.ADD);
-                sDyX += b.reduceLanes(VectorOperators.ADD);
+                sDy += laneSum(a);
+                sDyX += laneSum(b);
             }
         }
         for (; p < len; p++) {
