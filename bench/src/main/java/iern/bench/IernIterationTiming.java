@@ -1,0 +1,63 @@
+package iern.bench;
+
+import iern.engine.Tensor;
+import iern.model.*;
+import java.lang.management.ManagementFactory;
+import java.nio.file.*;
+import java.util.Arrays;
+
+/**
+ * One whole IERN iteration on the CPU backend (the work of model/IernStepBench and
+ * bench/torch/iern_iteration.py): wall and process-CPU seconds per iteration (median and
+ * extremes) and bytes allocated per iteration. On a shared machine process CPU time is the
+ * steadier figure. Arguments: {@code r18_64|r18_224 ITERS [batched|separate] [WARMUP]}.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -Xms6g -Xmx6g -XX:+UseTransparentHugePages -Diern.threads=2 \
+ *   -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=bench/jit-gemm-c2-only.json \
+ *   -cp bench/target/benchmarks.jar iern.bench.IernIterationTiming r18_224 3 batched 2
+ * </pre>
+ * The directives file keeps C1 off the GEMM micro-kernel: C1 cannot compile it ("out of virtual
+ * registers"), and on a loaded machine the JIT may then leave it at tier 2, where the Vector API
+ * is not intrinsified and the iteration runs many times slower.
+ */
+public final class IernIterationTiming {
+    public static void main(String[] a) throws Exception {
+        String config = a[0];
+        int iters = Integer.parseInt(a[1]);
+        boolean batched = a.length < 3 || a[2].equals("batched");
+        int warm = a.length > 3 ? Integer.parseInt(a[3]) : 3;
+        int size = config.equals("r18_224") ? 224 : 64;
+        ModelConfig cfg = new ModelConfig("iern", "resnet18", 1.0, 512, size, ModelConfig.MIX_EMOTIONS,
+                ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 64);
+        int batch = 8;
+        TrainConfig train = new TrainConfig(0, 1, 0, batch, 2e-4, 1e-4, 0.5, 0.999, 5e-4, 1, "none");
+        IernNetwork net = new IernNetwork(cfg, 1);
+        TrainingStep step = new IernStep(net, train, batched);
+        step.startEpoch(0, train);
+        Tensor x = Tensor.randn(2, batch, 3, size, size);
+        int[] em = new int[batch], co = new int[batch];
+        for (int i = 0; i < batch; i++) { em[i] = i % 6; co[i] = i % 3; }
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int w = 0; w < warm; w++) step.step(x, em, co);
+        double[] t = new double[iters], cpu = new double[iters];
+        long alloc0 = mx.getTotalThreadAllocatedBytes();
+        StepLosses l = null;
+        for (int i = 0; i < iters; i++) {
+            long s = System.nanoTime(), c0 = os.getProcessCpuTime();
+            l = step.step(x, em, co);
+            t[i] = (System.nanoTime() - s) / 1e9;
+            cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
+        }
+        long alloc1 = mx.getTotalThreadAllocatedBytes();
+        System.out.println("losses " + l);
+        double[] s = t.clone(), cs = cpu.clone();
+        Arrays.sort(s); Arrays.sort(cs);
+        System.out.printf("%s %s wall median %.3f s (best %.3f, worst %.3f); process CPU median %.3f s (min %.3f, max %.3f); "
+                + "alloc/iter %.2f MB; load %s%n  wall %s%n", config, batched ? "batched" : "separate",
+                s[iters / 2], s[0], s[iters - 1], cs[iters / 2], cs[0], cs[iters - 1], (alloc1 - alloc0) / 1e6 / iters,
+                Files.readString(Path.of("/proc/loadavg")).trim(), Arrays.toString(t));
+        System.exit(0);
+    }
+}
