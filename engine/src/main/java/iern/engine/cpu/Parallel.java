@@ -1,13 +1,25 @@
 package iern.engine.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One fixed pool of worker threads for every CPU kernel: {@code -Diern.threads=N} (default: all
- * cores). Work is split into chunks that the caller and the workers claim from a shared
- * counter, so a call creates no threads and no per-chunk objects. Calls made from inside a
- * parallel region (or while another region runs) execute inline on the calling thread.
+ * cores). A call splits its range into chunks that the caller and the workers claim from one
+ * shared counter, so it creates no threads and no objects. Calls made from inside a parallel
+ * region execute inline on the calling thread.
+ *
+ * <p>The caller never waits for a worker that has not started: it claims chunks itself, and
+ * waits only for chunks that a worker has already claimed. On a machine where other processes
+ * take the cores (a shared CI box), a worker that is not scheduled in time simply finds no work
+ * left, instead of stalling every kernel of a training step.
+ *
+ * <p>Claims are made on a 64-bit state word holding the region's generation (high half) and the
+ * next unclaimed index (low half). A worker reads the region's fields after reading the state
+ * and claims with a compare-and-set on that same state value, so a claim succeeds only while its
+ * generation is current, and the fields it read belong to that generation (the caller writes
+ * the next region's fields only after every chunk of the current one is claimed and done).
  */
 public final class Parallel {
 
@@ -20,17 +32,18 @@ public final class Parallel {
     private static final int THREADS = Math.max(1, Integer.getInteger("iern.threads",
             Runtime.getRuntime().availableProcessors()));
     private static final Worker[] WORKERS = new Worker[THREADS - 1];
-    private static final Object LOCK = new Object();
 
-    // The current region; written under LOCK by the caller, read by workers after unpark.
-    private static volatile RangeBody body;
-    private static volatile int total;
-    private static volatile int chunk;
-    private static final AtomicInteger next = new AtomicInteger();
-    private static final AtomicInteger pending = new AtomicInteger();
+    // The current region. Written by the caller (holding the class lock) before it publishes
+    // a new generation in STATE; read by workers after they read STATE.
+    private static RangeBody body;
+    private static int total;
+    private static int chunk;
+    private static int chunks;
     private static volatile Thread caller;
     private static volatile Throwable failure;
-    private static volatile long generation;
+    private static final AtomicLong STATE = new AtomicLong();
+    private static final AtomicInteger DONE = new AtomicInteger();
+    private static long generation;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     static {
@@ -59,7 +72,7 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        synchronized (LOCK) {
+        synchronized (Parallel.class) {
             runRegion(n, g, body);
         }
     }
@@ -67,26 +80,33 @@ public final class Parallel {
     private static void runRegion(int n, int g, RangeBody b) {
         // About four chunks per thread balances uneven chunks without much claiming overhead.
         int c = Math.max(g, (n + THREADS * 4 - 1) / (THREADS * 4));
-        int workersUsed = Math.min(WORKERS.length, (n + c - 1) / c - 1);
+        int count = (n + c - 1) / c;
         body = b;
         total = n;
         chunk = c;
+        chunks = count;
         failure = null;
-        next.set(0);
-        pending.set(workersUsed);
         caller = Thread.currentThread();
+        DONE.set(0);
         generation++;
-        for (int i = 0; i < workersUsed; i++) {
-            WORKERS[i].wake(generation);
+        STATE.set(generation << 32);            // publishes the fields above
+        int wake = Math.min(WORKERS.length, count - 1);
+        for (int i = 0; i < wake; i++) {
+            WORKERS[i].wake();
         }
         INSIDE.set(Boolean.TRUE);
         try {
-            drain();
+            work(generation << 32);
         } finally {
             INSIDE.set(Boolean.FALSE);
         }
-        while (pending.get() > 0) {
-            LockSupport.parkNanos(20_000);
+        int spins = 0;
+        while (DONE.get() < count) {
+            if (spins++ < 1000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
         }
         body = null;
         Throwable f = failure;
@@ -101,57 +121,71 @@ public final class Parallel {
         }
     }
 
-    private static void drain() {
-        RangeBody b = body;
-        int n = total;
-        int c = chunk;
+    /** Claims and runs chunks of the region whose generation is in {@code genBits} until none are left. */
+    private static void work(long genBits) {
         for (;;) {
-            int start = next.getAndAdd(c);
+            long s = STATE.get();
+            if ((s & 0xFFFF_FFFF_0000_0000L) != genBits) {
+                return;
+            }
+            RangeBody b = body;
+            int n = total;
+            int c = chunk;
+            int start = (int) s;
             if (start >= n) {
                 return;
             }
+            if (!STATE.compareAndSet(s, s + c)) {
+                continue;
+            }
             try {
-                b.run(start, Math.min(n, start + c));
+                if (failure == null) {
+                    b.run(start, Math.min(n, start + c));
+                }
             } catch (Throwable t) {
                 failure = t;
-                next.set(n);
-                return;
+            }
+            if (DONE.incrementAndGet() == chunks) {
+                LockSupport.unpark(caller);
             }
         }
     }
 
     private static final class Worker extends Thread {
-        private volatile long seen;
-        private volatile long wanted;
+        private volatile boolean parked;
 
         Worker(String name) {
             super(name);
             setDaemon(true);
         }
 
-        void wake(long gen) {
-            wanted = gen;
-            LockSupport.unpark(this);
+        void wake() {
+            if (parked) {
+                LockSupport.unpark(this);
+            }
         }
 
         @Override
         public void run() {
             INSIDE.set(Boolean.TRUE);
+            long seen = 0;
             for (;;) {
                 // Spin briefly before parking: kernels come in quick succession in a training step.
                 int spins = 0;
-                while (wanted == seen) {
+                long genBits;
+                while ((genBits = STATE.get() & 0xFFFF_FFFF_0000_0000L) == seen) {
                     if (spins++ < 2000) {
                         Thread.onSpinWait();
                     } else {
-                        LockSupport.park(this);
+                        parked = true;
+                        if ((STATE.get() & 0xFFFF_FFFF_0000_0000L) == seen) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
                     }
                 }
-                seen = wanted;
-                drain();
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
-                }
+                seen = genBits;
+                work(genBits);
             }
         }
     }

@@ -1,0 +1,93 @@
+package iern.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+
+    @Test
+    void everyIndexRunsExactlyOnce() {
+        for (int n : new int[] {1, 2, 3, 7, 13, 64, 1000, 100_003}) {
+            for (int grain : new int[] {1, 3, 16, 5000}) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                Parallel.forRange(n, grain, (s, e) -> {
+                    for (int i = s; i < e; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, hits.get(i), "n=" + n + " grain=" + grain + " index " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void manyRegionsInQuickSuccessionCoverTheirRanges() {
+        // Workers that wake late must never run an old region's body on a new region's range.
+        long[] sums = new long[2000];
+        for (int r = 0; r < sums.length; r++) {
+            int n = 17 + r % 50;
+            long[] part = new long[n];
+            Parallel.forRange(n, 1, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    part[i] = i + 1;
+                }
+            });
+            long sum = 0;
+            for (long v : part) {
+                sum += v;
+            }
+            assertEquals((long) n * (n + 1) / 2, sum, "region " + r);
+            sums[r] = sum;
+        }
+    }
+
+    @Test
+    void nestedCallsRunInlineAndCallersFromSeveralThreadsSerialise() throws Exception {
+        AtomicIntegerArray hits = new AtomicIntegerArray(40 * 40);
+        Runnable job = () -> Parallel.forRange(40, 1, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                int row = i;
+                Parallel.forRange(40, 1, (s2, e2) -> {
+                    for (int j = s2; j < e2; j++) {
+                        hits.incrementAndGet(row * 40 + j);
+                    }
+                });
+            }
+        });
+        Thread other = new Thread(job);
+        other.start();
+        job.run();
+        other.join();
+        for (int i = 0; i < hits.length(); i++) {
+            assertEquals(2, hits.get(i), "index " + i);
+        }
+    }
+
+    @Test
+    void theFirstFailureReachesTheCaller() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> Parallel.forRange(1000, 1, (s, e) -> {
+                    if (s <= 500 && 500 < e) {
+                        throw boom;
+                    }
+                }));
+        assertSame(boom, thrown);
+        // The pool still works afterwards.
+        AtomicIntegerArray hits = new AtomicIntegerArray(100);
+        Parallel.forRange(100, 1, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                hits.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < 100; i++) {
+            assertEquals(1, hits.get(i));
+        }
+    }
+}
