@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * next unclaimed index (low half). A worker reads the region's fields after reading the state
  * and claims with a compare-and-set on that same state value, so a claim succeeds only while its
  * generation is current, and the fields it read belong to that generation (the caller writes
- * the next region's fields only after every chunk of the current one is claimed and done).
+ * the next region's fields only after every chunk of the current one is done and its state is
+ * closed).
  */
 public final class Parallel {
 
@@ -44,6 +45,8 @@ public final class Parallel {
     private static final AtomicLong STATE = new AtomicLong();
     private static final AtomicInteger DONE = new AtomicInteger();
     private static long generation;
+    /** Low half of a closed region's state: at or past the end of any range. */
+    private static final long CLOSED = Integer.MAX_VALUE;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     static {
@@ -108,6 +111,9 @@ public final class Parallel {
                 LockSupport.parkNanos(50_000);
             }
         }
+        // Close the region before the next one writes its fields: a worker that read this
+        // generation's state must not pair it with the next region's larger total and claim.
+        STATE.set((generation << 32) | CLOSED);
         body = null;
         Throwable f = failure;
         if (f != null) {

@@ -29,9 +29,11 @@ class ParallelTest {
     @Test
     void manyRegionsInQuickSuccessionCoverTheirRanges() {
         // Workers that wake late must never run an old region's body on a new region's range.
-        long[] sums = new long[2000];
+        // Sizes alternate small and large so a stale claim on a finished small region would
+        // land inside the next, larger one.
+        long[] sums = new long[200_000];
         for (int r = 0; r < sums.length; r++) {
-            int n = 17 + r % 50;
+            int n = (r % 2 == 0) ? 2 + r % 7 : 40 + r % 61;
             long[] part = new long[n];
             Parallel.forRange(n, 1, (s, e) -> {
                 for (int i = s; i < e; i++) {
