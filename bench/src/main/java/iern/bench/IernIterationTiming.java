@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Xms6g -Xmx6g -XX:+UseTransparentHugePages -Diern.threads=2 \
- *   -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=bench/jit-gemm-c2-only.json \
+ *   -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=src/jit-directives.json \
  *   -cp bench/target/benchmarks.jar iern.bench.IernIterationTiming r18_224 3 batched 2
  * </pre>
  * The directives file keeps C1 off the GEMM micro-kernel: C1 cannot compile it ("out of virtual
