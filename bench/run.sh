@@ -21,7 +21,9 @@ mkdir -p "$OUT"
 [ -f "$JAR" ] || { echo "run.sh: $JAR not found; build it with ./mvnw -B -ntp -q -pl bench -am package -DskipTests" >&2; exit 2; }
 [ -x "$FAIR" ] || { echo "run.sh: fair-reference not found at $FAIR (set FAIR=...)" >&2; exit 2; }
 
-jvm="--add-modules jdk.incubator.vector -Xms2g -Xmx2g -XX:+UseTransparentHugePages"
+# The JIT directives keep C1 off the GEMM micro-kernel (see the iern launcher): without them a
+# fork can time the kernel in a tier without Vector API intrinsics, at a tenth of its speed.
+jvm="--add-modules jdk.incubator.vector -Xms2g -Xmx2g -XX:+UseTransparentHugePages -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=src/jit-directives.json"
 # Other people may run JMH on this shared machine at the same time; do not wait for their lock.
 host="-Djmh.ignoreLock=true"
 {
