@@ -71,10 +71,16 @@ class OpenClIernIterationTest {
         try (Backend c = Backends.open("cpu", msg -> { })) {
             cpu = run(c, intervention, steps);
         }
+        // Only the first loss comes before any update. After an Adam step the backends are no
+        // longer comparable at rounding level: the adversarial terms' gradients are themselves
+        // near rounding level, and Adam turns them into full-size steps whose sign the rounding
+        // picks. The CPU's own SIMD and scalar paths (both matched to the oracle) differ by up to
+        // 1.1% in these losses at iteration 2, so later losses are held to 2%.
         for (int i = 0; i < steps; i++) {
             for (int j = 0; j < cpu.losses[i].length; j++) {
                 double a = cpu.losses[i][j], b = cl.losses[i][j];
-                assertTrue(Math.abs(a - b) <= 1e-4 + 1e-3 * Math.abs(a),
+                double rel = (i == 0 && j == 0) ? 1e-3 : 2e-2;
+                assertTrue(Math.abs(a - b) <= 1e-4 + rel * Math.abs(a),
                         "iteration " + i + " loss " + StepLosses.NAMES[j] + ": cpu " + a + ", opencl " + b);
             }
         }
@@ -99,6 +105,8 @@ class OpenClIernIterationTest {
         }
         System.out.printf("%s: %d parameters, %d outside 1e-4 + 1e-3 rel, largest difference %.3g at %s%n",
                 intervention, total, loose, worst, worstAt);
-        assertTrue(loose * 1000 <= total, loose + " of " + total + " parameters differ by more than rounding");
+        // No bound on how many parameters leave rounding level: which near-zero gradients flip
+        // sign depends on summation order (changing only the CPU batch norm's lane order moved
+        // this count from 7 to about 20000), so only Adam's per-step bound above is an invariant.
     }
 }
