@@ -46,9 +46,7 @@ public final class Conv2dCpu {
 
     static void forward(boolean simd, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
         checkSizes(s, x, "x", w, "w", y, "y");
-        if (bias != null && bias.length < s.cOut()) {
-            throw new IllegalArgumentException("conv2d: bias has " + bias.length + " values, needs " + s.cOut());
-        }
+        checkBias(s, bias, "bias");
         int kDim = kDim(s), p = s.outH() * s.outW(), g = groupSize(s);
         ConvWorkspace ws = WORKSPACE.get();
         for (int n0 = 0; n0 < s.n(); n0 += g) {
@@ -108,9 +106,7 @@ public final class Conv2dCpu {
 
     static void backwardWeight(boolean simd, ConvShape s, float[] x, float[] dy, float[] dw, float[] dBias) {
         checkSizes(s, x, "x", dw, "dw", dy, "dy");
-        if (dBias != null && dBias.length < s.cOut()) {
-            throw new IllegalArgumentException("conv2d: dBias has " + dBias.length + " values, needs " + s.cOut());
-        }
+        checkBias(s, dBias, "dBias");
         int kDim = kDim(s), p = s.outH() * s.outW(), g = groupSize(s);
         ConvWorkspace ws = WORKSPACE.get();
         for (int n0 = 0; n0 < s.n(); n0 += g) {
@@ -169,6 +165,13 @@ public final class Conv2dCpu {
         if (a.length < size) {
             throw new IllegalArgumentException("conv2d: " + name + " has " + a.length
                     + " values, " + s + " needs " + size);
+        }
+    }
+
+    /** A bias (or its gradient) may be absent; present, it needs one value per output channel. */
+    private static void checkBias(ConvShape s, float[] b, String name) {
+        if (b != null && b.length < s.cOut()) {
+            throw new IllegalArgumentException("conv2d: " + name + " has " + b.length + " values, needs " + s.cOut());
         }
     }
 }
