@@ -32,6 +32,10 @@ public class GemmBench {
             "4608x392x512", "512x4608x392", "512x72x8192"})
     public String shape;
 
+    /** "nn": C = A B; "tn": C = A^T B with A stored k x m (a convolution's backward-data product). */
+    @Param({"nn"})
+    public String layout;
+
     private int m, n, k;
     private float[] a, b, c;
 
@@ -45,12 +49,26 @@ public class GemmBench {
         b = Checks.random(k * n, 2);
         c = new float[m * n];
         sgemm();
-        Checks.gemm(m, n, k, a, b, c);
+        Checks.gemm(m, n, k, transA() ? transpose(a, k, m) : a, b, c);
     }
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        Sgemm.sgemm(transA(), false, m, n, k, 1f, a, 0, transA() ? m : k, b, 0, n, 0f, c, 0, n);
         return c;
+    }
+
+    private boolean transA() {
+        return layout.equals("tn");
+    }
+
+    private static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
     }
 }

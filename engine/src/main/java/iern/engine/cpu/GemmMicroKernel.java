@@ -170,6 +170,94 @@ final class GemmMicroKernel {
     }
 
     /**
+     * One 12 x 2*VL tile with A read in place: row r, k step p is {@code a[aOff + p*aStep + r*aRow]}
+     * ((1, lda) for A untransposed, (lda, 1) transposed). Thin products (few columns of C) cannot
+     * amortise packing A, which costs as much as their multiply. The tile is written to
+     * {@code out} (12 rows of 2*VL floats) for the caller to merge into C: a separate kernel, not
+     * a stride parameter on {@link #tile12}, because the generality slows the packed path ~10%.
+     */
+    static void tile12Direct(int kc, float[] a, int aOff, int aStep, int aRow, float[] bp, int bOff, float[] out) {
+        int o1 = 1 * aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
+        int o6 = 6 * aRow, o7 = 7 * aRow, o8 = 8 * aRow, o9 = 9 * aRow, o10 = 10 * aRow, o11 = 11 * aRow;
+        FloatVector c0a = FloatVector.zero(SP), c0b = FloatVector.zero(SP);
+        FloatVector c1a = FloatVector.zero(SP), c1b = FloatVector.zero(SP);
+        FloatVector c2a = FloatVector.zero(SP), c2b = FloatVector.zero(SP);
+        FloatVector c3a = FloatVector.zero(SP), c3b = FloatVector.zero(SP);
+        FloatVector c4a = FloatVector.zero(SP), c4b = FloatVector.zero(SP);
+        FloatVector c5a = FloatVector.zero(SP), c5b = FloatVector.zero(SP);
+        FloatVector c6a = FloatVector.zero(SP), c6b = FloatVector.zero(SP);
+        FloatVector c7a = FloatVector.zero(SP), c7b = FloatVector.zero(SP);
+        FloatVector c8a = FloatVector.zero(SP), c8b = FloatVector.zero(SP);
+        FloatVector c9a = FloatVector.zero(SP), c9b = FloatVector.zero(SP);
+        FloatVector c10a = FloatVector.zero(SP), c10b = FloatVector.zero(SP);
+        FloatVector c11a = FloatVector.zero(SP), c11b = FloatVector.zero(SP);
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += aStep, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(SP, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SP, bp, bi + VL);
+            FloatVector a0 = FloatVector.broadcast(SP, a[ai]);
+            c0a = a0.fma(b0, c0a);
+            c0b = a0.fma(b1, c0b);
+            FloatVector a1 = FloatVector.broadcast(SP, a[ai + o1]);
+            c1a = a1.fma(b0, c1a);
+            c1b = a1.fma(b1, c1b);
+            FloatVector a2 = FloatVector.broadcast(SP, a[ai + o2]);
+            c2a = a2.fma(b0, c2a);
+            c2b = a2.fma(b1, c2b);
+            FloatVector a3 = FloatVector.broadcast(SP, a[ai + o3]);
+            c3a = a3.fma(b0, c3a);
+            c3b = a3.fma(b1, c3b);
+            FloatVector a4 = FloatVector.broadcast(SP, a[ai + o4]);
+            c4a = a4.fma(b0, c4a);
+            c4b = a4.fma(b1, c4b);
+            FloatVector a5 = FloatVector.broadcast(SP, a[ai + o5]);
+            c5a = a5.fma(b0, c5a);
+            c5b = a5.fma(b1, c5b);
+            FloatVector a6 = FloatVector.broadcast(SP, a[ai + o6]);
+            c6a = a6.fma(b0, c6a);
+            c6b = a6.fma(b1, c6b);
+            FloatVector a7 = FloatVector.broadcast(SP, a[ai + o7]);
+            c7a = a7.fma(b0, c7a);
+            c7b = a7.fma(b1, c7b);
+            FloatVector a8 = FloatVector.broadcast(SP, a[ai + o8]);
+            c8a = a8.fma(b0, c8a);
+            c8b = a8.fma(b1, c8b);
+            FloatVector a9 = FloatVector.broadcast(SP, a[ai + o9]);
+            c9a = a9.fma(b0, c9a);
+            c9b = a9.fma(b1, c9b);
+            FloatVector a10 = FloatVector.broadcast(SP, a[ai + o10]);
+            c10a = a10.fma(b0, c10a);
+            c10b = a10.fma(b1, c10b);
+            FloatVector a11 = FloatVector.broadcast(SP, a[ai + o11]);
+            c11a = a11.fma(b0, c11a);
+            c11b = a11.fma(b1, c11b);
+        }
+        c0a.intoArray(out, 0 * NR);
+        c0b.intoArray(out, 0 * NR + VL);
+        c1a.intoArray(out, 1 * NR);
+        c1b.intoArray(out, 1 * NR + VL);
+        c2a.intoArray(out, 2 * NR);
+        c2b.intoArray(out, 2 * NR + VL);
+        c3a.intoArray(out, 3 * NR);
+        c3b.intoArray(out, 3 * NR + VL);
+        c4a.intoArray(out, 4 * NR);
+        c4b.intoArray(out, 4 * NR + VL);
+        c5a.intoArray(out, 5 * NR);
+        c5b.intoArray(out, 5 * NR + VL);
+        c6a.intoArray(out, 6 * NR);
+        c6b.intoArray(out, 6 * NR + VL);
+        c7a.intoArray(out, 7 * NR);
+        c7b.intoArray(out, 7 * NR + VL);
+        c8a.intoArray(out, 8 * NR);
+        c8b.intoArray(out, 8 * NR + VL);
+        c9a.intoArray(out, 9 * NR);
+        c9b.intoArray(out, 9 * NR + VL);
+        c10a.intoArray(out, 10 * NR);
+        c10b.intoArray(out, 10 * NR + VL);
+        c11a.intoArray(out, 11 * NR);
+        c11b.intoArray(out, 11 * NR + VL);
+    }
+
+    /**
      * One 8 x 2*VL tile of C from packed panels: {@code ap} holds 8 rows per k step,
      * {@code bp} 2*VL columns per k step. beta: 0 overwrites C, 1 adds to it, else scales it.
      * Accumulators live in registers; the body is one method with no vector parameters so

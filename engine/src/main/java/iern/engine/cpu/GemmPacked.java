@@ -3,6 +3,8 @@ package iern.engine.cpu;
 import static iern.engine.cpu.GemmMicroKernel.MR;
 import static iern.engine.cpu.GemmMicroKernel.NR;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Blocked, packed SGEMM (the Goto/BLIS loop nest). For each NC-wide column block and
  * KC-deep slice, B is packed into NR-wide panels (kept in L2/L3 and, one panel at a time, in
@@ -15,6 +17,14 @@ final class GemmPacked {
     static final int KC = Integer.getInteger("iern.gemm.kc", 256);
     static final int MC = roundUp(Integer.getInteger("iern.gemm.mc", 192), MR);
     static final int NC = roundUp(Integer.getInteger("iern.gemm.nc", 2048), NR);
+    /**
+     * A block at most this many NR-panels wide reads A in place instead of packing it: packing
+     * touches every element of A once, the multiply only {@code panels} times, so for thin
+     * products (7x7 and 2x2 feature maps in IERN's heads) packing costs as much as the math.
+     */
+    static final int DIRECT_A_PANELS = Integer.getInteger("iern.gemm.directPanels", 16);
+    /** {@link #DIRECT_A_PANELS}, or another bound set by tests to reach both paths on any shape. */
+    static int directPanels = DIRECT_A_PANELS;
 
     /** Per-thread packing buffers: [0] A block, [1] B block, [2] one edge tile. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
@@ -64,6 +74,10 @@ final class GemmPacked {
     private static void block(boolean transA, int i0, int i1, int j0, int j1, int k,
                               float alpha, float[] a, int aOff, int lda, GemmBSource b,
                               float beta, float[] c, int cOff, int ldc) {
+        if (MR == 12 && alpha == 1f && (j1 - j0 + NR - 1) / NR <= directPanels) {
+            blockDirectA(transA, i0, i1, j0, j1, k, a, aOff, lda, b, beta, c, cOff, ldc);
+            return;
+        }
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0], bp = buf[1], edge = buf[2];
         for (int jc = j0; jc < j1; jc += NC) {
@@ -95,17 +109,61 @@ final class GemmPacked {
         }
     }
 
+    /**
+     * {@link #block} for thin blocks: B is packed as usual, A is read where it lies by
+     * {@link GemmMicroKernel#tile12Direct}, one 12-row strip at a time across all panels (the
+     * strip stays in L1). Rows past the last full strip are packed, zero-padded, as usual.
+     */
+    private static void blockDirectA(boolean transA, int i0, int i1, int j0, int j1, int k,
+                                     float[] a, int aOff, int lda, GemmBSource b,
+                                     float beta, float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0], bp = buf[1], edge = buf[2];
+        int aStep = transA ? lda : 1, aRow = transA ? 1 : lda;
+        int fullEnd = i0 + (i1 - i0) / MR * MR;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                b.pack(pc, kc, jc, nc, bp);
+                float betaNow = pc == 0 ? beta : 1f;
+                for (int ir = i0; ir < fullEnd; ir += MR) {
+                    int aTile = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        GemmMicroKernel.tile12Direct(kc, a, aTile, aStep, aRow, bp, jr * kc, edge);
+                        mergeEdge(edge, MR, Math.min(NR, nc - jr), betaNow, c, cOff + ir * ldc + jc + jr, ldc);
+                    }
+                }
+                if (fullEnd < i1) {
+                    packA(transA, 1f, a, aOff, lda, fullEnd, i1 - fullEnd, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        GemmMicroKernel.tile(kc, ap, 0, bp, jr * kc, edge, 0, NR, 0f);
+                        mergeEdge(edge, i1 - fullEnd, Math.min(NR, nc - jr), betaNow, c, cOff + fullEnd * ldc + jc + jr, ldc);
+                    }
+                }
+            }
+        }
+    }
+
     /** Copies the valid part of an edge tile into C, honouring beta (0 never reads C). */
     private static void mergeEdge(float[] edge, int mr, int nr, float beta, float[] c, int cTile, int ldc) {
+        int vl = GemmMicroKernel.VL;
         for (int r = 0; r < mr; r++) {
             int ci = cTile + r * ldc;
             int ei = r * NR;
             if (beta == 0f) {
                 System.arraycopy(edge, ei, c, ci, nr);
-            } else {
-                for (int j = 0; j < nr; j++) {
-                    c[ci + j] = edge[ei + j] + beta * c[ci + j];
+                continue;
+            }
+            int j = 0;
+            if (beta == 1f) {
+                for (; j + vl <= nr; j += vl) {
+                    FloatVector.fromArray(GemmMicroKernel.SP, edge, ei + j)
+                            .add(FloatVector.fromArray(GemmMicroKernel.SP, c, ci + j)).intoArray(c, ci + j);
                 }
+            }
+            for (; j < nr; j++) {
+                c[ci + j] = edge[ei + j] + beta * c[ci + j];
             }
         }
     }

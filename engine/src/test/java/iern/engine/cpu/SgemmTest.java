@@ -33,16 +33,20 @@ class SgemmTest {
                 // Alternate beta and padding so every transpose pair sees each variant somewhere.
                 float beta = switch (seed % 3) { case 0 -> 0f; case 1 -> 1f; default -> 0.5f; };
                 int pad = seed % 2 == 0 ? 0 : 3;
-                out.add(Arguments.of(simd, ta, tb, s[0], s[1], s[2], seed % 4 == 3 ? -1.5f : 1f, beta, pad));
+                out.add(Arguments.of(simd, ta, tb, s[0], s[1], s[2], seed % 4 == 3 ? -1.5f : 1f, beta, pad, false));
+                if (simd) { // the SIMD path again with A read in place on every block width
+                    out.add(Arguments.of(true, ta, tb, s[0], s[1], s[2], 1f, beta, pad, true));
+                }
                 seed++;
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "simd={0} transA={1} transB={2} m={3} n={4} k={5} alpha={6} beta={7} pad={8}")
+    @ParameterizedTest(name = "simd={0} transA={1} transB={2} m={3} n={4} k={5} alpha={6} beta={7} pad={8} directA={9}")
     @MethodSource("shapes")
-    void matchesOracle(boolean simd, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad) {
+    void matchesOracle(boolean simd, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad,
+                       boolean directA) {
         int aRows = ta ? k : m, aCols = ta ? m : k;
         int bRows = tb ? n : k, bCols = tb ? k : n;
         int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
@@ -56,7 +60,13 @@ class SgemmTest {
         float[] expected = c.clone();
         GemmConvOracle.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
         float[] actual = c.clone();
-        Sgemm.sgemm(simd, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+        // Default bound: thin blocks read A in place, wide ones pack it; directA: every block in place.
+        GemmPacked.directPanels = directA ? Integer.MAX_VALUE : GemmPacked.DIRECT_A_PANELS;
+        try {
+            Sgemm.sgemm(simd, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+        } finally {
+            GemmPacked.directPanels = GemmPacked.DIRECT_A_PANELS;
+        }
         if (beta == 0f) {
             // Padding cells of C are outside the matrix: they must keep their old (NaN) value.
             for (int i = 0; i < m; i++) {
