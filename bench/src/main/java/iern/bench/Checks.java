@@ -113,6 +113,29 @@ public final class Checks {
         }
     }
 
+    /**
+     * Every entry of {@code got} within {@code abs + rel * |ref|} of the oracle's; on failure the
+     * message names the first mismatches with their index.
+     */
+    public static void expectClose(String what, float[] ref, float[] got, double abs, double rel) {
+        if (ref.length != got.length) {
+            throw new IllegalStateException(what + ": oracle has " + ref.length + " values, result " + got.length);
+        }
+        StringBuilder first = new StringBuilder();
+        int bad = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (!(Math.abs(ref[i] - got[i]) <= abs + rel * Math.abs(ref[i]))) {
+                if (bad++ < 5) {
+                    first.append(String.format("%n  %s[%d]: expected %s, got %s", what, i, ref[i], got[i]));
+                }
+            }
+        }
+        if (bad > 0) {
+            throw new IllegalStateException("benchmark result check failed: " + bad + " of " + ref.length + " values of "
+                    + what + " off by more than " + abs + " + " + rel + " * |expected|" + first);
+        }
+    }
+
     private static void expect(String what, double expected, float actual, int reduction) {
         double tol = 1e-5 * Math.sqrt(reduction) + 1e-4 * Math.abs(expected);
         if (!(Math.abs(actual - expected) <= tol)) {

@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=src/jit-directives.json"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class NormOptimBench {
@@ -66,15 +67,10 @@ public class NormOptimBench {
 
     @Setup
     public void setup() {
-        int[] dims = switch (shape) {
-            case "r18_stem" -> new int[] {8, 64, 112};
-            case "r18_l1" -> new int[] {8, 64, 56};
-            case "iern_7" -> new int[] {24, 512, 7};
-            default -> throw new IllegalArgumentException("unknown shape " + shape);
-        };
-        n = dims[0];
-        c = dims[1];
-        h = dims[2];
+        BenchShapes.Activation a = BenchShapes.activation(shape);
+        n = a.n();
+        c = a.c();
+        h = a.size();
         hw = h * h;
         int total = n * c * hw;
         float[] xs = Checks.random(total, 1), gs = Checks.random(c, 2), bs = Checks.random(c, 3);
@@ -108,25 +104,17 @@ public class NormOptimBench {
         Oracle.batchNormTrainForward(1, n, c, hw, 1e-5f, xs, gs, bs, yRef, meanRef, varRef);
         float[] dxRef = new float[total], dgRef = new float[c], dbRef = new float[c];
         Oracle.batchNormTrainBackward(1, n, c, hw, 1e-5f, xs, gs, meanRef, varRef, dys, dxRef, dgRef, dbRef);
-        expectClose("batch norm y", yRef, get(y), 1e-5, 1e-5);
-        expectClose("batch norm dx", dxRef, get(dx), 1e-5, 1e-4);
-        expectClose("batch norm dGamma", dgRef, get(dGamma), 1e-4, 1e-4);
+        Checks.expectClose("batch norm y", yRef, get(y), 1e-5, 1e-5);
+        Checks.expectClose("batch norm dx", dxRef, get(dx), 1e-5, 1e-4);
+        Checks.expectClose("batch norm dGamma", dgRef, get(dGamma), 1e-4, 1e-4);
         maxPool();
         float[] pRef = new float[(int) pooled.size()], aRef = new float[pRef.length];
         Oracle.maxPool2dForward(pool, xs, pRef, aRef);
-        expectClose("max pool", pRef, get(pooled), 0, 0);
+        Checks.expectClose("max pool", pRef, get(pooled), 0, 0);
         float[] p0 = get(p), g0 = get(g), m0 = new float[adamN], v0 = new float[adamN];
         adam();
         Oracle.adamStep(p0, g0, m0, v0, adamN, 2e-4f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
-        expectClose("adam p", p0, get(p), 1e-6, 1e-5);
-    }
-
-    private static void expectClose(String what, float[] ref, float[] got, double abs, double rel) {
-        for (int i = 0; i < ref.length; i++) {
-            if (!(Math.abs(ref[i] - got[i]) <= abs + rel * Math.abs(ref[i]))) {
-                throw new IllegalStateException(what + "[" + i + "]: expected " + ref[i] + ", got " + got[i]);
-            }
-        }
+        Checks.expectClose("adam p", p0, get(p), 1e-6, 1e-5);
     }
 
     @Benchmark
