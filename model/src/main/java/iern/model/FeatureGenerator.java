@@ -27,6 +27,31 @@ public final class FeatureGenerator extends Module {
         return forward(x, 1);
     }
 
+    /**
+     * {@code forward(concat(a_i, z_j), K)} for every stratum {@code j < K} and item {@code i < n},
+     * stacked stratum-major ({@code [K*n, C, h, w]}), without building the K*n concatenations: the
+     * first convolution is linear in its input channels, so {@code conv([a; z]) = conv_a(a) +
+     * conv_z(z) + bias} with the weight split by input channel. That convolves n items and K strata
+     * instead of K*n pairs (the intervention's largest convolution shrinks K-fold) and, backward,
+     * sums the strata's gradients before one convolution. Equal to the concatenated pass up to
+     * float rounding (the sum is taken in another order).
+     */
+    public Tensor forwardStrata(Tensor a, Tensor z) {
+        int n = a.dim(0), k = z.dim(0), split = a.dim(1);
+        if (split + z.dim(1) != conv.inChannels) {
+            throw new IllegalArgumentException("FeatureGenerator: " + split + " + " + z.dim(1)
+                    + " input channels, the convolution takes " + conv.inChannels);
+        }
+        Tensor ya = a.conv2d(conv.weight.slice(1, 0, split), conv.bias, 1, 1);
+        Tensor yz = z.conv2d(conv.weight.slice(1, split, conv.inChannels), null, 1, 1);
+        int[] s = {ya.dim(1), ya.dim(2), ya.dim(3)};
+        Tensor h = yz.unsqueeze(1).add(ya.unsqueeze(0)).reshape(k * n, s[0], s[1], s[2]);
+        for (ResidualBlock b : blocks) {
+            h = b.forward(h, k);
+        }
+        return h;
+    }
+
     /** With {@code groups = K}: K strata stacked on the batch axis, each normalised on its own. */
     public Tensor forward(Tensor x, int groups) {
         Tensor h = conv.forward(x);

@@ -96,7 +96,8 @@ public final class IernNetwork extends Module {
     /**
      * The interventional prediction {@code P(Y | do(X))} from emotion features {@code e [n, C, f, f]}:
      * {@code uniform}/{@code prior} run Recons and the classifier over all K strata in one batched
-     * pass (strata stacked on the batch axis, batch norm per stratum) and mix the K logits with the
+     * pass (strata stacked on the batch axis, batch norm per stratum; Recons' first convolution
+     * split so it convolves n items and K strata, not K*n pairs) and mix the K logits with the
      * stratum weights through the engine's intervention op; {@code attention} mixes the strata
      * first and runs one pass. Returns logits {@code [n, emotions]}.
      */
@@ -110,9 +111,7 @@ public final class IernNetwork extends Module {
             Tensor mixed = F.intervention(w, z.reshape(k, -1)).reshape(n, fs[0], fs[1], fs[2]);
             return cls.forward(reconstruct(e, mixed, 1));
         }
-        Tensor eK = e.unsqueeze(0).expand(k, n, fs[0], fs[1], fs[2]).reshape(k * n, fs[0], fs[1], fs[2]);
-        Tensor zK = z.unsqueeze(1).expand(k, n, fs[0], fs[1], fs[2]).reshape(k * n, fs[0], fs[1], fs[2]);
-        Tensor logits = cls.forward(reconstruct(eK, zK, k));
+        Tensor logits = cls.forward(recons.forwardStrata(e, z));
         int emotions = logits.dim(1);
         return F.intervention(strataWeights, logits.reshape(k, n * emotions)).reshape(n, emotions);
     }
