@@ -17,8 +17,10 @@ discarded by the step-4 optimiser anyway).
 Run it the fair way (OpenBLAS, malloc tuned, threads pinned):
     ../shared/bench/fair-reference 2 /usr/bin/python3 bench/torch/iern_iteration.py --size 64
     ../shared/bench/fair-reference 2 /usr/bin/python3 bench/torch/iern_iteration.py --size 224
+--jsonl FILE appends the images/s of each timed iteration as one JSON line (bench/run.sh uses it).
 """
 import argparse
+import json
 import resource
 import time
 
@@ -165,6 +167,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--strata", choices=["separate", "batched"], default="separate")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jsonl", help="also append one JSON line (images/s of each timed iteration) to this file, "
+                                    "as bench/run.sh and bench/torch/table.py read it")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -245,6 +249,13 @@ def main():
         t = time.perf_counter()
         losses = iteration()
         times.append(time.perf_counter() - t)
+    if a.jsonl:
+        name = f"r18_{a.size}" if (a.backbone, a.width, C) == ("resnet18", 1.0, 512) else \
+            f"{a.backbone}x{a.width}_f{C}_{a.size}"
+        with open(a.jsonl, "a") as f:
+            f.write(json.dumps({"suite": "iteration", "shape": name, "op": "iteration", "threads": a.threads,
+                                "images_per_s": [a.batch / t for t in times],
+                                "impl": f"torch {torch.__version__}, strata {a.strata}, batch {a.batch}"}) + "\n")
     times.sort()
     median = times[len(times) // 2]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

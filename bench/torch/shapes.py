@@ -1,4 +1,4 @@
-"""Benchmark shapes shared by the reference scripts and the table (mirror of iern.bench.BenchShapes)."""
+"""Benchmark shapes shared by the reference scripts, run.sh and the table (mirror of iern.bench.BenchShapes)."""
 
 # name -> (n, c_in, h, w, c_out, k, stride, pad)
 CONV = {
@@ -21,6 +21,36 @@ GEMM = ["512x512x512", "1024x1024x1024", "2048x2048x2048", "512x392x4608", "512x
         "4608x392x512", "512x4608x392", "512x72x8192"]
 
 
+# NormOptimBench: activation name -> (n, c, size) of [n, c, size, size]; Adam updates one
+# 3x3 512->512 conv weight.
+ACTIVATION = {
+    "r18_stem": (8, 64, 112),
+    "r18_l1": (8, 64, 56),
+    "iern_7": (24, 512, 7),
+}
+ADAM_PARAMS = 512 * 512 * 9
+POOL = (3, 2, 1)  # kernel, stride, pad of ResNet's max pool
+NORM_OPS = ["batchNormForward", "batchNormBackward", "reluBackward", "maxPool", "adam"]
+
+# AttentionBench: name -> (b, lq, lk, d, dv), scale 1/sqrt(d), no mask.
+ATTENTION = {
+    "nwgm_7": (1, 8, 3, 64, 512 * 7 * 7),
+    "nwgm_2": (1, 8, 3, 64, 512 * 2 * 2),
+    "self_7x7_h8": (64, 49, 49, 64, 64),
+}
+
+# InterventionBench: name -> (n, k, d, weights per item, strata per item).
+INTERVENTION = {
+    "logits_k3": (1, 3, 8 * 6, False, False),
+    "nwgm_7": (8, 3, 512 * 7 * 7, True, False),
+    "nwgm_2": (8, 3, 512 * 2 * 2, True, False),
+    "per_item_16x8_7": (16, 8, 512 * 7 * 7, True, True),
+}
+
+# The whole IERN iteration (bench IernIterationTiming, torch/iern_iteration.py): name -> image size.
+ITERATION = {"r18_64": 64, "r18_224": 224}
+
+
 def conv_out(size, k, stride, pad):
     return (size + 2 * pad - (k - 1) - 1) // stride + 1
 
@@ -36,3 +66,7 @@ def gemm_flops(shape):
     return 2.0 * m * n * k
 
 CONV_ORDER = list(CONV)
+ACTIVATION_ORDER = list(ACTIVATION)
+ATTENTION_ORDER = list(ATTENTION)
+INTERVENTION_ORDER = list(INTERVENTION)
+ITERATION_ORDER = list(ITERATION)

@@ -17,11 +17,28 @@ import java.util.Arrays;
  *   -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=src/jit-directives.json \
  *   -cp bench/target/benchmarks.jar iern.bench.IernIterationTiming r18_224 3 batched 2
  * </pre>
+ * With {@code -Diern.bench.jsonl=FILE} it also appends one JSON line to FILE (suite "iteration", the
+ * config as shape, images per second of each timed iteration), the form bench/run.sh and
+ * bench/torch/table.py read.
  * The directives file keeps C1 off the GEMM micro-kernel: C1 cannot compile it ("out of virtual
  * registers"), and on a loaded machine the JIT may then leave it at tier 2, where the Vector API
  * is not intrinsified and the iteration runs many times slower.
  */
 public final class IernIterationTiming {
+    private static void appendJsonLine(Path file, String config, boolean batched, int batch, double[] seconds)
+            throws java.io.IOException {
+        StringBuilder rates = new StringBuilder();
+        for (double sec : seconds) {
+            rates.append(rates.isEmpty() ? "" : ", ").append(batch / sec);
+        }
+        String line = String.format(java.util.Locale.ROOT,
+                "{\"suite\": \"iteration\", \"shape\": \"%s\", \"op\": \"iteration\", \"threads\": %d, "
+                + "\"images_per_s\": [%s], \"impl\": \"iern-j, strata %s, batch %d\"}%n",
+                config, Integer.getInteger("iern.threads", Runtime.getRuntime().availableProcessors()), rates,
+                batched ? "batched" : "separate", batch);
+        Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
     public static void main(String[] a) throws Exception {
         String config = a[0];
         int iters = Integer.parseInt(a[1]);
@@ -58,6 +75,10 @@ public final class IernIterationTiming {
                 + "alloc/iter %.2f MB; load %s%n  wall %s%n", config, batched ? "batched" : "separate",
                 s[iters / 2], s[0], s[iters - 1], cs[iters / 2], cs[0], cs[iters - 1], (alloc1 - alloc0) / 1e6 / iters,
                 Files.readString(Path.of("/proc/loadavg")).trim(), Arrays.toString(t));
+        String jsonl = System.getProperty("iern.bench.jsonl");
+        if (jsonl != null) {
+            appendJsonLine(Path.of(jsonl), config, batched, batch, t);
+        }
         System.exit(0);
     }
 }
