@@ -33,7 +33,10 @@ public class GemmBench {
             "4608x392x512", "512x4608x392", "512x72x8192"})
     public String shape;
 
-    /** "nn": C = A B; "tn": C = A^T B with A stored k x m (a convolution's backward-data product). */
+    /**
+     * "nn": C = A B; "tn": C = A^T B with A stored k x m (a convolution's backward-data product);
+     * "nt": C = A B^T with B stored n x k (its backward-weight product).
+     */
     @Param({"nn"})
     public String layout;
 
@@ -50,17 +53,21 @@ public class GemmBench {
         b = Checks.random(k * n, 2);
         c = new float[m * n];
         sgemm();
-        Checks.gemm(m, n, k, transA() ? transpose(a, k, m) : a, b, c);
+        Checks.gemm(m, n, k, transA() ? transpose(a, k, m) : a, transB() ? transpose(b, n, k) : b, c);
     }
 
     @Benchmark
     public float[] sgemm() {
-        Sgemm.sgemm(transA(), false, m, n, k, 1f, a, 0, transA() ? m : k, b, 0, n, 0f, c, 0, n);
+        Sgemm.sgemm(transA(), transB(), m, n, k, 1f, a, 0, transA() ? m : k, b, 0, transB() ? k : n, 0f, c, 0, n);
         return c;
     }
 
     private boolean transA() {
         return layout.equals("tn");
+    }
+
+    private boolean transB() {
+        return layout.equals("nt");
     }
 
     private static float[] transpose(float[] x, int rows, int cols) {

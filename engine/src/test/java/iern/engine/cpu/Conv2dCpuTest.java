@@ -56,6 +56,16 @@ class Conv2dCpuTest {
             float[] actual = random(ySize, 4); // garbage must be overwritten
             Conv2dCpu.forward(simd, s, x, w, bb, actual);
             assertClose("forward bias=" + (bb != null), expected, actual, s.cIn() * s.kh() * s.kw());
+            if (simd) { // again with the weights packed on every block width (the wide-output GEMM path)
+                float[] packed = random(ySize, 4);
+                GemmPacked.directPanels = 0;
+                try {
+                    Conv2dCpu.forward(true, s, x, w, bb, packed);
+                } finally {
+                    GemmPacked.directPanels = GemmPacked.DIRECT_A_PANELS;
+                }
+                assertClose("forward, A packed, bias=" + (bb != null), expected, packed, s.cIn() * s.kh() * s.kw());
+            }
         }
     }
 
