@@ -12,7 +12,7 @@ batch norm, threshold and softmax backward; bmm / mm for the products), without 
 so both sides time the kernel work of one call. Each result is checked once in float64 before
 it is timed.
 
-Run: ../shared/bench/fair-reference THREADS /usr/bin/python3 bench/torch/ops_torch.py THREADS SUITE [shape...]
+Run: ../shared/bench/fair-reference THREADS /usr/bin/python3 bench/torch/ops_torch.py THREADS SUITE [shape...] [--no-adam]
 Prints one JSON line per shape and op: calls per second for each measured iteration.
 """
 import json
@@ -177,13 +177,15 @@ def main():
     table = {"ops": ACTIVATION, "attention": ATTENTION, "intervention": INTERVENTION}
     if suite not in table:
         raise SystemExit(f"ops_torch.py: suite '{suite}': expected one of {', '.join(table)}")
-    names = sys.argv[3:] or list(table[suite])
+    # --no-adam: the Adam update does not depend on the ops shape; run.sh times it with the first one only.
+    adam = "--no-adam" not in sys.argv[3:]
+    names = [a for a in sys.argv[3:] if a != "--no-adam"] or list(table[suite])
     for name in names:
         if name not in table[suite]:
             raise SystemExit(f"ops_torch.py: unknown {suite} shape '{name}' (known: {', '.join(table[suite])})")
         # Built with grad mode on: the float64 checks use autograd; the timed inputs need no grad.
         cases = {"ops": ops_cases, "attention": attention_cases, "intervention": intervention_cases}[suite](name)
-        if suite == "ops":
+        if suite == "ops" and adam:
             step, impl = adam_case()
             cases.append(("adam", step, impl))
         for op, fn, impl in cases:
