@@ -87,9 +87,9 @@ step() { echo "== $(date -u +%H:%M:%S) $*" >&2; }
 # A failed check or crash is written down and the run goes on; table.py lists the failures.
 failed() { echo "run.sh: $*" | tee -a "$OUT/failures.txt" >&2; }
 
-ours() { # ours THREADS SUITE BENCH-REGEX SHAPE
+ours() { # ours THREADS SUITE BENCH-REGEX SHAPE [MORE JMH ARGUMENTS]
   # shellcheck disable=SC2086
-  "$JAVA" $jvm $host -jar "$JAR" "$3" -p shape="$4" $JMH_OPTS -jvmArgsAppend "$jvm -Diern.threads=$1" \
+  "$JAVA" $jvm $host -jar "$JAR" "$3" -p shape="$4" "${@:5}" $JMH_OPTS -jvmArgsAppend "$jvm -Diern.threads=$1" \
       -foe true -rf json -rff "$OUT/jmh-t$1-$2-$4.json" >> "$OUT/jmh-t$1.log" 2>&1 \
       || failed "$3 $4 ($1 threads) failed, see $OUT/jmh-t$1.log"
 }
@@ -106,7 +106,8 @@ for t in $THREADS; do
   if has gemm; then
     for s in $GEMM_SHAPES; do
       step "$t thread(s) gemm $s"
-      ours "$t" gemm '^iern\.bench\.GemmBench\.' "$s"
+      # numpy times C = A B: the same layout of ours.
+      ours "$t" gemm '^iern\.bench\.GemmBench\.' "$s" -p layout=nn
       ref "$t" $PY bench/torch/gemm_numpy.py "$s"
     done
     if [ "$GEMM_SMALL" = 1 ]; then

@@ -96,7 +96,10 @@ def load(folder):
                 impls.setdefault("gemm-small", set()).add("EJML CommonOps_FDRM.mult; the naive double oracle")
             elif cls in JMH_CLASS:
                 suite = JMH_CLASS[cls]
-                op = "sgemm" if suite == "gemm" else method
+                op = method
+                if suite == "gemm":
+                    layout = params.get("layout", "nn")
+                    op = "sgemm" if layout == "nn" else "sgemm_" + layout
                 add((suite, params["shape"], op, threads), "ours", rates)
     for side, prefix in (("ours", "ours"), ("ref", "ref")):
         for path in glob.glob(os.path.join(folder, prefix + "-t*.jsonl")):
