@@ -38,10 +38,18 @@ final class CpuBatchNorm {
      * The lanes added in double, lane 0 first. Not {@code reduceLanes}: its order differs
      * between the interpreter and the C2 intrinsic, so a result would change once the JIT warmed up.
      */
-    private static double laneSum(FloatVector v) {
+    /**
+     * One lane buffer per thread for adding a vector's lanes in order, in double. Each kernel
+     * stores its own accumulator here: a helper taking the vector as an argument was not always
+     * inlined, and C2 then boxed the vector (and {@code v.lane(i)} with a variable i copies it to
+     * a new array): ~2 MB of garbage per IERN iteration.
+     */
+    private static final ThreadLocal<float[]> LANE_BUFFER = ThreadLocal.withInitial(() -> new float[LANES]);
+
+    private static double laneSum(float[] lanes) {
         double s = 0;
         for (int i = 0; i < LANES; i++) {
-            s += v.lane(i);
+            s += lanes[i];
         }
         return s;
     }
@@ -51,13 +59,15 @@ final class CpuBatchNorm {
         double s = 0;
         int p = 0;
         if (simd(len)) {
+            float[] lanes = LANE_BUFFER.get();
             while (p <= len - LANES) {
                 int end = Math.min(len - LANES, p + BLOCK - LANES);
                 FloatVector acc = FloatVector.zero(SP);
                 for (; p <= end; p += LANES) {
                     acc = acc.add(FloatVector.fromArray(SP, x, off + p));
                 }
-                s += laneSum(acc);
+                acc.intoArray(lanes, 0);
+                s += laneSum(lanes);
             }
         }
         for (; p < len; p++) {
@@ -73,6 +83,7 @@ final class CpuBatchNorm {
         if (simd(len)) {
             FloatVector muV = FloatVector.broadcast(SP, (float) mu);
             FloatVector muLo = FloatVector.broadcast(SP, (float) (mu - (float) mu));
+            float[] lanes = LANE_BUFFER.get();
             while (p <= len - LANES) {
                 int end = Math.min(len - LANES, p + BLOCK - LANES);
                 FloatVector acc = FloatVector.zero(SP);
@@ -80,7 +91,8 @@ final class CpuBatchNorm {
                     FloatVector d = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo);
                     acc = d.fma(d, acc);
                 }
-                s += laneSum(acc);
+                acc.intoArray(lanes, 0);
+                s += laneSum(lanes);
             }
         }
         for (; p < len; p++) {
@@ -115,6 +127,7 @@ final class CpuBatchNorm {
         if (simd(len)) {
             FloatVector muV = FloatVector.broadcast(SP, (float) mu);
             FloatVector muLo = FloatVector.broadcast(SP, (float) (mu - (float) mu));
+            float[] lanes = LANE_BUFFER.get();
             while (p <= len - LANES) {
                 int end = Math.min(len - LANES, p + BLOCK - LANES);
                 FloatVector a = FloatVector.zero(SP);
@@ -124,8 +137,10 @@ final class CpuBatchNorm {
                     a = a.add(d);
                     b = FloatVector.fromArray(SP, x, off + p).sub(muV).sub(muLo).fma(d, b);
                 }
-                sDy += laneSum(a);
-                sDyX += laneSum(b);
+                a.intoArray(lanes, 0);
+                sDy += laneSum(lanes);
+                b.intoArray(lanes, 0);
+                sDyX += laneSum(lanes);
             }
         }
         for (; p < len; p++) {
