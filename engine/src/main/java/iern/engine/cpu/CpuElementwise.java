@@ -3,6 +3,10 @@ package iern.engine.cpu;
 import iern.engine.Backend.Binary;
 import iern.engine.Backend.Unary;
 import iern.engine.RandomBits;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Elementwise CPU kernels: strided copy, broadcasting binary ops, unary ops and their
@@ -10,6 +14,8 @@ import iern.engine.RandomBits;
  * exactly one thread from its own inputs, so results never depend on the thread count.
  */
 final class CpuElementwise {
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SP.length();
     private CpuElementwise() {}
 
     private static final int GRAIN = 1 << 14;
@@ -151,22 +157,28 @@ final class CpuElementwise {
     static void unaryBackward(Unary op, float[] x, float[] y, float[] dy, float[] dx, int n, float a, float b,
                               boolean acc) {
         Parallel.forRange(n, GRAIN, (i0, i1) -> {
-            if (op == Unary.RELU && !acc) {
-                for (int i = i0; i < i1; i++) {
-                    dx[i] = x[i] > 0f ? dy[i] : 0f;
+            int i = i0;
+            boolean relu = op == Unary.RELU;
+            if (relu || op == Unary.LEAKY_RELU) {
+                // Masked lanes, not branches: the sign of x is data, and C2 compiles the plain
+                // loop to a branch per element, mispredicted half the time (~10x slower).
+                // Where x <= 0 (or NaN) ReLU passes exactly 0, LeakyReLU a * dy.
+                if (Sgemm.SIMD) {
+                    for (; i + LANES <= i1; i += LANES) {
+                        FloatVector d = FloatVector.fromArray(SP, dy, i);
+                        VectorMask<Float> pos = FloatVector.fromArray(SP, x, i).compare(VectorOperators.GT, 0f);
+                        FloatVector g = (relu ? FloatVector.zero(SP) : d.mul(a)).blend(d, pos);
+                        (acc ? g.add(FloatVector.fromArray(SP, dx, i)) : g).intoArray(dx, i);
+                    }
                 }
-                return;
-            }
-            // The discriminators' activation: as a plain loop C2 vectorises it, the generic
-            // switch below it does not.
-            if (op == Unary.LEAKY_RELU && !acc) {
-                for (int i = i0; i < i1; i++) {
+                for (; i < i1; i++) {
                     float d = dy[i];
-                    dx[i] = x[i] > 0f ? d : d * a;
+                    float g = x[i] > 0f ? d : relu ? 0f : d * a;
+                    dx[i] = acc ? dx[i] + g : g;
                 }
                 return;
             }
-            for (int i = i0; i < i1; i++) {
+            for (; i < i1; i++) {
                 float g = dy[i] * derivative(op, x, y, i, a, b);
                 dx[i] = acc ? dx[i] + g : g;
             }
