@@ -1,6 +1,9 @@
 package iern.engine.cpu;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Scaled dot-product attention and the confounder-weighted intervention on the CPU. Attention
@@ -120,11 +123,7 @@ final class CpuAttention {
                 int oo = i * d;
                 Arrays.fill(out, oo, oo + d, 0f);
                 for (int j = 0; j < k; j++) {
-                    float wij = w[i * ws + j];
-                    int zo = i * zs + j * d;
-                    for (int e = 0; e < d; e++) {
-                        out[oo + e] += wij * z[zo + e];
-                    }
+                    axpy(w[i * ws + j], z, i * zs + j * d, out, oo, d);
                 }
             }
         });
@@ -142,11 +141,7 @@ final class CpuAttention {
                     int j = l % k;
                     double s = 0;
                     for (int i = i0; i < i1; i++) {
-                        int zo = i * zs + j * d;
-                        int go = i * d;
-                        for (int e = 0; e < d; e++) {
-                            s += (double) dOut[go + e] * z[zo + e];
-                        }
+                        s += dot(dOut, i * d, z, i * zs + j * d, d);
                     }
                     dw[ws == 0 ? j : i0 * ws + j] = (float) s;
                 }
@@ -154,15 +149,18 @@ final class CpuAttention {
         }
         if (dz != null) {
             if (zs == 0) {
-                Parallel.forRange(k * d, 1 << 12, (e0, e1) -> {
-                    for (int idx = e0; idx < e1; idx++) {
-                        int j = idx / d;
-                        int e = idx % d;
-                        double s = 0;
+                // dz[j] = sum_i w[i, j] dOut[i], item by item over a run of RUN features at a time
+                // (the run stays in L1; the item order is fixed, so threads do not change sums).
+                int runs = (d + RUN - 1) / RUN;
+                Parallel.forRange(k * runs, Math.max(1, (1 << 14) / (n * RUN)), (t0, t1) -> {
+                    for (int t = t0; t < t1; t++) {
+                        int j = t / runs;
+                        int e0 = t % runs * RUN, len = Math.min(RUN, d - e0);
+                        int zo = j * d + e0;
+                        Arrays.fill(dz, zo, zo + len, 0f);
                         for (int i = 0; i < n; i++) {
-                            s += (double) w[i * ws + j] * dOut[i * d + e];
+                            axpy(w[i * ws + j], dOut, i * d + e0, dz, zo, len);
                         }
-                        dz[idx] = (float) s;
                     }
                 });
             } else {
@@ -178,6 +176,48 @@ final class CpuAttention {
                     }
                 });
             }
+        }
+    }
+
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    private static final int RUN = 1024;
+
+    /**
+     * {@code sum a[ao+e] b[bo+e]} for e < len: float vector partial sums over blocks of 256, each
+     * block added in double. One double chain over a 25k-long feature row was latency-bound (~20x
+     * slower than this); blocks keep the float rounding to short sums.
+     */
+    static double dot(float[] a, int ao, float[] b, int bo, int len) {
+        double s = 0;
+        int e = 0;
+        if (Sgemm.SIMD) {
+            int lanes = SP.length();
+            while (e + lanes <= len) {
+                int end = Math.min(len, e + 256);
+                FloatVector acc = FloatVector.zero(SP);
+                for (; e + lanes <= end; e += lanes) {
+                    acc = FloatVector.fromArray(SP, a, ao + e).fma(FloatVector.fromArray(SP, b, bo + e), acc);
+                }
+                s += acc.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        for (; e < len; e++) {
+            s += (double) a[ao + e] * b[bo + e];
+        }
+        return s;
+    }
+
+    /** {@code y[yo+e] += alpha x[xo+e]} for e < len. */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
+        int e = 0;
+        if (Sgemm.SIMD) {
+            FloatVector av = FloatVector.broadcast(SP, alpha);
+            for (int lanes = SP.length(); e + lanes <= len; e += lanes) {
+                FloatVector.fromArray(SP, x, xo + e).fma(av, FloatVector.fromArray(SP, y, yo + e)).intoArray(y, yo + e);
+            }
+        }
+        for (; e < len; e++) {
+            y[yo + e] += alpha * x[xo + e];
         }
     }
 }
