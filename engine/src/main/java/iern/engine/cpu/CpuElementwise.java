@@ -125,6 +125,16 @@ final class CpuElementwise {
     }
 
     private static void unaryRange(Unary op, float[] x, int xo, float[] y, int yo, int i0, int i1, float a, float b) {
+        if (Sgemm.SIMD && (op == Unary.RELU || op == Unary.LEAKY_RELU)) {
+            // Masked selects: as a loop, v > 0 ? v : 0 is a branch on data, mispredicted half the time.
+            boolean relu = op == Unary.RELU;
+            int i = i0;
+            for (; i + LANES <= i1; i += LANES) {
+                FloatVector v = FloatVector.fromArray(SP, x, xo + i);
+                (relu ? FloatVector.zero(SP) : v.mul(a)).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+            }
+            i0 = i;
+        }
         switch (op) {
             case NEG -> { for (int i = i0; i < i1; i++) y[yo + i] = -x[xo + i]; }
             case EXP -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.exp(x[xo + i]); }
