@@ -24,12 +24,7 @@ final class CpuAttention {
                 int po = r * lk;
                 float m = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < lk; j++) {
-                    int ko = (bi * lk + j) * d;
-                    float s = 0f;
-                    for (int e = 0; e < d; e++) {
-                        s += q[qo + e] * k[ko + e];
-                    }
-                    s *= scale;
+                    float s = (float) dot(q, qo, k, (bi * lk + j) * d, d) * scale;
                     if (mask != null) {
                         s += mask[bi * maskStride + qi * lk + j];
                     }
@@ -47,11 +42,7 @@ final class CpuAttention {
                 int oo = r * dv;
                 Arrays.fill(out, oo, oo + dv, 0f);
                 for (int j = 0; j < lk; j++) {
-                    float p = probs[po + j];
-                    int vo = (bi * lk + j) * dv;
-                    for (int e = 0; e < dv; e++) {
-                        out[oo + e] += p * v[vo + e];
-                    }
+                    axpy(probs[po + j], v, (bi * lk + j) * dv, out, oo, dv);
                 }
             }
         });
@@ -74,11 +65,7 @@ final class CpuAttention {
                     int go = r * dv;
                     double dot = 0;
                     for (int j = 0; j < lk; j++) {
-                        int vo = (bi * lk + j) * dv;
-                        float dp = 0f;
-                        for (int e = 0; e < dv; e++) {
-                            dp += dOut[go + e] * v[vo + e];
-                        }
+                        float dp = (float) dot(dOut, go, v, (bi * lk + j) * dv, dv);
                         ds[j] = dp;
                         dot += (double) dp * probs[po + j];
                     }
@@ -89,26 +76,15 @@ final class CpuAttention {
                         int qo = r * d;
                         Arrays.fill(dq, qo, qo + d, 0f);
                         for (int j = 0; j < lk; j++) {
-                            int ko = (bi * lk + j) * d;
-                            for (int e = 0; e < d; e++) {
-                                dq[qo + e] += ds[j] * k[ko + e];
-                            }
+                            axpy(ds[j], k, (bi * lk + j) * d, dq, qo, d);
                         }
                     }
                     for (int j = 0; j < lk; j++) {
                         if (dk != null) {
-                            int ko = (bi * lk + j) * d;
-                            int qo = r * d;
-                            for (int e = 0; e < d; e++) {
-                                dk[ko + e] += ds[j] * q[qo + e];
-                            }
+                            axpy(ds[j], q, r * d, dk, (bi * lk + j) * d, d);
                         }
                         if (dvOut != null) {
-                            int vo = (bi * lk + j) * dv;
-                            float p = probs[po + j];
-                            for (int e = 0; e < dv; e++) {
-                                dvOut[vo + e] += p * dOut[go + e];
-                            }
+                            axpy(probs[po + j], dOut, go, dvOut, (bi * lk + j) * dv, dv);
                         }
                     }
                 }
