@@ -67,13 +67,15 @@ public final class Sgemm {
                         }
                     }
                 } else {
+                    // A dot product per element: summed in double, since one float chain over
+                    // a long k (a convolution's weight gradient sums over every pixel) drifts.
                     for (int j = 0; j < n; j++) {
                         int bi = bOff + j * ldb;
-                        float sum = 0f;
+                        double sum = 0;
                         for (int p = 0; p < k; p++) {
-                            sum += aRow[p] * b[bi + p];
+                            sum += (double) aRow[p] * b[bi + p];
                         }
-                        c[ci + j] += sum;
+                        c[ci + j] += (float) sum;
                     }
                 }
             }
