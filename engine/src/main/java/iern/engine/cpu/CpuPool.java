@@ -1,6 +1,10 @@
 package iern.engine.cpu;
 
 import iern.engine.PoolShape;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /** Max, average and adaptive average pooling; one thread per {@code (n, c)} plane. */
 final class CpuPool {
@@ -12,6 +16,13 @@ final class CpuPool {
 
     static void maxForward(PoolShape s, float[] x, float[] y, float[] argmax) {
         int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
+        // Outputs [oxIn, oxOut) have their whole window inside the row: there, when SIMD is on,
+        // LANES outputs at a time gather their taps (stride apart) and keep the larger lane by a
+        // mask, where the scalar loop below takes a data-dependent branch per tap.
+        int oxIn = (s.padW() + s.strideW() - 1) / s.strideW();
+        int oxOut = Math.max(oxIn, Math.min(ow, Math.floorDiv(w - s.kw() + s.padW(), s.strideW()) + 1));
+        int[] lanesAt = Sgemm.SIMD ? gatherMap(s.strideW()) : null;
+        float[] laneOffsets = lanesAt == null ? null : toFloats(lanesAt);
         Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xb = p * h * w;
@@ -20,7 +31,16 @@ final class CpuPool {
                     // The window clipped to the image once per row and column, not per tap.
                     int iy0 = oy * s.strideH() - s.padH();
                     int ky0 = Math.max(0, -iy0), ky1 = Math.min(s.kh(), h - iy0);
+                    int vecEnd = oxIn;
+                    if (lanesAt != null && ky0 < ky1) {
+                        vecEnd = maxRowVector(s, x, xb, iy0, ky0, ky1, oxIn, oxOut, lanesAt, laneOffsets, y, argmax,
+                                yb + oy * ow);
+                    }
                     for (int ox = 0; ox < ow; ox++) {
+                        if (ox == oxIn && vecEnd > oxIn) {
+                            ox = vecEnd - 1;
+                            continue;
+                        }
                         int ix0 = ox * s.strideW() - s.padW();
                         int kx0 = Math.max(0, -ix0), kx1 = Math.min(s.kw(), w - ix0);
                         float m = Float.NEGATIVE_INFINITY;
@@ -41,6 +61,56 @@ final class CpuPool {
                 }
             }
         });
+    }
+
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SP.length();
+
+    /** Lane i reads element i * stride (two small arrays per call, not per row). */
+    private static int[] gatherMap(int stride) {
+        int[] map = new int[LANES];
+        for (int i = 0; i < LANES; i++) {
+            map[i] = i * stride;
+        }
+        return map;
+    }
+
+    /**
+     * Max pooling of outputs [oxIn, oxOut) of one row, LANES at a time, same taps in the same
+     * order as the scalar loop (first tap taken, later ones only when strictly greater).
+     * Returns where it stopped: the caller does the rest one by one.
+     */
+    private static int maxRowVector(PoolShape s, float[] x, int xb, int iy0, int ky0, int ky1, int oxIn,
+                                    int oxOut, int[] lanesAt, float[] laneOffsets, float[] y, float[] argmax, int yRow) {
+        int w = s.w(), sw = s.strideW();
+        FloatVector laneOffset = FloatVector.fromArray(SP, laneOffsets, 0);
+        int ox = oxIn;
+        for (; ox + LANES <= oxOut; ox += LANES) {
+            int ix0 = ox * sw - s.padW();
+            int first = (iy0 + ky0) * w + ix0;
+            FloatVector m = FloatVector.fromArray(SP, x, xb + first, lanesAt, 0);
+            FloatVector best = laneOffset.add((float) first);
+            for (int ky = ky0; ky < ky1; ky++) {
+                int row = (iy0 + ky) * w + ix0;
+                for (int kx = ky == ky0 ? 1 : 0; kx < s.kw(); kx++) {
+                    FloatVector v = FloatVector.fromArray(SP, x, xb + row + kx, lanesAt, 0);
+                    VectorMask<Float> more = v.compare(VectorOperators.GT, m);
+                    m = m.blend(v, more);
+                    best = best.blend(laneOffset.add((float) (row + kx)), more);
+                }
+            }
+            m.intoArray(y, yRow + ox);
+            best.intoArray(argmax, yRow + ox);
+        }
+        return ox;
+    }
+
+    private static float[] toFloats(int[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = v[i];
+        }
+        return f;
     }
 
     static void maxBackward(PoolShape s, float[] dy, float[] argmax, float[] dx) {

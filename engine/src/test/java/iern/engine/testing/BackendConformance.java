@@ -440,6 +440,9 @@ public abstract class BackendConformance {
         PoolShape.of(1, 2, 13, 5, 2, 2, 0),
         new PoolShape(3, 1, 5, 7, 3, 2, 1, 2, 1, 1),
         PoolShape.of(1, 1, 4, 4, 3, 3, 1),
+        PoolShape.of(1, 2, 9, 71, 3, 2, 1),         // rows wide enough for vector blocks and a tail
+        PoolShape.of(2, 1, 5, 40, 3, 1, 1),
+        new PoolShape(1, 1, 6, 37, 2, 3, 2, 2, 0, 1),
     };
 
     @Test
