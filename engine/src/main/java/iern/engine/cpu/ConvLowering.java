@@ -143,6 +143,24 @@ final class ConvLowering {
         });
     }
 
+    /** dst[j][i] = src[i][j] for src [rows][cols], in 32x32 blocks (both sides stay in cache). */
+    static void transpose(float[] src, int rows, int cols, float[] dst) {
+        int block = 32;
+        Parallel.forRange((cols + block - 1) / block, Math.max(1, 16384 / (rows * block)), (b0, b1) -> {
+            for (int jb = b0 * block; jb < Math.min(cols, b1 * block); jb += block) {
+                int jEnd = Math.min(cols, jb + block);
+                for (int ib = 0; ib < rows; ib += block) {
+                    int iEnd = Math.min(rows, ib + block);
+                    for (int j = jb; j < jEnd; j++) {
+                        for (int i = ib; i < iEnd; i++) {
+                            dst[j * rows + i] = src[i * cols + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     static void addBias(float[] bias, float[] y, int off, int c, int p) {
         for (int ch = 0; ch < c; ch++) {
             float bv = bias[ch];

@@ -1,6 +1,6 @@
 package iern.engine.cpu;
 
-/** Grow-only scratch arrays of one thread's convolutions (column matrix, grouped output). */
+/** Grow-only scratch arrays of one thread's convolutions (column matrix, grouped output, transposed dW). */
 final class ConvWorkspace {
 
     private float[] col = new float[0];
@@ -11,6 +11,15 @@ final class ConvWorkspace {
             col = new float[size];
         }
         return col;
+    }
+
+    private float[] weightT = new float[0];
+
+    float[] weightT(int size) {
+        if (weightT.length < size) {
+            weightT = new float[size];
+        }
+        return weightT;
     }
 
     float[] out(int size) {
