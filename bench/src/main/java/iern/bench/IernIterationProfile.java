@@ -3,8 +3,6 @@ package iern.bench;
 import iern.engine.Backend;
 import iern.engine.ConvShape;
 import iern.engine.Engine;
-import iern.engine.Tensor;
-import iern.model.*;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.*;
@@ -21,7 +19,6 @@ public final class IernIterationProfile {
     private static boolean on;
 
     public static void main(String[] a) throws Exception {
-        int size = a[0].equals("r18_224") ? 224 : 64;
         int iters = Integer.parseInt(a[1]);
         int warm = a.length > 2 ? Integer.parseInt(a[2]) : 2;
         Backend cpu = Engine.backend();
@@ -43,20 +40,11 @@ public final class IernIterationProfile {
                     return r;
                 });
         Engine.use(timed);
-        ModelConfig cfg = new ModelConfig("iern", "resnet18", 1.0, 512, size, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 64);
-        int batch = 8;
-        TrainConfig train = new TrainConfig(0, 1, 0, batch, 2e-4, 1e-4, 0.5, 0.999, 5e-4, 1, "none");
-        IernNetwork net = new IernNetwork(cfg, 1);
-        TrainingStep step = new IernStep(net, train, true);
-        step.startEpoch(0, train);
-        Tensor x = Tensor.randn(2, batch, 3, size, size);
-        int[] em = new int[batch], co = new int[batch];
-        for (int i = 0; i < batch; i++) { em[i] = i % 6; co[i] = i % 3; }
-        for (int w = 0; w < warm; w++) step.step(x, em, co);
+        IernIteration it = IernIteration.of(a[0], true);
+        for (int w = 0; w < warm; w++) it.run();
         on = true;
         long t0 = System.nanoTime();
-        for (int i = 0; i < iters; i++) step.step(x, em, co);
+        for (int i = 0; i < iters; i++) it.run();
         double wall = (System.nanoTime() - t0) / 1e9 / iters;
         on = false;
         double inKernels = 0;

@@ -1,7 +1,6 @@
 package iern.bench;
 
-import iern.engine.Tensor;
-import iern.model.*;
+import iern.model.StepLosses;
 import java.lang.management.ManagementFactory;
 import java.nio.file.*;
 import java.util.Arrays;
@@ -44,26 +43,17 @@ public final class IernIterationTiming {
         int iters = Integer.parseInt(a[1]);
         boolean batched = a.length < 3 || a[2].equals("batched");
         int warm = a.length > 3 ? Integer.parseInt(a[3]) : 3;
-        int size = config.equals("r18_224") ? 224 : 64;
-        ModelConfig cfg = new ModelConfig("iern", "resnet18", 1.0, 512, size, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 64);
-        int batch = 8;
-        TrainConfig train = new TrainConfig(0, 1, 0, batch, 2e-4, 1e-4, 0.5, 0.999, 5e-4, 1, "none");
-        IernNetwork net = new IernNetwork(cfg, 1);
-        TrainingStep step = new IernStep(net, train, batched);
-        step.startEpoch(0, train);
-        Tensor x = Tensor.randn(2, batch, 3, size, size);
-        int[] em = new int[batch], co = new int[batch];
-        for (int i = 0; i < batch; i++) { em[i] = i % 6; co[i] = i % 3; }
+        IernIteration it = IernIteration.of(config, batched);
+        int batch = IernIteration.BATCH;
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int w = 0; w < warm; w++) step.step(x, em, co);
+        for (int w = 0; w < warm; w++) it.run();
         double[] t = new double[iters], cpu = new double[iters];
         long alloc0 = mx.getTotalThreadAllocatedBytes();
         StepLosses l = null;
         for (int i = 0; i < iters; i++) {
             long s = System.nanoTime(), c0 = os.getProcessCpuTime();
-            l = step.step(x, em, co);
+            l = it.run();
             t[i] = (System.nanoTime() - s) / 1e9;
             cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
         }
