@@ -22,7 +22,6 @@ final class CpuPool {
         int oxIn = (s.padW() + s.strideW() - 1) / s.strideW();
         int oxOut = Math.max(oxIn, Math.min(ow, Math.floorDiv(w - s.kw() + s.padW(), s.strideW()) + 1));
         int[] lanesAt = Sgemm.SIMD ? gatherMap(s.strideW()) : null;
-        float[] laneOffsets = lanesAt == null ? null : toFloats(lanesAt);
         Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xb = p * h * w;
@@ -33,8 +32,7 @@ final class CpuPool {
                     int ky0 = Math.max(0, -iy0), ky1 = Math.min(s.kh(), h - iy0);
                     int vecEnd = oxIn;
                     if (lanesAt != null && ky0 < ky1) {
-                        vecEnd = maxRowVector(s, x, xb, iy0, ky0, ky1, oxIn, oxOut, lanesAt, laneOffsets, y, argmax,
-                                yb + oy * ow);
+                        vecEnd = maxRowVector(s, x, xb, iy0, ky0, ky1, oxIn, oxOut, lanesAt, y, argmax, yb + oy * ow);
                     }
                     for (int ox = 0; ox < ow; ox++) {
                         if (ox == oxIn && vecEnd > oxIn) {
@@ -66,8 +64,15 @@ final class CpuPool {
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SP.length();
 
-    /** Lane i reads element i * stride (two small arrays per call, not per row). */
+    /** Gather maps for the common strides, made once. */
+    private static final int[][] GATHER_MAPS = {null, newGatherMap(1), newGatherMap(2)};
+
+    /** Lane i reads element i * stride. */
     private static int[] gatherMap(int stride) {
+        return stride < GATHER_MAPS.length ? GATHER_MAPS[stride] : newGatherMap(stride);
+    }
+
+    private static int[] newGatherMap(int stride) {
         int[] map = new int[LANES];
         for (int i = 0; i < LANES; i++) {
             map[i] = i * stride;
@@ -81,9 +86,9 @@ final class CpuPool {
      * Returns where it stopped: the caller does the rest one by one.
      */
     private static int maxRowVector(PoolShape s, float[] x, int xb, int iy0, int ky0, int ky1, int oxIn,
-                                    int oxOut, int[] lanesAt, float[] laneOffsets, float[] y, float[] argmax, int yRow) {
+                                    int oxOut, int[] lanesAt, float[] y, float[] argmax, int yRow) {
         int w = s.w(), sw = s.strideW();
-        FloatVector laneOffset = FloatVector.fromArray(SP, laneOffsets, 0);
+        FloatVector laneOffset = FloatVector.zero(SP).addIndex(sw); // lane i: i * stride
         int ox = oxIn;
         for (; ox + LANES <= oxOut; ox += LANES) {
             int ix0 = ox * sw - s.padW();
@@ -103,14 +108,6 @@ final class CpuPool {
             best.intoArray(argmax, yRow + ox);
         }
         return ox;
-    }
-
-    private static float[] toFloats(int[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = v[i];
-        }
-        return f;
     }
 
     static void maxBackward(PoolShape s, float[] dy, float[] argmax, float[] dx) {
