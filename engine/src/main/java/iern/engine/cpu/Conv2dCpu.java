@@ -107,7 +107,7 @@ public final class Conv2dCpu {
             }
             float[] dcol = ws.col(kDim * cols);
             Sgemm.sgemm(simd, true, false, kDim, cols, s.cOut(), 1f, w, 0, kDim, src, srcOff, cols, 0f, dcol, 0, cols);
-            ConvLowering.col2im(simd, s, dcol, n0, gn, dx);
+            ConvLowering.col2im(s, dcol, n0, gn, dx);
         }
     }
 

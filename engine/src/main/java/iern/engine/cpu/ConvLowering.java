@@ -2,7 +2,6 @@ package iern.engine.cpu;
 
 import iern.engine.ConvShape;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Layout moves around the convolution GEMMs: im2col / col2im for a group of images laid side
@@ -50,7 +49,7 @@ final class ConvLowering {
     }
 
     /** The adjoint of {@link #im2col}: dx[n0+img] = sum of the column entries that read each pixel. */
-    static void col2im(boolean simd, ConvShape s, float[] dcol, int n0, int gn, float[] dx) {
+    static void col2im(ConvShape s, float[] dcol, int n0, int gn, float[] dx) {
         int oh = s.outH(), ow = s.outW(), p = oh * ow, cols = gn * p;
         int taps = s.kh() * s.kw();
         int hw = s.h() * s.w();
@@ -76,7 +75,7 @@ final class ConvLowering {
                             }
                             int dst = plane + iy * s.w() + shiftX;
                             if (s.strideW() == 1) {
-                                addRun(simd, dcol, src, dx, dst, lo, hi);
+                                VectorLoops.axpy(1f, dcol, src + lo, dx, dst + lo, hi - lo);
                             } else {
                                 for (int ox = lo; ox < hi; ox++) {
                                     dx[dst + ox * s.strideW()] += dcol[src + ox];
@@ -87,23 +86,6 @@ final class ConvLowering {
                 }
             }
         });
-    }
-
-    /**
-     * {@code dx[dst+i] += dcol[src+i]} for i in [lo, hi): vectors first when {@code simd} (C2
-     * does not vectorise the scalar loop: it cannot rule out that the two arrays are one).
-     */
-    private static void addRun(boolean simd, float[] dcol, int src, float[] dx, int dst, int lo, int hi) {
-        int i = lo;
-        if (simd) {
-            for (int vl = GemmMicroKernel.VL; i + vl <= hi; i += vl) {
-                FloatVector.fromArray(GemmMicroKernel.SP, dx, dst + i)
-                        .add(FloatVector.fromArray(GemmMicroKernel.SP, dcol, src + i)).intoArray(dx, dst + i);
-            }
-        }
-        for (; i < hi; i++) {
-            dx[dst + i] += dcol[src + i];
-        }
     }
 
     /** Smallest ox in [0, ow] with ox * stride + shift >= 0. */

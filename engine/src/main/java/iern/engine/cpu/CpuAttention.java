@@ -1,9 +1,9 @@
 package iern.engine.cpu;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import static iern.engine.cpu.VectorLoops.axpy;
+import static iern.engine.cpu.VectorLoops.dot;
+
 
 /**
  * Scaled dot-product attention and the confounder-weighted intervention on the CPU. Attention
@@ -155,45 +155,6 @@ final class CpuAttention {
         }
     }
 
-    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    /** Features per task of the shared-strata gradient: a run of dz stays in L1 while items are added. */
     private static final int RUN = 1024;
-
-    /**
-     * {@code sum a[ao+e] b[bo+e]} for e < len: float vector partial sums over blocks of 256, each
-     * block added in double. One double chain over a 25k-long feature row was latency-bound (~20x
-     * slower than this); blocks keep the float rounding to short sums.
-     */
-    static double dot(float[] a, int ao, float[] b, int bo, int len) {
-        double s = 0;
-        int e = 0;
-        if (Sgemm.SIMD) {
-            int lanes = SP.length();
-            while (e + lanes <= len) {
-                int end = Math.min(len, e + 256);
-                FloatVector acc = FloatVector.zero(SP);
-                for (; e + lanes <= end; e += lanes) {
-                    acc = FloatVector.fromArray(SP, a, ao + e).fma(FloatVector.fromArray(SP, b, bo + e), acc);
-                }
-                s += acc.reduceLanes(VectorOperators.ADD);
-            }
-        }
-        for (; e < len; e++) {
-            s += (double) a[ao + e] * b[bo + e];
-        }
-        return s;
-    }
-
-    /** {@code y[yo+e] += alpha x[xo+e]} for e < len. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
-        int e = 0;
-        if (Sgemm.SIMD) {
-            FloatVector av = FloatVector.broadcast(SP, alpha);
-            for (int lanes = SP.length(); e + lanes <= len; e += lanes) {
-                FloatVector.fromArray(SP, x, xo + e).fma(av, FloatVector.fromArray(SP, y, yo + e)).intoArray(y, yo + e);
-            }
-        }
-        for (; e < len; e++) {
-            y[yo + e] += alpha * x[xo + e];
-        }
-    }
 }
