@@ -102,4 +102,14 @@ class NetworkShapesTest {
                         ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 8));
         assertTrue(e.getMessage().contains("at least 33"), e.getMessage());
     }
+
+    @Test
+    void strataPassRejectsChannelsThatDoNotAddUpNamingThem() {
+        try (var s = TensorScope.open(); var g = Grad.off()) {
+            FeatureGenerator recons = new FeatureGenerator(8, 4, 1, new SplittableRandom(1));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> recons.forwardStrata(Tensor.randn(1, 2, 5, 3, 3), Tensor.randn(2, 3, 2, 3, 3)));
+            assertTrue(e.getMessage().contains("5 + 2 input channels, the convolution takes 8"), e.getMessage());
+        }
+    }
 }
