@@ -40,7 +40,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "FILE", description = "Split file to evaluate (default: the test split of --bias/--fold).")
     Path split;
 
-    @Option(names = "--bias", defaultValue = "100", paramLabel = "100|90", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bias", defaultValue = "100", paramLabel = "100|90|0", description = "Setting of the default split (0: the ceiling, unseen people). Default: ${DEFAULT-VALUE}.")
     String bias;
 
     @Option(names = "--fold", defaultValue = "1", paramLabel = "1|2|3",
@@ -62,8 +62,8 @@ final class EvalCommand implements Callable<Integer> {
         if (fold < 0 || fold > FoldBuilder.FOLDS) {
             throw new UserError("--fold " + fold + ": expected 0, 1, 2 or 3");
         }
-        if (!bias.equals("100") && !bias.equals("90")) {
-            throw new UserError("--bias " + bias + ": expected 100 or 90");
+        if (!bias.equals("100") && !bias.equals("90") && !bias.equals("0")) {
+            throw new UserError("--bias " + bias + ": expected 100, 90 or 0");
         }
         if (batch < 1 || batch > 4096) {
             throw new UserError("--batch " + batch + ": expected a number from 1 to 4096");
@@ -77,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Path splitFile = split != null ? dataOptions.split(split, null, "--split")
                 : dataOptions.split(null, FoldBuilder.splitName("test",
-                    bias.equals("100") ? FoldBuilder.Bias.BIAS100 : FoldBuilder.Bias.BIAS90, Math.max(1, fold)), null);
+                    FoldBuilder.bias(bias), Math.max(1, fold)), null);
         Engine.use(engine.open(w::println));
         Checkpoint.Loaded ckpt = Checkpoint.load(file);
         IernNetwork net = Checkpoint.network(ckpt);
@@ -90,7 +90,8 @@ final class EvalCommand implements Callable<Integer> {
         boolean[][] in = new boolean[set.confounderNames().size()][set.classNames().size()];
         for (int s = 0; s < in.length; s++) {
             for (int e = 0; e < in[s].length; e++) {
-                in[s][e] = fold > 0 && !FoldBuilder.isHeldOut(fold, s, e);
+                // bias0 holds out people, not cells: every cell is in distribution
+                in[s][e] = fold > 0 && (bias.equals("0") || !FoldBuilder.isHeldOut(fold, s, e));
             }
         }
         Pipeline pipe = Pipeline.test(ckpt.model().imageSize());

@@ -69,7 +69,7 @@ class CliErrorsTest {
         "--lr|-1|--lr -1.0 / --base-lr 5.0E-4: expected rates in (0, 1)",
         "--lr|fast|Invalid value for option '--lr': 'fast' is not a double",
         "--fold|4|--fold 4: expected 1, 2 or 3",
-        "--bias|80|--bias 80: expected 100 or 90",
+        "--bias|80|--bias 80: expected 100, 90 or 0",
         "--image-size|32|--image-size 32: expected 33 to 1024 pixels",
         "--feat|40|--feat 40: expected a multiple of 16",
         "--width|0|--width 0.0: expected a multiplier in (0, 8]",

@@ -20,6 +20,10 @@ import java.util.TreeMap;
  * The paper's three cross-dataset folds. In fold f each source dataset holds out two emotions (the test set);
  * everything else trains. bias100 is fully out of distribution; bias90 moves round(10%) of each held-out cell's
  * sequences into training. Whole sequences move: frames of one sequence never straddle train and test.
+ *
+ * <p>bias0 is the ceiling every bias table carries: no cell is held out, people are. Each source's people are
+ * shuffled once (seeded) into three thirds; fold f tests on third f and trains on every cell of the other two,
+ * so its test accuracy is the accuracy on unseen people without any emotion-source bias.
  */
 public final class FoldBuilder {
     public static final int FOLDS = 3;
@@ -39,7 +43,7 @@ public final class FoldBuilder {
     public static final int BIAS90_PERCENT = 10;
 
     public enum Bias {
-        BIAS100("bias100"), BIAS90("bias90");
+        BIAS100("bias100"), BIAS90("bias90"), BIAS0("bias0");
         public final String tag;
 
         Bias(String tag) {
@@ -57,9 +61,18 @@ public final class FoldBuilder {
         return HELD_OUT.get(fold - 1).get(source).contains(MixBasic.EMOTIONS.get(emotion));
     }
 
+    /** The split's setting from its percentage: 100, 90 or 0. */
+    public static Bias bias(String percent) {
+        for (Bias b : Bias.values()) {
+            if (b.tag.equals("bias" + percent)) return b;
+        }
+        throw new IllegalArgumentException("bias " + percent + ": expected 100, 90 or 0");
+    }
+
     public static Split build(List<Sample> samples, int fold, Bias bias, long seed) {
         checkFold(fold);
         Map<String, List<Sample>> sequences = groupBySequence(samples);
+        if (bias == Bias.BIAS0) return byPeople(sequences, fold, seed);
         // cell -> its held-out sequence ids, in sorted order so the seeded shuffle is the only randomness
         Map<Integer, List<String>> heldOutCells = new TreeMap<>();
         for (Map.Entry<String, List<Sample>> e : sequences.entrySet()) {
@@ -90,9 +103,45 @@ public final class FoldBuilder {
         return new Split(List.copyOf(train), List.copyOf(test));
     }
 
+    /** bias0: per source, a seeded third of the people (the fold's) is the test set, all of their cells. */
+    private static Split byPeople(Map<String, List<Sample>> sequences, int fold, long seed) {
+        Map<Integer, java.util.SortedSet<String>> people = new TreeMap<>();
+        for (List<Sample> seq : sequences.values()) {
+            Sample first = seq.getFirst();
+            people.computeIfAbsent(first.confounder(), k -> new java.util.TreeSet<>()).add(subjectOf(first.sequence()));
+        }
+        Set<String> tested = new java.util.HashSet<>();
+        for (Map.Entry<Integer, java.util.SortedSet<String>> source : people.entrySet()) {
+            List<String> ids = new ArrayList<>(source.getValue());
+            Collections.shuffle(ids, new Random(mix(seed, 0, source.getKey())));
+            for (int i = 0; i < ids.size(); i++) {
+                if (i % FOLDS == fold - 1) tested.add(ids.get(i));
+            }
+        }
+        List<Sample> train = new ArrayList<>();
+        List<Sample> test = new ArrayList<>();
+        for (List<Sample> seq : sequences.values()) {
+            (tested.contains(subjectOf(seq.getFirst().sequence())) ? test : train).addAll(seq);
+        }
+        Comparator<Sample> byPath = Comparator.comparing(s -> s.path().toString());
+        train.sort(byPath);
+        test.sort(byPath);
+        return new Split(List.copyOf(train), List.copyOf(test));
+    }
+
     /**
-     * Writes {@code train_ids_<bias>v<fold>.csv} and {@code test_ids_<bias>v<fold>.csv} for all folds and both
-     * biases into {@code dir}, with paths written as {@code <prefix>/<path relative to root>}.
+     * The person of a sequence id {@code <Source>/<subject>_...}: the part before the first {@code _} of the name,
+     * as in all three sources' names (CK+ {@code S010_004}, MMI {@code S001_104}, Oulu {@code P001_Fear}).
+     */
+    public static String subjectOf(String sequence) {
+        int slash = sequence.indexOf('/');
+        int cut = sequence.indexOf('_', slash + 1);
+        return cut > 0 ? sequence.substring(0, cut) : sequence;
+    }
+
+    /**
+     * Writes {@code train_ids_<bias>v<fold>.csv} and {@code test_ids_<bias>v<fold>.csv} for all folds and all
+     * three settings into {@code dir}, with paths written as {@code <prefix>/<path relative to root>}.
      */
     public static List<Path> writeAll(Path dir, Path root, List<Sample> samples, String prefix, long seed) {
         List<Path> written = new ArrayList<>();
@@ -112,7 +161,7 @@ public final class FoldBuilder {
     }
 
     /**
-     * Scans a Mix-Dataset root (images and its label file) and writes the twelve split files into it: what the
+     * Scans a Mix-Dataset root (images and its label file) and writes the eighteen split files into it: what the
      * {@code iern folds} command does for real CK+/MMI/Oulu-CASIA images.
      */
     public static List<Path> writeFor(Path root, long seed, iern.data.BadInput bad) {

@@ -54,6 +54,46 @@ class FoldBuilderTest {
     }
 
     @Test
+    void bias0TestsAThirdOfThePeopleOnEveryCellAndTheFoldsCoverEveryone() {
+        List<Sample> all = samples(dir, 9, 7, 10);
+        java.util.Set<String> testedSomewhere = new java.util.HashSet<>();
+        for (int fold = 1; fold <= 3; fold++) {
+            FoldBuilder.Split split = FoldBuilder.build(all, fold, FoldBuilder.Bias.BIAS0, 4);
+            assertEquals(all.size(), split.train().size() + split.test().size());
+            java.util.Set<String> trainPeople = new java.util.HashSet<>();
+            java.util.Set<String> trainCells = new java.util.HashSet<>();
+            for (Sample s : split.train()) {
+                trainPeople.add(FoldBuilder.subjectOf(s.sequence()));
+                trainCells.add(cell(s));
+            }
+            assertEquals(18, trainCells.size(), "every cell trains in fold " + fold);
+            java.util.Map<Integer, java.util.Set<String>> testPeople = new java.util.TreeMap<>();
+            for (Sample s : split.test()) {
+                String person = FoldBuilder.subjectOf(s.sequence());
+                assertTrue(!trainPeople.contains(person), person + " is in both train and test of fold " + fold);
+                testPeople.computeIfAbsent(s.confounder(), k -> new java.util.HashSet<>()).add(person);
+                assertTrue(testedSomewhere.add(s.key()), s.key() + " tested in two folds");
+            }
+            // a third of each source's people (9 -> 3; 7 -> 3, 2, 2; 10 -> 4, 3, 3), all six emotions each
+            assertEquals(3, testPeople.get(0).size());
+            assertEquals(fold == 1 ? 3 : 2, testPeople.get(1).size());
+            assertEquals(fold == 1 ? 4 : 3, testPeople.get(2).size());
+            for (var people : testPeople.values()) {
+                for (String person : people) {
+                    assertEquals(6 * 3, split.test().stream()
+                            .filter(s -> FoldBuilder.subjectOf(s.sequence()).equals(person)).count());
+                }
+            }
+        }
+        assertEquals(all.size(), testedSomewhere.size(), "the three folds' test sets cover every image once");
+        assertEquals(FoldBuilder.build(all, 2, FoldBuilder.Bias.BIAS0, 4).test(),
+                FoldBuilder.build(new ArrayList<>(all).reversed(), 2, FoldBuilder.Bias.BIAS0, 4).test());
+        assertEquals("CKPlus/S003", FoldBuilder.subjectOf("CKPlus/S003_004"));
+        assertEquals(FoldBuilder.Bias.BIAS0, FoldBuilder.bias("0"));
+        assertThrows(IllegalArgumentException.class, () -> FoldBuilder.bias("50"));
+    }
+
+    @Test
     void bias100TestsExactlyTheHeldOutCellsOfEachFold() {
         List<Sample> all = samples(dir, 20, 20, 20);
         for (int fold = 1; fold <= 3; fold++) {
@@ -125,10 +165,11 @@ class FoldBuilderTest {
     }
 
     @Test
-    void writesTwelveSplitFilesInTheAuthorsFormat() throws Exception {
+    void writesEighteenSplitFilesInTheAuthorsFormat() throws Exception {
         List<Sample> all = samples(dir, 4, 4, 4);
         List<Path> files = FoldBuilder.writeAll(dir, dir, all, "MixBasic", 3);
-        assertEquals(12, files.size());
+        assertEquals(18, files.size());
+        assertTrue(files.contains(dir.resolve("test_ids_bias0v2.csv")));
         Path train = dir.resolve("train_ids_bias100v1.csv");
         Path test = dir.resolve("test_ids_bias90v3.csv");
         assertTrue(files.contains(train) && files.contains(test));
