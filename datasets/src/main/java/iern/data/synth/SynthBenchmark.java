@@ -45,6 +45,9 @@ public final class SynthBenchmark {
     /** @param generated false when a complete set with the same config was already there */
     public record Result(Path root, boolean generated, int images) {}
 
+    /** Intensity of the frame before the first one kept; frames rise evenly from it to the apex. */
+    static final double PEAK_START = 0.8;
+
     private SynthBenchmark() {}
 
     /**
@@ -143,8 +146,8 @@ public final class SynthBenchmark {
         double dx = seqRng.nextDouble(-3, 3);
         double dy = seqRng.nextDouble(-3, 3);
         SplittableRandom frameRng = rng(cfg.seed(), source, subject, 100 + emotion * 16 + frame);
-        // frames climb towards the apex, as the last frames of an onset sequence do
-        double t = 0.5 + 0.5 * (frame + 1.0) / cfg.framesPerSequence();
+        // peak frames: the last frames of an onset sequence, near the apex, as the authors take from CK+ and Oulu
+        double t = PEAK_START + (1 - PEAK_START) * (frame + 1.0) / cfg.framesPerSequence();
         t = Math.min(1.0, t * frameRng.nextDouble(0.95, 1.05));
         int size = cfg.imageSize();
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);

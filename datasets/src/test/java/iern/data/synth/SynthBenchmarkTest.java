@@ -70,7 +70,7 @@ class SynthBenchmarkTest {
         LabelTable labels = LabelTable.read(root.resolve(SynthBenchmark.LABELS), BadInput.fail());
         assertEquals(108, labels.size());
         assertEquals("Surprise", labels.get("oulucasia_P001_Surprise_017"));
-        for (FoldBuilder.Bias bias : FoldBuilder.Bias.values()) {
+        for (FoldBuilder.Bias bias : List.of(FoldBuilder.Bias.BIAS100, FoldBuilder.Bias.BIAS90)) {
             for (int fold = 1; fold <= 3; fold++) {
                 SampleSet train = MixDataset.open(root, root.resolve(FoldBuilder.splitName("train", bias, fold)),
                         labels, BadInput.fail());
@@ -86,9 +86,9 @@ class SynthBenchmarkTest {
     }
 
     @Test
-    void bias90OfTheDefaultSizeMovesTwoSequencesPerHeldOutCell() throws Exception {
+    void bias90OfTwentySubjectsMovesTwoSequencesPerHeldOutCell() throws Exception {
         Path root = dir.resolve("d");
-        SynthConfig cfg = new SynthConfig(3, 20, 16, 3); // default subject count, tiny images to stay fast
+        SynthConfig cfg = new SynthConfig(3, 20, 16, 3); // tiny images to stay fast
         SynthBenchmark.generate(root, cfg);
         LabelTable labels = LabelTable.read(root.resolve(SynthBenchmark.LABELS), BadInput.fail());
         SampleSet test100 = MixDataset.open(root, root.resolve("test_ids_bias100v2.csv"), labels, BadInput.fail());
