@@ -18,7 +18,15 @@ public final class BaselineStep implements TrainingStep {
     private final Adam adam;
     private final Map<String, Optimizer> optimizers = new LinkedHashMap<>();
 
+    private final AdversaryStep adversary;
+    private final float advWeight;
+
     public BaselineStep(IernNetwork net, TrainConfig train) {
+        this(net, train, null);
+    }
+
+    /** With a conditional source adversary on b when the network has one ({@code sourceGivenEmotion}: its target). */
+    public BaselineStep(IernNetwork net, TrainConfig train, double[][] sourceGivenEmotion) {
         if (!net.config.isBaseline()) {
             throw new IllegalArgumentException("BaselineStep needs a baseline network, got " + net.config.method());
         }
@@ -27,6 +35,11 @@ public final class BaselineStep implements TrainingStep {
         adam.addGroup("base", net.base.parameters(), train.baseLr());
         adam.addGroup("cls", net.cls.parameters(), train.lr());
         optimizers.put("cls", adam);
+        adversary = net.adversary == null ? null : new AdversaryStep(net, train, sourceGivenEmotion);
+        if (adversary != null) {
+            optimizers.put("adv", adversary.adam);
+        }
+        advWeight = (float) train.advWeight();
     }
 
     @Override
@@ -44,13 +57,27 @@ public final class BaselineStep implements TrainingStep {
         net.train();
         try (TensorScope scope = TensorScope.open()) {
             adam.zeroGrad();
-            Tensor logits = net.cls.forward(net.base.forward(x));
+            Tensor b = net.base.forward(x);
+            Tensor logits = net.cls.forward(b);
             Tensor loss = F.crossEntropy(logits, emotions);
-            loss.backward();
-            adam.step();
             double nan = Double.NaN;
-            return new StepLosses(nan, nan, nan, nan, nan, nan, nan, loss.item(),
-                    IernStep.countCorrect(logits, emotions), emotions.length);
+            double srcDis = nan;
+            Tensor adv = null;
+            if (adversary == null) {
+                loss.backward();
+            } else {
+                srcDis = adversary.trainAdversary(b, emotions, confounders);
+                adv = adversary.confusion(b, emotions);
+                loss.add(adv.mul(advWeight)).backward();
+                adversary.release();
+            }
+            adam.step();
+            return new StepLosses(nan, nan, nan, nan, nan, nan, nan, loss.item(), srcDis,
+                    adv == null ? nan : adv.item(), IernStep.countCorrect(logits, emotions), emotions.length);
+        } finally {
+            if (adversary != null) {
+                adversary.release();
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ public final class IernNetwork extends Module {
     public final Discriminator conDis;
     public final ConfounderMemory memory;
     public final StrataAttention attention;
+    /** The conditional source adversary on the emotion features (e; the baseline's b), or null. */
+    public final SourceAdversary adversary;
     private final Tensor strataWeights;
     private final Tensor prior;
 
@@ -44,7 +46,8 @@ public final class IernNetwork extends Module {
             memory = null;
             attention = null;
             strataWeights = prior = null;
-            initHeads(List.of(cls), rng.split());
+            adversary = config.hasAdversary() ? registerModule("src_adv", newAdversary(config, rng.split())) : null;
+            initHeads(adversary == null ? List.of(cls) : List.of(cls, adversary), rng.split());
             return;
         }
         int f = config.featSize();
@@ -58,12 +61,21 @@ public final class IernNetwork extends Module {
         memory = registerModule("memory", new ConfounderMemory(config.numConfounders(), c, f, rng.nextLong()));
         cls = registerModule("cls", new EmotionClassifier(c, config.numEmotions(), rng.split()));
         initHeads(List.of(emoGen, conGen, recons, emoDis, conDis, cls), rng.split());
+        adversary = config.hasAdversary() ? registerModule("src_adv", newAdversary(config, rng.split())) : null;
+        if (adversary != null) {
+            initHeads(List.of(adversary), rng.split());
+        }
         attention = config.intervention().equals("attention")
                 ? registerModule("attention", new StrataAttention(c, config.attentionDim(), rng.split()))
                 : null;
         // uniform: 1/K; prior and attention: P(z) from the training split (1/K when unknown).
         strataWeights = Tensor.of(config.strataWeights(), config.numConfounders());
         prior = strataWeights;
+    }
+
+    private static SourceAdversary newAdversary(ModelConfig config, SplittableRandom rng) {
+        return new SourceAdversary(config.featChannels(), config.numEmotions(), config.numConfounders(),
+                config.disKernel(), config.disBlocks(), rng);
     }
 
     /** The authors' init_weights('normal', 0.02) for the heads: conv/linear N(0, 0.02), bias 0; BN scale N(1, 0.02). */

@@ -50,16 +50,22 @@ public final class IernStep implements TrainingStep {
     private final Tensor uniformEmotions;
     private final Tensor uniformConfounders;
     private final boolean batchedStrata;
+    private final AdversaryStep adversary;
 
     public IernStep(IernNetwork net, TrainConfig train) {
         this(net, train, true);
     }
 
+    public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata) {
+        this(net, train, batchedStrata, null);
+    }
+
     /**
      * With {@code batchedStrata} false, step 4 runs Recons and the classifier once per stratum as
      * the authors do (the same function, slower; kept for the benchmark's comparison).
+     * {@code sourceGivenEmotion} is the conditional adversary's target (null: uniform).
      */
-    public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata) {
+    public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata, double[][] sourceGivenEmotion) {
         if (net.config.isBaseline()) {
             throw new IllegalArgumentException("IernStep needs an IERN network, got the baseline");
         }
@@ -88,6 +94,10 @@ public final class IernStep implements TrainingStep {
         optimizers.put("dis", dis);
         optimizers.put("feat", feat);
         optimizers.put("cls", cls);
+        adversary = net.adversary == null ? null : new AdversaryStep(net, train, sourceGivenEmotion);
+        if (adversary != null) {
+            optimizers.put("adv", adversary.adam);
+        }
         for (Module m : net.emoGen.namedModules().values()) {
             if (m instanceof BatchNorm2d bn) {
                 emoGenNorms.add(bn);
@@ -129,11 +139,13 @@ public final class IernStep implements TrainingStep {
             Tensor lossDis = emoDis.add(conDis).mul(0.5f);
             lossDis.backward();
             dis.step();
+            double srcDis = adversary == null ? Double.NaN : adversary.trainAdversary(e, emotions, confounders);
 
             // 3. generators fool the frozen discriminators; c clusters at its source's centre; Recons rebuilds b
             net.emoDis.requiresGrad(false);
             net.conDis.requiresGrad(false);
             feat.zeroGrad();
+            net.memory.startAt(c, confounders);
             Tensor genE = F.mse(net.conDis.forward(e).softmax(1), uniformConfounders);
             Tensor genC = F.mse(net.emoDis.forward(c).softmax(1), uniformEmotions);
             Tensor gen = genE.add(genC).mul(0.5f);
@@ -153,14 +165,26 @@ public final class IernStep implements TrainingStep {
             restoreEmoGenStats();
             Tensor logits = batchedStrata ? net.intervene(e2) : net.interveneSeparately(e2);
             Tensor lossCls = F.crossEntropy(logits, emotions);
-            lossCls.backward();
+            Tensor adv = null;
+            if (adversary == null) {
+                lossCls.backward();
+            } else {
+                // the features fool the source adversary while they classify (it does not change here)
+                adv = adversary.confusion(e2, emotions);
+                lossCls.add(adv.mul((float) train.advWeight())).backward();
+                adversary.release();
+            }
             cls.step();
             net.recons.requiresGrad(true);
 
             int correct = countCorrect(logits, emotions);
             return new StepLosses(lossDis.item(), emoDis.item(), conDis.item(), lossFeat.item(), gen.item(),
-                    center.item(), recons.item(), lossCls.item(), correct, emotions.length);
+                    center.item(), recons.item(), lossCls.item(), srcDis, adv == null ? Double.NaN : adv.item(),
+                    correct, emotions.length);
         } finally {
+            if (adversary != null) {
+                adversary.release();
+            }
             net.emoDis.requiresGrad(true);
             net.conDis.requiresGrad(true);
             net.recons.requiresGrad(true);

@@ -24,14 +24,26 @@ import java.util.Objects;
  *                      their training frequency) or {@code attention} (NWGM, one pass)
  * @param prior         P(z) per confounder, from the training split (used by {@code prior} and {@code attention})
  * @param attentionDim  query/key width of the {@code attention} intervention
+ * @param adversary     {@code none} (the paper) or {@code conditional}: a source discriminator that reads the
+ *                      emotion features (IERN's e, the baseline's b) with one head per emotion, which the
+ *                      features are trained to fool ({@link SourceAdversary})
  */
 public record ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,
                           List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
-                          int disBlocks, String intervention, double[] prior, int attentionDim) {
+                          int disBlocks, String intervention, double[] prior, int attentionDim, String adversary) {
 
     public static final List<String> METHODS = List.of("iern", "baseline");
     public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50");
     public static final List<String> INTERVENTIONS = List.of("uniform", "prior", "attention");
+    public static final List<String> ADVERSARIES = List.of("none", "conditional");
+
+    /** Without an adversary, as the paper. */
+    public ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,
+                       List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
+                       int disBlocks, String intervention, double[] prior, int attentionDim) {
+        this(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks, reconsBlocks,
+                disBlocks, intervention, prior, attentionDim, "none");
+    }
 
     public ModelConfig {
         Objects.requireNonNull(emotions, "emotions");
@@ -46,6 +58,9 @@ public record ModelConfig(String method, String backbone, double width, int feat
         }
         if (!INTERVENTIONS.contains(intervention)) {
             throw new IllegalArgumentException("intervention '" + intervention + "': expected one of " + INTERVENTIONS);
+        }
+        if (!ADVERSARIES.contains(adversary)) {
+            throw new IllegalArgumentException("adversary '" + adversary + "': expected one of " + ADVERSARIES);
         }
         if (!(width > 0) || width > 8) {
             throw new IllegalArgumentException("width multiplier " + width + ": expected a number in (0, 8]");
@@ -156,22 +171,31 @@ public record ModelConfig(String method, String backbone, double width, int feat
 
     public ModelConfig withMethod(String m) {
         return new ModelConfig(m, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
-                reconsBlocks, disBlocks, intervention, prior, attentionDim);
+                reconsBlocks, disBlocks, intervention, prior, attentionDim, adversary);
     }
 
     public ModelConfig withIntervention(String mode) {
         return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
-                reconsBlocks, disBlocks, mode, prior, attentionDim);
+                reconsBlocks, disBlocks, mode, prior, attentionDim, adversary);
     }
 
     public ModelConfig withPrior(double[] p) {
         return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
-                reconsBlocks, disBlocks, intervention, p, attentionDim);
+                reconsBlocks, disBlocks, intervention, p, attentionDim, adversary);
+    }
+
+    public ModelConfig withAdversary(String a) {
+        return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
+                reconsBlocks, disBlocks, intervention, prior, attentionDim, a);
+    }
+
+    public boolean hasAdversary() {
+        return !adversary.equals("none");
     }
 
     public ModelConfig withClasses(List<String> emo, List<String> conf) {
         return new ModelConfig(method, backbone, width, featChannels, imageSize, emo, conf, genBlocks,
-                reconsBlocks, disBlocks, intervention, null, attentionDim);
+                reconsBlocks, disBlocks, intervention, null, attentionDim, adversary);
     }
 
     public Map<String, Object> toMap() {
@@ -197,6 +221,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
         }
         m.put("prior", p);
         m.put("attention_dim", attentionDim);
+        m.put("adversary", adversary);
         return m;
     }
 
@@ -216,7 +241,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
         return new ModelConfig(r.string("method"), r.string("backbone"), r.number("width"),
                 r.integer("feat_channels"), r.integer("image_size"), emo, conf, r.integer("gen_blocks"),
                 r.integer("recons_blocks"), r.integer("dis_blocks"), r.string("intervention"), p,
-                r.integer("attention_dim"));
+                r.integer("attention_dim"), m.containsKey("adversary") ? r.string("adversary") : "none");
     }
 
     /**

@@ -38,6 +38,10 @@ public final class RunData implements AutoCloseable {
     public final Loader train;
     public final Loader test;
     public final Loader idTest;
+    /** Seeded subsets (at most {@link #PROBE_IMAGES}) of the training and test images, unaugmented, for {@link Diagnostics}. */
+    public final Loader probeTrain;
+    public final Loader probeTest;
+    public static final int PROBE_IMAGES = 600;
     public final boolean[][] inDistribution;
     public final double[] prior;
     public final BadInput bad;
@@ -104,13 +108,45 @@ public final class RunData implements AutoCloseable {
                 .shuffle(true).dropLast(true).seed(spec.seed()).workers(spec.workers()).build();
         test = Loader.builder(ImageStore.open(testSamples, testPipe, bad), testPipe).batchSize(spec.batchSize())
                 .shuffle(false).dropLast(false).seed(spec.seed()).workers(spec.workers()).build();
+        probeTrain = Loader.builder(ImageStore.open(subset(trainSamples, spec.seed()), testPipe, bad), testPipe)
+                .batchSize(spec.batchSize()).shuffle(false).dropLast(false).workers(spec.workers()).build();
+        probeTest = Loader.builder(ImageStore.open(subset(testSamples, spec.seed() + 1), testPipe, bad), testPipe)
+                .batchSize(spec.batchSize()).shuffle(false).dropLast(false).workers(spec.workers()).build();
         idTest = idSamples.isEmpty() ? null
                 : Loader.builder(ImageStore.open(idSamples, testPipe, bad), testPipe).batchSize(spec.batchSize())
                         .shuffle(false).dropLast(false).seed(spec.seed()).workers(spec.workers()).build();
     }
 
+    /** P(source | emotion) in the training split, {@code [E][K]} (a conditional adversary's target). */
+    public double[][] sourceGivenEmotion() {
+        int[][] counts = new int[emotions.size()][sources.size()];
+        for (Sample s : trainSamples) {
+            counts[s.emotion()][s.confounder()]++;
+        }
+        return SourceAdversary.sourceGivenEmotion(counts);
+    }
+
     public static RunData open(Spec spec) {
         return new RunData(spec);
+    }
+
+    /** At most PROBE_IMAGES samples, a seeded draw without replacement, in their original order. */
+    static List<Sample> subset(List<Sample> samples, long seed) {
+        if (samples.size() <= PROBE_IMAGES) {
+            return samples;
+        }
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(seed * 0x9E3779B97F4A7C15L + 17));
+        List<Integer> keep = new ArrayList<>(idx.subList(0, PROBE_IMAGES));
+        Collections.sort(keep);
+        List<Sample> out = new ArrayList<>();
+        for (int i : keep) {
+            out.add(samples.get(i));
+        }
+        return out;
     }
 
     /** Moves round(fraction) of each (source, emotion) cell's sequences, seeded, into a second list. */
@@ -142,6 +178,8 @@ public final class RunData implements AutoCloseable {
     public void close() {
         train.close();
         test.close();
+        probeTrain.close();
+        probeTest.close();
         if (idTest != null) {
             idTest.close();
         }

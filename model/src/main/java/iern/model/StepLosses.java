@@ -15,21 +15,31 @@ import java.util.Map;
  * @param center  lambda * centre loss
  * @param recons  MSE(Recons(e, c), b)
  * @param cls     step 4 (or the baseline's only step): CE of the interventional logits
+ * @param srcDis  the conditional source adversary's own cross-entropy (NaN without one)
+ * @param adv     the features' confusion loss against it, unweighted (NaN without one)
  */
 public record StepLosses(double dis, double emoDis, double conDis, double feat, double gen, double center,
-                         double recons, double cls, int correct, int images) {
+                         double recons, double cls, double srcDis, double adv, int correct, int images) {
 
-    public static final String[] NAMES = {"dis", "emo_dis", "con_dis", "feat", "gen", "center", "recons", "cls"};
+    public static final String[] NAMES = {"dis", "emo_dis", "con_dis", "feat", "gen", "center", "recons", "cls",
+        "src_dis", "adv"};
+
+    /** Without an adversary. */
+    public StepLosses(double dis, double emoDis, double conDis, double feat, double gen, double center,
+                      double recons, double cls, int correct, int images) {
+        this(dis, emoDis, conDis, feat, gen, center, recons, cls, Double.NaN, Double.NaN, correct, images);
+    }
 
     public double[] values() {
-        return new double[] {dis, emoDis, conDis, feat, gen, center, recons, cls};
+        return new double[] {dis, emoDis, conDis, feat, gen, center, recons, cls, srcDis, adv};
     }
 
     /** The first loss that is NaN or infinite as "name = value", or null when all are finite (NaN placeholders of absent losses excepted). */
-    public String firstNonFinite(boolean baseline) {
+    public String firstNonFinite(boolean baseline, boolean adversary) {
         double[] v = values();
         for (int i = 0; i < v.length; i++) {
-            boolean present = !baseline || NAMES[i].equals("cls");
+            boolean adv = NAMES[i].equals("src_dis") || NAMES[i].equals("adv");
+            boolean present = adv ? adversary : !baseline || NAMES[i].equals("cls");
             if (present && !Double.isFinite(v[i])) {
                 return NAMES[i] + " = " + v[i];
             }

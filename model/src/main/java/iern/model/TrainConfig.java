@@ -21,10 +21,35 @@ import java.util.Map;
  * @param seed           seeds weights, shuffling and augmentation
  * @param augment        training augmentation: {@code none}, {@code light} (flip, crop, blur, colour jitter) or
  *                       {@code common} (the authors' pipeline: those plus a random affine)
+ * @param advWeight      weight of the features' confusion loss against a conditional source adversary
  */
 public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
                           double baseLr, double beta1, double beta2, double lambdaCenter, long seed,
-                          String augment) {
+                          String augment, double advWeight) {
+
+    /** The paper's centre-loss weight and the size of the feature it was chosen for (512 x 7 x 7). */
+    public static final double PAPER_LAMBDA_CENTER = 5e-4;
+    public static final int PAPER_FEATURE_SIZE = 512 * 7 * 7;
+
+    /**
+     * The centre-loss weight that gives a feature of {@code d} elements the paper's balance. The
+     * centre loss sums over the d elements while the other feature-step terms are means, so its
+     * pull relative to them grows with d: keeping lambda * d at the paper's 5e-4 * 25,088 keeps that
+     * balance at any feature size (5e-4 for the paper's features, 0.049 for 64 x 2 x 2).
+     */
+    public static double centerWeightFor(int d) {
+        if (d < 1) {
+            throw new IllegalArgumentException("feature size " + d + ": expected at least 1");
+        }
+        return PAPER_LAMBDA_CENTER * PAPER_FEATURE_SIZE / d;
+    }
+
+    /** Without an adversary weight (1). */
+    public TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
+                       double baseLr, double beta1, double beta2, double lambdaCenter, long seed, String augment) {
+        this(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2, lambdaCenter, seed,
+                augment, 1.0);
+    }
 
     public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "light", "common");
 
@@ -51,6 +76,9 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         if (!(lambdaCenter > 0) || Double.isInfinite(lambdaCenter)) {
             throw new IllegalArgumentException("centre-loss weight " + lambdaCenter + ": expected a positive number");
         }
+        if (!(advWeight >= 0) || Double.isInfinite(advWeight)) {
+            throw new IllegalArgumentException("adversary weight " + advWeight + ": expected a finite number at least 0");
+        }
     }
 
     /** With {@code augment} true the authors' pipeline ({@code common}), else none. */
@@ -76,7 +104,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2,
-                lambdaCenter, s, augment);
+                lambdaCenter, s, augment, advWeight);
     }
 
     public Map<String, Object> toMap() {
@@ -92,6 +120,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         m.put("lambda_center", lambdaCenter);
         m.put("seed", seed);
         m.put("augment", augment);
+        m.put("adv_weight", advWeight);
         return m;
     }
 
@@ -100,6 +129,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         return new TrainConfig(r.integer("warmup_epochs"), r.integer("constant_epochs"), r.integer("decay_epochs"),
                 r.integer("batch_size"), r.number("lr"), r.number("base_lr"), r.number("beta1"), r.number("beta2"),
                 r.number("lambda_center"), r.longValue("seed"),
-                m.get("augment") instanceof Boolean b ? (b ? "common" : "none") : r.string("augment"));
+                m.get("augment") instanceof Boolean b ? (b ? "common" : "none") : r.string("augment"),
+                m.containsKey("adv_weight") ? r.number("adv_weight") : 1.0);
     }
 }

@@ -38,7 +38,8 @@ public final class Trainer {
      * @param interrupted  a stop request ended the run early; the checkpoint holds its state
      * @param seconds      time spent training in this process (evaluation included)
      */
-    public record Result(Accuracy accuracy, int epochsDone, boolean interrupted, double seconds, Path checkpoint) {}
+    public record Result(Accuracy accuracy, int epochsDone, boolean interrupted, double seconds, Path checkpoint,
+                         Map<String, Object> diagnostics) {}
 
     private Trainer() {}
 
@@ -55,7 +56,8 @@ public final class Trainer {
         int epochs = train.epochs();
         int first = 0;
         Accuracy last = null;
-        try (TrainingStep step = TrainingStep.of(net, train)) {
+        Map<String, Object> diagnostics = Map.of();
+        try (TrainingStep step = TrainingStep.of(net, train, data.sourceGivenEmotion())) {
             if (resume && Files.exists(ckptFile)) {
                 Checkpoint.Loaded loaded = Checkpoint.load(ckptFile);
                 Checkpoint.restore(loaded, step, train);
@@ -85,7 +87,7 @@ public final class Trainer {
                         }
                         x.write(b.images);
                         StepLosses losses = step.step(x, b.emotion, b.confounder);
-                        String bad = losses.firstNonFinite(model.isBaseline());
+                        String bad = losses.firstNonFinite(model.isBaseline(), model.hasAdversary());
                         if (bad != null) {
                             throw new TrainingDiverged("epoch " + (epoch + 1) + " step " + (s + 1) + ": loss " + bad
                                     + "; training stopped. " + (epoch > first || first > 0
@@ -104,7 +106,7 @@ public final class Trainer {
                             Checkpoint.save(ckptFile, step, train, epoch, false);
                             listener.info("stopped in epoch " + (epoch + 1) + " step " + (s + 1) + "; saved " + ckptFile
                                     + " (--resume repeats epoch " + (epoch + 1) + " from these weights)");
-                            return new Result(last, epoch, true, seconds(start), ckptFile);
+                            return new Result(last, epoch, true, seconds(start), ckptFile, diagnostics);
                         }
                     }
                     double trainSeconds = seconds(epochStart);
@@ -122,6 +124,8 @@ public final class Trainer {
                         record.put("test_acc", last.overall());
                         record.put("ood_acc", last.outOfDistribution());
                         record.put("id_acc", last.inDistribution());
+                        diagnostics = Diagnostics.measure(net, data.probeTrain, data.probeTest);
+                        record.putAll(diagnostics);
                     }
                     record.put("train_seconds", trainSeconds);
                     record.put("images_per_s", seen / Math.max(1e-9, trainSeconds));
@@ -139,8 +143,9 @@ public final class Trainer {
             if (last == null) {
                 // Resumed a finished run: evaluate what it left.
                 last = evaluate(net, data, listener);
+                diagnostics = Diagnostics.measure(net, data.probeTrain, data.probeTest);
             }
-            return new Result(last, epochs, false, seconds(start), ckptFile);
+            return new Result(last, epochs, false, seconds(start), ckptFile, diagnostics);
         }
     }
 

@@ -23,7 +23,16 @@ public interface TrainingStep extends AutoCloseable {
     }
 
     static TrainingStep of(IernNetwork net, TrainConfig train) {
-        return net.config.isBaseline() ? new BaselineStep(net, train) : new IernStep(net, train);
+        return of(net, train, null);
+    }
+
+    /**
+     * @param sourceGivenEmotion P(z | y) of the training split, {@code [E][K]}: the target of a
+     *                           conditional source adversary (null: uniform over the sources)
+     */
+    static TrainingStep of(IernNetwork net, TrainConfig train, double[][] sourceGivenEmotion) {
+        return net.config.isBaseline() ? new BaselineStep(net, train, sourceGivenEmotion)
+                : new IernStep(net, train, true, sourceGivenEmotion);
     }
 
     @Override

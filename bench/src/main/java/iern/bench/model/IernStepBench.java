@@ -91,7 +91,7 @@ public class IernStepBench {
             confounders[i] = i % cfg.numConfounders();
         }
         StepLosses l = step.step(x, emotions, confounders);
-        if (l.firstNonFinite(false) != null) {
+        if (l.firstNonFinite(false, false) != null) {
             throw new IllegalStateException("IERN iteration gave a non-finite loss: " + l);
         }
     }
