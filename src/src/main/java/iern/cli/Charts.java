@@ -135,6 +135,84 @@ public final class Charts {
         save(img, png);
     }
 
+    /**
+     * Grouped bars with error bars: one group per entry of {@code groups} (e.g. a bias setting),
+     * one bar per method inside it, each value {@code {mean, sd}} in [0, 1]; the bar shows the
+     * mean, the whisker mean ± sd, the label the mean in percent.
+     */
+    public static void bars(Path png, String title, Map<String, Map<String, double[]>> groups) {
+        java.util.List<String> methods = new java.util.ArrayList<>();
+        for (Map<String, double[]> g : groups.values()) {
+            for (String m : g.keySet()) {
+                if (!methods.contains(m)) {
+                    methods.add(m);
+                }
+            }
+        }
+        int width = 900;
+        int height = 440;
+        int left = 60;
+        int right = 190;
+        int top = 45;
+        int bottom = 50;
+        int plotW = width - left - right;
+        int plotH = height - top - bottom;
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = start(img);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, 10, 22);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        FontMetrics fm = g.getFontMetrics();
+        for (int i = 0; i <= 5; i++) {
+            int y = top + plotH - plotH * i / 5;
+            g.setColor(new Color(225, 225, 225));
+            g.drawLine(left, y, left + plotW, y);
+            g.setColor(Color.DARK_GRAY);
+            String t = (i * 20) + "%";
+            g.drawString(t, left - 8 - fm.stringWidth(t), y + 4);
+        }
+        int groupW = plotW / Math.max(1, groups.size());
+        int barW = Math.max(6, (groupW - 20) / Math.max(1, methods.size()));
+        int gi = 0;
+        for (Map.Entry<String, Map<String, double[]>> grp : groups.entrySet()) {
+            int x0 = left + gi * groupW + 10;
+            for (int mi = 0; mi < methods.size(); mi++) {
+                double[] v = grp.getValue().get(methods.get(mi));
+                if (v == null || !Double.isFinite(v[0])) {
+                    continue;
+                }
+                int x = x0 + mi * barW;
+                int h = (int) Math.round(plotH * Math.max(0, Math.min(1, v[0])));
+                g.setColor(PALETTE[mi % PALETTE.length]);
+                g.fillRect(x + 1, top + plotH - h, barW - 2, h);
+                g.setColor(Color.BLACK);
+                int lo = top + plotH - (int) Math.round(plotH * Math.max(0, Math.min(1, v[0] - v[1])));
+                int hi = top + plotH - (int) Math.round(plotH * Math.max(0, Math.min(1, v[0] + v[1])));
+                int cx = x + barW / 2;
+                g.drawLine(cx, lo, cx, hi);
+                g.drawLine(cx - 3, lo, cx + 3, lo);
+                g.drawLine(cx - 3, hi, cx + 3, hi);
+                String label = String.format(java.util.Locale.ROOT, "%.1f", 100 * v[0]);
+                g.drawString(label, cx - fm.stringWidth(label) / 2, hi - 3);
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(grp.getKey(), x0 + (methods.size() * barW - fm.stringWidth(grp.getKey())) / 2,
+                    top + plotH + 18);
+            gi++;
+        }
+        g.drawLine(left, top + plotH, left + plotW, top + plotH);
+        for (int mi = 0; mi < methods.size(); mi++) {
+            int y = top + 10 + mi * 20;
+            g.setColor(PALETTE[mi % PALETTE.length]);
+            g.fillRect(width - right + 15, y - 9, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(methods.get(mi), width - right + 33, y + 1);
+        }
+        g.dispose();
+        save(img, png);
+    }
+
     private static int xAt(int i, int n, int left, int plotW) {
         return n <= 1 ? left + plotW / 2 : left + (int) Math.round((double) plotW * (i - 1) / (n - 1));
     }

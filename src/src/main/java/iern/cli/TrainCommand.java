@@ -33,8 +33,10 @@ import picocli.CommandLine.Spec;
             "Trains the baseline and IERN and compares them out of distribution.",
             "",
             "With no options: makes the synthetic benchmark in data/synth if absent,",
-            "trains the baseline and IERN on bias100 fold 1 with a small CPU",
-            "configuration and prints both out-of-distribution accuracies.",
+            "trains the baseline, IERN as in the paper and IERN with the conditional",
+            "source adversary (iern+cadv) on bias100 fold 1 with a small CPU",
+            "configuration and prints their out-of-distribution accuracies and",
+            "source leakage side by side.",
             "",
             "Lists run every combination, e.g. --bias 100,90 --fold 1,2,3",
             "--seeds 1,2,3 --method baseline,iern --intervention uniform,prior,attention;",
@@ -56,8 +58,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-split", paramLabel = "FILE", description = "Test split file; needs --train-split.")
     Path testSplit;
 
-    @Option(names = "--bias", split = ",", defaultValue = "100", paramLabel = "100|90",
-            description = "Split setting(s): 100 (out of distribution) or 90 (10% of the held-out cells in training). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bias", split = ",", defaultValue = "100", paramLabel = "100|90|0",
+            description = "Split setting(s): 100 (out of distribution), 90 (10% of the held-out cells in training) or 0"
+                + " (the ceiling: no bias, a third of the people held out; its accuracy is on unseen people). Default: ${DEFAULT-VALUE}.")
     List<String> biases;
 
     @Option(names = "--fold", split = ",", defaultValue = "1", paramLabel = "1|2|3",
@@ -71,6 +74,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--intervention", split = ",", defaultValue = "uniform", paramLabel = "MODE",
             description = "IERN's backdoor adjustment(s): uniform (the paper), prior, attention. Default: ${DEFAULT-VALUE}.")
     List<String> interventions;
+
+    @Option(names = "--adversary", split = ",", defaultValue = "none", paramLabel = "none|conditional",
+            description = "Conditional source adversary on the emotion features (IERN's e, the baseline's backbone"
+                + " features), one head per emotion, which the features learn to fool: none (the paper) or"
+                + " conditional; a list trains each. Default: ${DEFAULT-VALUE}.")
+    List<String> adversaries;
+
+    @Option(names = "--adv-weight", defaultValue = "1", paramLabel = "W",
+            description = "Weight of the features' loss against the conditional adversary. Default: ${DEFAULT-VALUE}.")
+    double advWeight;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1", paramLabel = "N",
             description = "Seed(s) for weights, shuffling and augmentation. Default: ${DEFAULT-VALUE}.")
@@ -103,9 +116,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta1", defaultValue = "0.5", paramLabel = "B", description = "Adam beta1. Default: ${DEFAULT-VALUE}.")
     double beta1;
 
-    @Option(names = "--lambda-center", defaultValue = "5e-4", paramLabel = "W",
-            description = "Weight of the centre loss. Default: ${DEFAULT-VALUE}.")
-    double lambdaCenter;
+    @Option(names = "--lambda-center", paramLabel = "W",
+            description = "Weight of the centre loss. Default: the paper's 5e-4 scaled to the feature size"
+                + " (5e-4 x 25088 / (C x f x f): the centre loss sums over the feature, the other terms average).")
+    Double lambdaCenter;
 
     @Option(names = "--backbone", defaultValue = "resnet18", paramLabel = "NAME",
             description = "resnet18, resnet34 or resnet50. Default: ${DEFAULT-VALUE} (the paper: resnet50).")
@@ -132,8 +146,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Move this fraction of each training cell's sequences into an in-distribution test set. Default: ${DEFAULT-VALUE}.")
     double idHoldout;
 
-    @Option(names = "--eval-every", defaultValue = "1", paramLabel = "N",
-            description = "Evaluate on the test split every N epochs (and after the last). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--eval-every", defaultValue = "5", paramLabel = "N",
+            description = "Evaluate on the test split and measure the leakage diagnostics every N epochs (and after"
+                + " the last). Default: ${DEFAULT-VALUE}.")
     int evalEvery;
 
     @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
@@ -166,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter outw = spec.commandLine().getOut();
         TrainConfig train = trainConfig(seeds.getFirst());
-        List<String> variants = variants();
+        List<String> variants = mainJob() ? MAIN_JOB_VARIANTS : variants();
         List<RunKey> runs = runs(variants);
         dataOptions.ensure(outw);
         ModelConfig base = modelConfig();
@@ -185,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
                 base.imageSize(), base.featSize(), base.featSize(), train.epochs(), train.batchSize());
         outw.flush();
         try {
-            Map<RunKey, Accuracy> results = new LinkedHashMap<>();
+            Map<RunKey, Trainer.Result> results = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             for (RunKey key : runs) {
                 Trainer.Result r = runOne(key, base, train.withSeed(key.seed()), stop, outw);
@@ -194,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
                     outw.flush();
                     return 130;
                 }
-                results.put(key, r.accuracy());
+                results.put(key, r);
             }
             outw.println();
             outw.print(summary(results, runs));
@@ -212,37 +227,37 @@ final class TrainCommand implements Callable<Integer> {
 
     private Trainer.Result runOne(RunKey key, ModelConfig base, TrainConfig train, StopSignal stop, PrintWriter outw) {
         Path dir = out.resolve(key.dir());
-        ModelConfig model = key.variant().equals("baseline") ? base.withMethod("baseline")
-                : base.withMethod("iern").withIntervention(key.variant().contains("-")
-                    ? key.variant().substring(key.variant().indexOf('-') + 1) : "uniform");
+        ModelConfig model = variantConfig(base, key.variant());
         Path trainFile;
         Path testFile;
         if (trainSplit != null) {
             trainFile = dataOptions.split(trainSplit, null, "--train-split");
             testFile = dataOptions.split(testSplit, null, "--test-split");
         } else {
-            FoldBuilder.Bias bias = key.bias().equals("100") ? FoldBuilder.Bias.BIAS100 : FoldBuilder.Bias.BIAS90;
+            FoldBuilder.Bias bias = FoldBuilder.bias(key.bias());
             trainFile = dataOptions.split(null, FoldBuilder.splitName("train", bias, key.fold()), null);
             testFile = dataOptions.split(null, FoldBuilder.splitName("test", bias, key.fold()), null);
         }
         outw.printf("%n== %s  (%s)%n", key.dir(), dir);
         outw.flush();
         RunData.Spec dataSpec = new RunData.Spec(dataOptions.data, dataOptions.labelsFile(), trainFile, testFile,
-                key.fold(), model.imageSize(), train.batchSize(), train.seed(), train.augment(), workers,
+                key.bias().equals("0") ? 0 : key.fold(), model.imageSize(), train.batchSize(), train.seed(), train.augment(), workers,
                 dataOptions.skipBad, idHoldout);
         try (RunData data = RunData.open(dataSpec)) {
             if (data.bad.skippedCount() > 0) {
                 outw.println("  " + data.bad.summary());
             }
-            outw.printf("  %d training, %d test images%s%n", data.trainSamples.size(), data.testSamples.size(),
+            outw.printf("  %s: %d training, %d test images%s%n", key.setting(), data.trainSamples.size(), data.testSamples.size(),
                     data.idSamples.isEmpty() ? "" : ", " + data.idSamples.size() + " in-distribution hold-out");
             TrainingDisplay display = new TrainingDisplay(outw, dir, model.isBaseline());
             Trainer.Result r = Trainer.run(model, train, data, dir, resume, evalEvery, display, stop);
             if (r.accuracy() != null) {
                 display.finish(r.accuracy(), model.emotions());
                 writeJson(dir.resolve("result.json"), resultMap(key, r));
-                outw.printf("  test: out of distribution %s, overall %s%n", Report.pct(r.accuracy().outOfDistribution()),
-                        Report.pct(r.accuracy().overall()));
+                outw.printf("  test: out of distribution %s, overall %s; source leak %s (chance %s)%n",
+                        Report.pct(r.accuracy().outOfDistribution()), Report.pct(r.accuracy().overall()),
+                        Report.pct(number(r.diagnostics(), "source_leak")),
+                        Report.pct(number(r.diagnostics(), "source_leak_chance")));
             }
             outw.flush();
             return r;
@@ -258,6 +273,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("epochs_done", r.epochsDone());
         m.put("seconds", r.seconds());
         m.put("accuracy", r.accuracy().toMap());
+        m.put("diagnostics", r.diagnostics());
         return m;
     }
 
@@ -270,91 +286,216 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Pools each (setting, variant, seed) over folds, then prints mean ± spread over seeds. */
-    String summary(Map<RunKey, Accuracy> results, List<RunKey> runs) {
+    static double number(Map<String, Object> m, String key) {
+        return m != null && m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /**
+     * The accuracy a setting is judged by: out of distribution (the held-out cells) for bias100 and
+     * bias90; for the bias0 ceiling, which holds out people and no cells, the accuracy on them.
+     */
+    static double headline(String setting, Accuracy a) {
+        return setting.equals("bias0") ? a.overall() : a.outOfDistribution();
+    }
+
+    /**
+     * Pools each (setting, variant, seed) over folds (accuracy by counts, source leakage as the mean
+     * of the folds' probes), then prints mean ± spread over seeds, writes summary.json and the
+     * figure summary.png.
+     */
+    String summary(Map<RunKey, Trainer.Result> results, List<RunKey> runs) {
         Map<String, Map<String, Map<Long, Accuracy>>> pooled = new LinkedHashMap<>();
-        for (Map.Entry<RunKey, Accuracy> e : results.entrySet()) {
+        Map<String, Map<String, Map<Long, List<Double>>>> leaks = new LinkedHashMap<>();
+        for (Map.Entry<RunKey, Trainer.Result> e : results.entrySet()) {
             RunKey k = e.getKey();
+            Accuracy acc = e.getValue().accuracy();
             Map<Long, Accuracy> bySeed = pooled.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
                     .computeIfAbsent(k.variant(), x -> new LinkedHashMap<>());
-            Accuracy a = bySeed.get(k.seed());
-            if (a == null) {
-                a = new Accuracy(e.getValue().emotions(), e.getValue().sources(), null);
-                bySeed.put(k.seed(), a);
-            }
-            a.add(e.getValue());
+            bySeed.computeIfAbsent(k.seed(), x -> new Accuracy(acc.emotions(), acc.sources(), null)).add(acc);
+            leaks.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(k.variant(), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(k.seed(), x -> new ArrayList<>())
+                    .add(number(e.getValue().diagnostics(), "source_leak"));
         }
-        Map<String, Map<String, List<Accuracy>>> table = new LinkedHashMap<>();
-        for (var s : pooled.entrySet()) {
-            Map<String, List<Accuracy>> row = new LinkedHashMap<>();
-            for (var v : s.getValue().entrySet()) {
-                row.put(v.getKey(), new ArrayList<>(v.getValue().values()));
-            }
-            table.put(s.getKey(), row);
-        }
-        StringBuilder b = new StringBuilder();
         int foldCount = (int) runs.stream().map(RunKey::fold).distinct().count();
-        b.append(String.format(Locale.ROOT, "Out-of-distribution accuracy (test images of held-out cells)%s:%n",
-                foldCount > 1 ? ", pooled over " + foldCount + " folds" : ""));
-        b.append(Report.comparison("setting", table, Accuracy::outOfDistribution));
-        if (idHoldout > 0) {
-            b.append("\nIn-distribution accuracy (held-out sequences of training cells):\n");
-            b.append(Report.comparison("setting", table, Accuracy::inDistribution));
-        }
-        for (var s : pooled.entrySet()) {
-            Map<String, Accuracy> firstSeed = new LinkedHashMap<>();
-            for (var v : s.getValue().entrySet()) {
-                Accuracy all = null;
-                for (Accuracy a : v.getValue().values()) {
-                    if (all == null) {
-                        all = new Accuracy(a.emotions(), a.sources(), null);
-                    }
-                    all.add(a);
+        String pooledOver = foldCount > 1 ? ", pooled over " + foldCount + " folds" : "";
+        List<List<String>> accRows = new ArrayList<>();
+        List<List<String>> leakRows = new ArrayList<>();
+        List<String> variants = new ArrayList<>();
+        for (var s : pooled.values()) {
+            for (String v : s.keySet()) {
+                if (!variants.contains(v)) {
+                    variants.add(v);
                 }
-                firstSeed.put(v.getKey(), all);
             }
-            b.append(String.format(Locale.ROOT, "%nPer emotion, %s (all test images, pooled over folds and seeds):%n", s.getKey()));
-            b.append(Report.perEmotion(firstSeed));
         }
+        List<String> header = new ArrayList<>(List.of("setting"));
+        header.addAll(variants);
+        accRows.add(header);
+        leakRows.add(header);
+        Map<String, Map<String, double[]>> figure = new LinkedHashMap<>();
         Map<String, Object> json = new LinkedHashMap<>();
         for (var s : pooled.entrySet()) {
+            String setting = s.getKey();
+            List<String> accRow = new ArrayList<>(List.of(setting + (setting.equals("bias0") ? " (ceiling)" : "")));
+            List<String> leakRow = new ArrayList<>(List.of(setting));
             Map<String, Object> perVariant = new LinkedHashMap<>();
-            for (var v : s.getValue().entrySet()) {
+            for (String v : variants) {
+                Map<Long, Accuracy> bySeed = s.getValue().get(v);
+                if (bySeed == null) {
+                    accRow.add("");
+                    leakRow.add("");
+                    continue;
+                }
+                List<Double> accs = new ArrayList<>();
+                List<Double> leak = new ArrayList<>();
                 List<Object> perSeed = new ArrayList<>();
-                for (var seed : v.getValue().entrySet()) {
+                for (var seed : bySeed.entrySet()) {
+                    double a = headline(setting, seed.getValue());
+                    double l = mean(leaks.get(setting).get(v).get(seed.getKey()));
+                    accs.add(a);
+                    leak.add(l);
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("seed", seed.getKey());
+                    m.put("headline_acc", a);
+                    m.put("source_leak", l);
                     m.putAll(seed.getValue().toMap());
                     perSeed.add(m);
                 }
-                perVariant.put(v.getKey(), perSeed);
+                String n = accs.size() > 1 ? " (" + accs.size() + " seeds)" : "";
+                accRow.add(Report.meanSpread(accs) + n);
+                leakRow.add(Report.meanSpread(leak));
+                perVariant.put(v, perSeed);
+                figure.computeIfAbsent(setting, x -> new LinkedHashMap<>()).put(v, meanSd(accs));
             }
-            json.put(s.getKey(), perVariant);
+            accRows.add(accRow);
+            leakRows.add(leakRow);
+            json.put(setting, perVariant);
+        }
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Accuracy%s: out of distribution (test images of held-out cells) for bias100"
+                + " and bias90, on unseen people for the bias0 ceiling:%n", pooledOver));
+        b.append(Report.table(accRows));
+        if (idHoldout > 0) {
+            Map<String, Map<String, List<Accuracy>>> table = new LinkedHashMap<>();
+            for (var s : pooled.entrySet()) {
+                Map<String, List<Accuracy>> row = new LinkedHashMap<>();
+                for (var v : s.getValue().entrySet()) {
+                    row.put(v.getKey(), new ArrayList<>(v.getValue().values()));
+                }
+                table.put(s.getKey(), row);
+            }
+            b.append("\nIn-distribution accuracy (held-out sequences of training cells):\n");
+            b.append(Report.comparison("setting", table, Accuracy::inDistribution));
+        }
+        double chance = Double.NaN;
+        for (Trainer.Result r : results.values()) {
+            chance = number(r.diagnostics(), "source_leak_chance");
+        }
+        b.append(String.format(Locale.ROOT, "%nSource leakage: a fresh linear probe's accuracy naming the source from the"
+                + " pooled emotion features (IERN's e, the baseline's backbone), fitted on training images, scored on"
+                + " test images (chance about %s; lower is better):%n", Report.pct(chance)));
+        b.append(Report.table(leakRows));
+        for (var s : pooled.entrySet()) {
+            Map<String, Accuracy> all = new LinkedHashMap<>();
+            for (var v : s.getValue().entrySet()) {
+                Accuracy sum = null;
+                for (Accuracy a : v.getValue().values()) {
+                    if (sum == null) {
+                        sum = new Accuracy(a.emotions(), a.sources(), null);
+                    }
+                    sum.add(a);
+                }
+                all.put(v.getKey(), sum);
+            }
+            b.append(String.format(Locale.ROOT, "%nPer emotion, %s (all test images, pooled over folds and seeds):%n", s.getKey()));
+            b.append(Report.perEmotion(all));
         }
         writeJson(out.resolve("summary.json"), json);
-        b.append(String.format(Locale.ROOT, "%n(summary written to %s)%n", out.resolve("summary.json")));
+        Charts.bars(out.resolve("summary.png"), "Accuracy" + pooledOver + " (mean and sd over seeds; bias0:"
+                + " unseen people, else out of distribution)", figure);
+        b.append(String.format(Locale.ROOT, "%n(summary written to %s and %s)%n", out.resolve("summary.json"),
+                out.resolve("summary.png")));
         return b.toString();
+    }
+
+    private static double mean(List<Double> values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return values.isEmpty() ? Double.NaN : s / values.size();
+    }
+
+    private static double[] meanSd(List<Double> values) {
+        double m = mean(values);
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - m) * (v - m);
+        }
+        return new double[] {m, values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : 0};
     }
 
     // ------------------------------------------------------------------ option checks
 
+    /**
+     * What {@code iern train} compares when no method, intervention or adversary is named: the
+     * baseline, IERN as in the paper and the best de-confounding variant of the experiment in the
+     * README (chosen on fold 1, seed 1).
+     */
+    static final List<String> MAIN_JOB_VARIANTS = List.of("baseline", "iern", "iern+cadv");
+
+    private boolean mainJob() {
+        var parsed = spec.commandLine().getParseResult();
+        return !parsed.hasMatchedOption("--method") && !parsed.hasMatchedOption("--intervention")
+                && !parsed.hasMatchedOption("--adversary");
+    }
+
+    /** Suffix of a variant trained with the conditional source adversary. */
+    static final String ADVERSARY_SUFFIX = "+cadv";
+
+    /**
+     * Variant names: {@code baseline}, {@code iern} (uniform, the paper), {@code iern-prior},
+     * {@code iern-attention}, each with {@code +cadv} when trained with the conditional adversary.
+     */
     private List<String> variants() {
+        for (String a : adversaries) {
+            if (!ModelConfig.ADVERSARIES.contains(a)) {
+                throw new UserError("--adversary " + a + ": expected one of " + ModelConfig.ADVERSARIES);
+            }
+        }
         List<String> v = new ArrayList<>();
         for (String m : methods) {
+            List<String> names = new ArrayList<>();
             if (m.equals("baseline")) {
-                v.add("baseline");
+                names.add("baseline");
             } else if (m.equals("iern")) {
                 for (String i : interventions) {
                     if (!ModelConfig.INTERVENTIONS.contains(i)) {
                         throw new UserError("--intervention " + i + ": expected one of " + ModelConfig.INTERVENTIONS);
                     }
-                    v.add(i.equals("uniform") ? "iern" : "iern-" + i);
+                    names.add(i.equals("uniform") ? "iern" : "iern-" + i);
                 }
             } else {
                 throw new UserError("--method " + m + ": expected baseline or iern");
             }
+            for (String name : names) {
+                for (String a : adversaries) {
+                    v.add(a.equals("none") ? name : name + ADVERSARY_SUFFIX);
+                }
+            }
         }
         return v;
+    }
+
+    /** The model of a variant name (see {@link #variants}). */
+    static ModelConfig variantConfig(ModelConfig base, String variant) {
+        boolean adversary = variant.endsWith(ADVERSARY_SUFFIX);
+        String name = adversary ? variant.substring(0, variant.length() - ADVERSARY_SUFFIX.length()) : variant;
+        ModelConfig m = name.equals("baseline") ? base.withMethod("baseline")
+                : base.withMethod("iern").withIntervention(name.contains("-") ? name.substring(name.indexOf('-') + 1)
+                    : "uniform");
+        return m.withAdversary(adversary ? "conditional" : "none");
     }
 
     private List<RunKey> runs(List<String> variants) {
@@ -371,8 +512,8 @@ final class TrainCommand implements Callable<Integer> {
             return runs;
         }
         for (String b : biases) {
-            if (!b.equals("100") && !b.equals("90")) {
-                throw new UserError("--bias " + b + ": expected 100 or 90");
+            if (!b.equals("100") && !b.equals("90") && !b.equals("0")) {
+                throw new UserError("--bias " + b + ": expected 100, 90 or 0");
             }
         }
         for (int f : folds) {
@@ -396,8 +537,9 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 1 || epochs > 100000) {
             throw new UserError("--epochs " + epochs + ": expected a number from 1 to 100000");
         }
-        int w = warmup != null ? warmup : Math.max(0, Math.round(epochs * 5f / 160f));
-        int c = constant != null ? constant : (epochs - w) / 2;
+        // the paper's proportions: 5 warm-up, 15 constant, 140 decay epochs of 160
+        int w = warmup != null ? warmup : Math.round(epochs * 5f / 160f);
+        int c = constant != null ? constant : Math.max(1, Math.round(epochs * 15f / 160f));
         int d = decay != null ? decay : Math.max(0, epochs - w - c);
         if (w < 0 || c < 0 || d < 0 || w + c + d < 1) {
             throw new UserError("--warmup " + w + " --constant " + c + " --decay " + d
@@ -412,9 +554,15 @@ final class TrainCommand implements Callable<Integer> {
         if (!(beta1 >= 0 && beta1 < 1)) {
             throw new UserError("--beta1 " + beta1 + ": expected a number in [0, 1)");
         }
-        if (!(lambdaCenter > 0 && lambdaCenter < 1e6)) {
+        if (lambdaCenter != null && !(lambdaCenter > 0 && lambdaCenter < 1e6)) {
             throw new UserError("--lambda-center " + lambdaCenter + ": expected a positive number");
         }
+        if (!(advWeight >= 0 && advWeight < 1e6)) {
+            throw new UserError("--adv-weight " + advWeight + ": expected a number of at least 0");
+        }
+        ModelConfig m = modelConfig();
+        double lambda = lambdaCenter != null ? lambdaCenter
+                : TrainConfig.centerWeightFor(m.featChannels() * m.featSize() * m.featSize());
         if (!(idHoldout >= 0 && idHoldout < 1)) {
             throw new UserError("--id-holdout " + idHoldout + ": expected a fraction in [0, 1)");
         }
@@ -427,7 +575,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!TrainConfig.AUGMENTATIONS.contains(augment)) {
             throw new UserError("--augment " + augment + ": expected one of " + TrainConfig.AUGMENTATIONS);
         }
-        return new TrainConfig(w, c, d, batch, lr, baseLr, beta1, 0.999, lambdaCenter, seed, augment);
+        return new TrainConfig(w, c, d, batch, lr, baseLr, beta1, 0.999, lambda, seed, augment, advWeight);
     }
 
     ModelConfig modelConfig() {

@@ -80,9 +80,19 @@ final class TrainingDisplay implements Trainer.Listener {
                     num(record, "dis"), num(record, "feat"), num(record, "gen"), num(record, "center"),
                     num(record, "recons")));
         }
+        if (!Double.isNaN(num(record, "adv"))) {
+            b.append(String.format(Locale.ROOT, "  src_dis %.3f adv %.3f", num(record, "src_dis"), num(record, "adv")));
+        }
         b.append(String.format(Locale.ROOT, "  cls %.3f  train %s", num(record, "cls"), Report.pct(num(record, "train_acc"))));
         if (record.containsKey("ood_acc")) {
-            b.append("  test ood ").append(Report.pct(num(record, "ood_acc")));
+            double ood = num(record, "ood_acc");
+            // a split without held-out cells (bias0) tests unseen people: show its overall accuracy
+            b.append(Double.isNaN(ood) ? "  test " + Report.pct(num(record, "test_acc"))
+                    : "  test ood " + Report.pct(ood));
+        }
+        if (record.containsKey("source_leak")) {
+            b.append(String.format(Locale.ROOT, "  source leak %s (chance %s)", Report.pct(num(record, "source_leak")),
+                    Report.pct(num(record, "source_leak_chance"))));
         }
         b.append(String.format(Locale.ROOT, "  %.0f img/s  %s", num(record, "images_per_s"), ProgressBar.duration(seconds)));
         out.println(b);
@@ -98,13 +108,20 @@ final class TrainingDisplay implements Trainer.Listener {
     void charts() {
         List<Map<String, Object>> records = log.read();
         Map<String, double[]> losses = new LinkedHashMap<>();
-        for (String k : baseline ? new String[] {"cls"} : new String[] {"dis", "feat", "gen", "center", "recons", "cls"}) {
-            losses.put(k, MetricsLog.column(records, k));
+        for (String k : baseline ? new String[] {"cls", "src_dis", "adv"}
+                : new String[] {"dis", "feat", "gen", "center", "recons", "cls", "src_dis", "adv"}) {
+            double[] col = MetricsLog.column(records, k);
+            if (java.util.Arrays.stream(col).anyMatch(v -> !Double.isNaN(v))) {
+                losses.put(k, col);
+            }
         }
         Charts.lines(dir.resolve("losses.png"), "Training losses (mean per epoch)", "epoch", "loss", losses, false);
         Map<String, double[]> acc = new LinkedHashMap<>();
         acc.put("train (running, per batch)", MetricsLog.column(records, "train_acc"));
-        acc.put("test, out of distribution", MetricsLog.column(records, "ood_acc"));
+        double[] ood = MetricsLog.column(records, "ood_acc");
+        boolean anyOod = java.util.Arrays.stream(ood).anyMatch(v -> !Double.isNaN(v));
+        acc.put(anyOod ? "test, out of distribution" : "test (unseen people)",
+                anyOod ? ood : MetricsLog.column(records, "test_acc"));
         double[] id = MetricsLog.column(records, "id_acc");
         boolean anyId = false;
         for (double v : id) {
@@ -114,6 +131,19 @@ final class TrainingDisplay implements Trainer.Listener {
             acc.put("test, in distribution", id);
         }
         Charts.lines(dir.resolve("accuracy.png"), "Accuracy", "epoch", "accuracy", acc, true);
+        Map<String, double[]> leak = new LinkedHashMap<>();
+        String[][] diag = {{"source_leak", "source from the emotion features (probe)"},
+            {"source_leak_chance", "  its chance"}, {"emotion_leak_c", "emotion from c (probe)"},
+            {"condis_acc_c", "ConDis on c"}, {"condis_acc_e", "ConDis on e"}};
+        for (String[] d : diag) {
+            double[] col = MetricsLog.column(records, d[0]);
+            if (java.util.Arrays.stream(col).anyMatch(v -> !Double.isNaN(v))) {
+                leak.put(d[1], col);
+            }
+        }
+        if (!leak.isEmpty()) {
+            Charts.lines(dir.resolve("leakage.png"), "Leakage on test images", "epoch", "accuracy", leak, true);
+        }
     }
 
     void finish(Accuracy a, List<String> emotions) {

@@ -17,6 +17,37 @@ class CliEndToEndTest {
     Path dir;
 
     @Test
+    void ceilingAdversaryAndLeakageDiagnosticsEndToEnd() throws Exception {
+        Path data = dir.resolve("synth");
+        CliErrorsTest.Outcome s = CliErrorsTest.run("synth", "--out", data.toString(), "--subjects", "3", "--size", "40",
+                "--frames", "1");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(Files.exists(data.resolve("train_ids_bias0v3.csv")));
+        Path runs = dir.resolve("grid");
+        CliErrorsTest.Outcome t = CliErrorsTest.run("train", "--data", data.toString(), "--out", runs.toString(),
+                "--epochs", "1", "--batch", "4", "--width", "0.0625", "--feat", "16", "--image-size", "36",
+                "--threads", "1", "--workers", "0", "--bias", "0,100", "--method", "baseline,iern",
+                "--adversary", "none,conditional");
+        assertEquals(0, t.code(), t.err() + t.out());
+        assertTrue(t.out().contains("bias0 (ceiling)") && t.out().contains("Source leakage"), t.out());
+        for (String run : List.of("baseline-seed1", "baseline+cadv-seed1", "iern-seed1", "iern+cadv-seed1")) {
+            Path r = runs.resolve("bias0-fold1").resolve(run);
+            List<String> lines = Files.readAllLines(r.resolve("metrics.jsonl"));
+            Map<String, Object> last = Json.parseObject(lines.getLast(), "metrics");
+            assertTrue(last.get("source_leak") instanceof Number && last.get("source_leak_chance") instanceof Number,
+                    last.toString());
+            assertEquals(run.startsWith("iern"), last.get("emotion_leak_c") instanceof Number, last.toString());
+            assertEquals(run.contains("+cadv"), last.get("adv") instanceof Number && last.get("src_dis") instanceof Number,
+                    last.toString());
+            assertTrue(Files.size(r.resolve("leakage.png")) > 0, r + " has no leakage chart");
+        }
+        Map<String, Object> summary = Json.parseObject(Files.readString(runs.resolve("summary.json")), "summary");
+        assertTrue(summary.containsKey("bias0") && summary.containsKey("bias100"), summary.toString());
+        assertTrue(((Map<?, ?>) summary.get("bias0")).containsKey("iern+cadv"), summary.toString());
+        assertTrue(Files.size(runs.resolve("summary.png")) > 0);
+    }
+
+    @Test
     void wholeProgramOnATinyBenchmark() throws Exception {
         Path data = dir.resolve("synth");
         CliErrorsTest.Outcome s = CliErrorsTest.run("synth", "--out", data.toString(), "--subjects", "2", "--size", "40");
