@@ -74,6 +74,9 @@ public final class IernNetwork extends Module {
     }
 
     private static SourceAdversary newAdversary(ModelConfig config, SplittableRandom rng) {
+        if (config.adversary().equals("linear")) {
+            return SourceAdversary.linear(config.featChannels(), config.numEmotions(), config.numConfounders(), rng);
+        }
         return new SourceAdversary(config.featChannels(), config.numEmotions(), config.numConfounders(),
                 config.disKernel(), config.disBlocks(), rng);
     }

@@ -24,9 +24,10 @@ import java.util.Objects;
  *                      their training frequency) or {@code attention} (NWGM, one pass)
  * @param prior         P(z) per confounder, from the training split (used by {@code prior} and {@code attention})
  * @param attentionDim  query/key width of the {@code attention} intervention
- * @param adversary     {@code none} (the paper) or {@code conditional}: a source discriminator that reads the
+ * @param adversary     {@code none} (the paper), {@code conditional}: a source discriminator that reads the
  *                      emotion features (IERN's e, the baseline's b) with one head per emotion, which the
- *                      features are trained to fool ({@link SourceAdversary})
+ *                      features are trained to fool ({@link SourceAdversary}), or {@code linear}: the same
+ *                      with linear heads on the pooled features
  */
 public record ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,
                           List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
@@ -35,7 +36,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
     public static final List<String> METHODS = List.of("iern", "baseline");
     public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50");
     public static final List<String> INTERVENTIONS = List.of("uniform", "prior", "attention");
-    public static final List<String> ADVERSARIES = List.of("none", "conditional");
+    public static final List<String> ADVERSARIES = List.of("none", "conditional", "linear");
 
     /** Without an adversary, as the paper. */
     public ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,

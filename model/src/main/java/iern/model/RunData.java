@@ -96,6 +96,7 @@ public final class RunData implements AutoCloseable {
         Pipeline.Preset preset = switch (spec.augment()) {
             case "common" -> Pipeline.Preset.COMMON;
             case "light" -> Pipeline.Preset.LIGHT;
+            case "style" -> Pipeline.Preset.STYLE;
             default -> Pipeline.Preset.NONE;
         };
         Pipeline trainPipe = new Pipeline(Pipeline.loadSizeFor(size), size, preset);

@@ -15,14 +15,28 @@ import java.util.SplittableRandom;
  * unconditional adversary would (under bias100 the source rules out two emotions).
  */
 public final class SourceAdversary extends Module {
-    private final Discriminator dis;
+    private final Module dis;
     private final int emotions;
     private final int sources;
 
+    /** The discriminator architecture of the paper's ConDis over the feature map. */
     public SourceAdversary(int channels, int emotions, int sources, int kernel, int halvings, SplittableRandom rng) {
+        this(new Discriminator(channels, emotions * sources, kernel, halvings, rng), emotions, sources);
+    }
+
+    /**
+     * Linear on the globally pooled features: exactly what the emotion classifier (global average
+     * pool + linear) and the leakage probe read, so fooling it removes the source from the channel
+     * the classifier can use.
+     */
+    public static SourceAdversary linear(int channels, int emotions, int sources, SplittableRandom rng) {
+        return new SourceAdversary(new EmotionClassifier(channels, emotions * sources, rng), emotions, sources);
+    }
+
+    private SourceAdversary(Module heads, int emotions, int sources) {
         this.emotions = emotions;
         this.sources = sources;
-        dis = registerModule("dis", new Discriminator(channels, emotions * sources, kernel, halvings, rng));
+        dis = registerModule("dis", heads);
     }
 
     /** Source logits {@code [n, K]} of features {@code f [n, C, s, s]}, each from the head of its emotion. */

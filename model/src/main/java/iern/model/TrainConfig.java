@@ -20,7 +20,9 @@ import java.util.Map;
  * @param lambdaCenter   weight of the centre loss in the feature step (5e-4)
  * @param seed           seeds weights, shuffling and augmentation
  * @param augment        training augmentation: {@code none}, {@code light} (flip, crop, blur, colour jitter) or
- *                       {@code common} (the authors' pipeline: those plus a random affine)
+ *                       {@code common} (the authors' pipeline: those plus a random affine) or {@code style}
+ *                       (flip, crop and a randomised capture style: greyscale or colour cast, brightness,
+ *                       contrast, blur, noise)
  * @param advWeight      weight of the features' confusion loss against a conditional source adversary
  */
 public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
@@ -51,7 +53,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
                 augment, 1.0);
     }
 
-    public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "light", "common");
+    public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "light", "common", "style");
 
     public TrainConfig {
         if (warmupEpochs < 0 || constantEpochs < 0 || decayEpochs < 0

@@ -17,14 +17,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The conditional source adversary, the centres' start and the paper-balanced centre weight. */
 class DeconfoundingTest {
 
-    @Test
-    void eachItemIsAnsweredByTheHeadOfItsEmotion() {
-        SourceAdversary adv = new SourceAdversary(16, 6, 3, 1, 3, new SplittableRandom(1));
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void eachItemIsAnsweredByTheHeadOfItsEmotion(boolean linear) {
+        SourceAdversary adv = linear ? SourceAdversary.linear(16, 6, 3, new SplittableRandom(1))
+                : new SourceAdversary(16, 6, 3, 1, 3, new SplittableRandom(1));
         Tensor f = Tensor.randn(2, 5, 16, 2, 2);
         int[] y = {4, 0, 5, 4, 2};
         try (var off = Grad.off()) {
@@ -87,9 +90,9 @@ class DeconfoundingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iern", "baseline"})
-    void adversarialStepsTrainTheAdversaryAndLeaveItTrainable(String method) {
-        ModelConfig cfg = Tiny.config(method, "uniform").withAdversary("conditional");
+    @CsvSource({"iern, conditional", "baseline, conditional", "iern, linear", "baseline, linear"})
+    void adversarialStepsTrainTheAdversaryAndLeaveItTrainable(String method, String kind) {
+        ModelConfig cfg = Tiny.config(method, "uniform").withAdversary(kind);
         IernNetwork net = new IernNetwork(cfg, 5);
         assertTrue(net.adversary != null && net.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("src_adv.")));
         float[] before = net.adversary.parameters().getFirst().toArray();

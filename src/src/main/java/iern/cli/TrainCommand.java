@@ -75,10 +75,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "IERN's backdoor adjustment(s): uniform (the paper), prior, attention. Default: ${DEFAULT-VALUE}.")
     List<String> interventions;
 
-    @Option(names = "--adversary", split = ",", defaultValue = "none", paramLabel = "none|conditional",
-            description = "Conditional source adversary on the emotion features (IERN's e, the baseline's backbone"
-                + " features), one head per emotion, which the features learn to fool: none (the paper) or"
-                + " conditional; a list trains each. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--adversary", split = ",", defaultValue = "none", paramLabel = "none|conditional|linear",
+            description = "Source adversary on the emotion features (IERN's e, the baseline's backbone features),"
+                + " one head per emotion, which the features learn to fool: none (the paper), conditional (a"
+                + " discriminator over the feature map, variant +cadv) or linear (linear heads on the pooled features,"
+                + " variant +ladv); a list trains each. Default: ${DEFAULT-VALUE}.")
     List<String> adversaries;
 
     @Option(names = "--adv-weight", defaultValue = "1", paramLabel = "W",
@@ -137,9 +138,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Input crop side in pixels (at least 33). Default: ${DEFAULT-VALUE} (the paper: 224).")
     int imageSize;
 
-    @Option(names = "--augment", defaultValue = "none", paramLabel = "none|light|common",
+    @Option(names = "--augment", defaultValue = "none", paramLabel = "none|light|common|style",
             description = "Training augmentation: none, light (flip, crop, blur, colour jitter) or common (the"
-                + " authors': those plus a random affine). Default: ${DEFAULT-VALUE} (short CPU budgets learn faster without).")
+                + " authors': those plus a random affine) or style (flip, crop and a randomised capture style: greyscale or colour"
+                + " cast, brightness, contrast, blur, noise). Default: ${DEFAULT-VALUE} (short CPU budgets learn faster without).")
     String augment;
 
     @Option(names = "--id-holdout", defaultValue = "0", paramLabel = "F",
@@ -451,8 +453,8 @@ final class TrainCommand implements Callable<Integer> {
                 && !parsed.hasMatchedOption("--adversary");
     }
 
-    /** Suffix of a variant trained with the conditional source adversary. */
-    static final String ADVERSARY_SUFFIX = "+cadv";
+    /** Suffix of a variant trained with a source adversary, by adversary. */
+    static final Map<String, String> ADVERSARY_SUFFIX = Map.of("conditional", "+cadv", "linear", "+ladv");
 
     /**
      * Variant names: {@code baseline}, {@code iern} (uniform, the paper), {@code iern-prior},
@@ -481,7 +483,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             for (String name : names) {
                 for (String a : adversaries) {
-                    v.add(a.equals("none") ? name : name + ADVERSARY_SUFFIX);
+                    v.add(a.equals("none") ? name : name + ADVERSARY_SUFFIX.get(a));
                 }
             }
         }
@@ -490,12 +492,18 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model of a variant name (see {@link #variants}). */
     static ModelConfig variantConfig(ModelConfig base, String variant) {
-        boolean adversary = variant.endsWith(ADVERSARY_SUFFIX);
-        String name = adversary ? variant.substring(0, variant.length() - ADVERSARY_SUFFIX.length()) : variant;
+        String adversary = "none";
+        String name = variant;
+        for (var e : ADVERSARY_SUFFIX.entrySet()) {
+            if (variant.endsWith(e.getValue())) {
+                adversary = e.getKey();
+                name = variant.substring(0, variant.length() - e.getValue().length());
+            }
+        }
         ModelConfig m = name.equals("baseline") ? base.withMethod("baseline")
                 : base.withMethod("iern").withIntervention(name.contains("-") ? name.substring(name.indexOf('-') + 1)
                     : "uniform");
-        return m.withAdversary(adversary ? "conditional" : "none");
+        return m.withAdversary(adversary);
     }
 
     private List<RunKey> runs(List<String> variants) {

@@ -75,6 +75,30 @@ public final class ImageOps {
         for (int i = 0; i < n; i++) img.data[i] = Math.min(1f, Math.max(0f, img.data[i] * factor));
     }
 
+    /** Replaces every channel by the luma 0.299 R + 0.587 G + 0.114 B (torchvision rgb_to_grayscale). */
+    public static void greyscale(FloatImage img) {
+        int p = img.plane();
+        for (int i = 0; i < p; i++) {
+            float l = 0.299f * img.data[i] + 0.587f * img.data[p + i] + 0.114f * img.data[2 * p + i];
+            img.data[i] = img.data[p + i] = img.data[2 * p + i] = l;
+        }
+    }
+
+    /** Multiplies each channel by its own gain (a colour cast), clamped to [0, 1]. */
+    public static void channelGains(FloatImage img, float r, float g, float b) {
+        int p = img.plane();
+        float[] gain = {r, g, b};
+        for (int c = 0; c < 3; c++)
+            for (int i = c * p; i < (c + 1) * p; i++) img.data[i] = Math.min(1f, Math.max(0f, img.data[i] * gain[c]));
+    }
+
+    /** Adds Gaussian noise of standard deviation sigma from rng, clamped to [0, 1]. */
+    public static void noise(FloatImage img, double sigma, SampleRandom rng) {
+        int n = 3 * img.plane();
+        for (int i = 0; i < n; i++)
+            img.data[i] = (float) Math.min(1, Math.max(0, img.data[i] + sigma * rng.nextGaussian()));
+    }
+
     /** Blends with the mean grey level of the image (torchvision adjust_contrast), clamped to [0, 1]. */
     public static void contrast(FloatImage img, float factor) {
         int p = img.plane();

@@ -11,13 +11,18 @@ package iern.data.transform;
  *   scale U(0.8, 1.2), x-shear U(-8, 8) degrees) &mdash; the five in a fresh random order for every sample, as
  *   the authors shuffle them per call;</li>
  *   <li>{@code LIGHT}: flip, crop, blur, jitter in that order, no affine;</li>
+ *   <li>{@code STYLE}: flip and crop, then a randomised capture style, label-preserving and generic (no
+ *   knowledge of any data set's look): greyscale (p 0.5) or else a colour cast (each channel's gain
+ *   U(0.6, 1.4)), brightness U(0.5, 1.5), contrast U(0.5, 1.5), blur (p 0.5, sigma U(0.2, 1.5) pixels at 64 px,
+ *   scaled with the crop) and sensor noise (p 0.5, sigma U(0, 0.08)), so that what names a photo's source is
+ *   varied within every source;</li>
  *   <li>{@code NONE} (test): centre crop;</li>
  * </ul>
  * and finally normalisation with mean 0.5 and std 0.5. All randomness comes from the generator passed in, so a
  * sample's augmentation depends only on its seed.
  */
 public record Pipeline(int loadSize, int cropSize, Preset preset) {
-    public enum Preset { COMMON, LIGHT, NONE }
+    public enum Preset { COMMON, LIGHT, STYLE, NONE }
 
     private static final int FLIP = 0, CROP = 1, BLUR = 2, JITTER = 3, AFFINE = 4;
 
@@ -86,6 +91,11 @@ public record Pipeline(int loadSize, int cropSize, Preset preset) {
             case LIGHT -> {
                 for (int op = FLIP; op <= JITTER; op++) apply(op, s, rng);
             }
+            case STYLE -> {
+                apply(FLIP, s, rng);
+                apply(CROP, s, rng);
+                randomStyle(s, rng);
+            }
             case COMMON -> {
                 for (int i = 0; i < 5; i++) s.order[i] = i;
                 for (int i = 4; i > 0; i--) {
@@ -106,6 +116,23 @@ public record Pipeline(int loadSize, int cropSize, Preset preset) {
         int y0 = (int) Math.rint((s.a.height - cropSize) / 2.0);
         ImageOps.crop(s.a, s.b, x0, y0, cropSize, cropSize);
         s.swap();
+    }
+
+    private void randomStyle(Scratch s, SampleRandom rng) {
+        if (rng.nextDouble() < 0.5) {
+            ImageOps.greyscale(s.a);
+        } else {
+            ImageOps.channelGains(s.a, (float) rng.nextDouble(0.6, 1.4), (float) rng.nextDouble(0.6, 1.4),
+                    (float) rng.nextDouble(0.6, 1.4));
+        }
+        ImageOps.brightness(s.a, (float) rng.nextDouble(0.5, 1.5));
+        ImageOps.contrast(s.a, (float) rng.nextDouble(0.5, 1.5));
+        if (rng.nextDouble() < 0.5) {
+            ImageOps.gaussianBlur(s.a, s.tmp, rng.nextDouble(0.2, 1.5) * cropSize / 64.0, s.kernel);
+        }
+        if (rng.nextDouble() < 0.5) {
+            ImageOps.noise(s.a, rng.nextDouble(0, 0.08), rng);
+        }
     }
 
     private void apply(int op, Scratch s, SampleRandom rng) {

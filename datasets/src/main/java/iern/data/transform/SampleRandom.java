@@ -42,4 +42,10 @@ public final class SampleRandom {
         long r = (nextLong() >>> 33) * bound;
         return (int) (r >>> 31);
     }
+
+    /** Standard normal (Box-Muller from two uniforms; one value per call, no cached spare). */
+    public double nextGaussian() {
+        double u = 1 - nextDouble(); // (0, 1]
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * nextDouble());
+    }
 }
