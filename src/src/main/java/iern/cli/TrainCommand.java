@@ -323,7 +323,6 @@ final class TrainCommand implements Callable<Integer> {
         int foldCount = (int) runs.stream().map(RunKey::fold).distinct().count();
         String pooledOver = foldCount > 1 ? ", pooled over " + foldCount + " folds" : "";
         List<List<String>> accRows = new ArrayList<>();
-        List<List<String>> leakRows = new ArrayList<>();
         List<String> variants = new ArrayList<>();
         for (var s : pooled.values()) {
             for (String v : s.keySet()) {
@@ -333,21 +332,22 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         List<String> header = new ArrayList<>(List.of("setting"));
-        header.addAll(variants);
+        for (String v : variants) {
+            header.add(v);
+            header.add("leak");
+        }
         accRows.add(header);
-        leakRows.add(header);
         Map<String, Map<String, double[]>> figure = new LinkedHashMap<>();
         Map<String, Object> json = new LinkedHashMap<>();
         for (var s : pooled.entrySet()) {
             String setting = s.getKey();
             List<String> accRow = new ArrayList<>(List.of(setting + (setting.equals("bias0") ? " (ceiling)" : "")));
-            List<String> leakRow = new ArrayList<>(List.of(setting));
             Map<String, Object> perVariant = new LinkedHashMap<>();
             for (String v : variants) {
                 Map<Long, Accuracy> bySeed = s.getValue().get(v);
                 if (bySeed == null) {
                     accRow.add("");
-                    leakRow.add("");
+                    accRow.add("");
                     continue;
                 }
                 List<Double> accs = new ArrayList<>();
@@ -367,17 +367,23 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 String n = accs.size() > 1 ? " (" + accs.size() + " seeds)" : "";
                 accRow.add(Report.meanSpread(accs) + n);
-                leakRow.add(Report.meanSpread(leak));
+                accRow.add(Report.meanSpread(leak));
                 perVariant.put(v, perSeed);
                 figure.computeIfAbsent(setting, x -> new LinkedHashMap<>()).put(v, meanSd(accs));
             }
             accRows.add(accRow);
-            leakRows.add(leakRow);
             json.put(setting, perVariant);
         }
+        double chance = Double.NaN;
+        for (Trainer.Result r : results.values()) {
+            chance = number(r.diagnostics(), "source_leak_chance");
+        }
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Accuracy%s: out of distribution (test images of held-out cells) for bias100"
-                + " and bias90, on unseen people for the bias0 ceiling:%n", pooledOver));
+        b.append(String.format(Locale.ROOT, "Accuracy%s (mean ± sd over seeds): out of distribution (test images of"
+                + " held-out cells) for bias100 and bias90, on unseen people for the bias0 ceiling. Beside each, leak:"
+                + " a fresh linear probe's accuracy naming the source from the pooled emotion features (IERN's e, the"
+                + " baseline's backbone), fitted on training images, scored on test images (chance about %s; lower is"
+                + " better):%n", pooledOver, Report.pct(chance)));
         b.append(Report.table(accRows));
         if (idHoldout > 0) {
             Map<String, Map<String, List<Accuracy>>> table = new LinkedHashMap<>();
@@ -391,14 +397,6 @@ final class TrainCommand implements Callable<Integer> {
             b.append("\nIn-distribution accuracy (held-out sequences of training cells):\n");
             b.append(Report.comparison("setting", table, Accuracy::inDistribution));
         }
-        double chance = Double.NaN;
-        for (Trainer.Result r : results.values()) {
-            chance = number(r.diagnostics(), "source_leak_chance");
-        }
-        b.append(String.format(Locale.ROOT, "%nSource leakage: a fresh linear probe's accuracy naming the source from the"
-                + " pooled emotion features (IERN's e, the baseline's backbone), fitted on training images, scored on"
-                + " test images (chance about %s; lower is better):%n", Report.pct(chance)));
-        b.append(Report.table(leakRows));
         for (var s : pooled.entrySet()) {
             Map<String, Accuracy> all = new LinkedHashMap<>();
             for (var v : s.getValue().entrySet()) {

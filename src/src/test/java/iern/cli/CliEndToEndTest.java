@@ -29,7 +29,7 @@ class CliEndToEndTest {
                 "--threads", "1", "--workers", "0", "--bias", "0,100", "--method", "baseline,iern",
                 "--adversary", "none,conditional");
         assertEquals(0, t.code(), t.err() + t.out());
-        assertTrue(t.out().contains("bias0 (ceiling)") && t.out().contains("Source leakage"), t.out());
+        assertTrue(t.out().contains("bias0 (ceiling)") && t.out().contains("leak: a fresh linear probe"), t.out());
         for (String run : List.of("baseline-seed1", "baseline+cadv-seed1", "iern-seed1", "iern+cadv-seed1")) {
             Path r = runs.resolve("bias0-fold1").resolve(run);
             List<String> lines = Files.readAllLines(r.resolve("metrics.jsonl"));
@@ -60,7 +60,7 @@ class CliEndToEndTest {
             "--workers", "0", "--method", "baseline,iern"};
         CliErrorsTest.Outcome t = CliErrorsTest.run(train);
         assertEquals(0, t.code(), t.err() + t.out());
-        assertTrue(t.out().contains("| setting | baseline | iern"), t.out());
+        assertTrue(t.out().matches("(?s).*\\| setting +\\| baseline +\\| leak +\\| iern +\\| leak +\\|.*"), t.out());
         for (String run : List.of("baseline-seed1", "iern-seed1")) {
             Path r = runs.resolve("bias100-fold1").resolve(run);
             for (String f : List.of("checkpoint.safetensors", "checkpoint.json", "metrics.jsonl", "losses.png",
