@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "                baseline and IERN on bias100 fold 1 and prints both",
             "                out-of-distribution accuracies side by side.",
             ""},
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
+        subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -276,6 +276,8 @@ final class TrainCommand implements Callable<Integer> {
         m.put("epochs_done", r.epochsDone());
         m.put("seconds", r.seconds());
         m.put("accuracy", r.accuracy().toMap());
+        long[] ct = headlineCounts(key.setting(), r.accuracy());
+        m.put("headline", Map.of("correct", ct[0], "images", ct[1]));
         m.put("diagnostics", r.diagnostics());
         return m;
     }
@@ -294,97 +296,34 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The accuracy a setting is judged by: out of distribution (the held-out cells) for bias100 and
-     * bias90; for the bias0 ceiling, which holds out people and no cells, the accuracy on them.
+     * The headline counts {correct, total} a setting is judged by: out of distribution (the
+     * held-out cells) for bias100 and bias90; for the bias0 ceiling, which holds out people and no
+     * cells, all of its test images.
      */
-    static double headline(String setting, Accuracy a) {
-        return setting.equals("bias0") ? a.overall() : a.outOfDistribution();
+    static long[] headlineCounts(String setting, Accuracy a) {
+        return setting.equals("bias0") ? a.count((src, e, in) -> true) : a.count((src, e, in) -> !in);
     }
 
     /**
-     * Pools each (setting, variant, seed) over folds (accuracy by counts, source leakage as the mean
-     * of the folds' probes), then prints mean ± spread over seeds, writes summary.json and the
-     * figure summary.png.
+     * The experiment table ({@link ResultTable}: pooled over folds, mean ± sd over seeds, leakage
+     * beside accuracy), then the in-distribution table when there is a hold-out and each setting's
+     * per-emotion table.
      */
     String summary(Map<RunKey, Trainer.Result> results, List<RunKey> runs) {
+        List<ResultTable.Run> rows = new ArrayList<>();
         Map<String, Map<String, Map<Long, Accuracy>>> pooled = new LinkedHashMap<>();
-        Map<String, Map<String, Map<Long, List<Double>>>> leaks = new LinkedHashMap<>();
         for (Map.Entry<RunKey, Trainer.Result> e : results.entrySet()) {
             RunKey k = e.getKey();
             Accuracy acc = e.getValue().accuracy();
-            Map<Long, Accuracy> bySeed = pooled.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
-                    .computeIfAbsent(k.variant(), x -> new LinkedHashMap<>());
-            bySeed.computeIfAbsent(k.seed(), x -> new Accuracy(acc.emotions(), acc.sources(), null)).add(acc);
-            leaks.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
+            long[] ct = headlineCounts(k.setting(), acc);
+            rows.add(new ResultTable.Run(k.setting(), k.variant(), k.fold(), k.seed(), ct[0], ct[1],
+                    number(e.getValue().diagnostics(), "source_leak"),
+                    number(e.getValue().diagnostics(), "source_leak_chance")));
+            pooled.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
                     .computeIfAbsent(k.variant(), x -> new LinkedHashMap<>())
-                    .computeIfAbsent(k.seed(), x -> new ArrayList<>())
-                    .add(number(e.getValue().diagnostics(), "source_leak"));
+                    .computeIfAbsent(k.seed(), x -> new Accuracy(acc.emotions(), acc.sources(), null)).add(acc);
         }
-        int foldCount = (int) runs.stream().map(RunKey::fold).distinct().count();
-        String pooledOver = foldCount > 1 ? ", pooled over " + foldCount + " folds" : "";
-        List<List<String>> accRows = new ArrayList<>();
-        List<String> variants = new ArrayList<>();
-        for (var s : pooled.values()) {
-            for (String v : s.keySet()) {
-                if (!variants.contains(v)) {
-                    variants.add(v);
-                }
-            }
-        }
-        List<String> header = new ArrayList<>(List.of("setting"));
-        for (String v : variants) {
-            header.add(v);
-            header.add("leak");
-        }
-        accRows.add(header);
-        Map<String, Map<String, double[]>> figure = new LinkedHashMap<>();
-        Map<String, Object> json = new LinkedHashMap<>();
-        for (var s : pooled.entrySet()) {
-            String setting = s.getKey();
-            List<String> accRow = new ArrayList<>(List.of(setting + (setting.equals("bias0") ? " (ceiling)" : "")));
-            Map<String, Object> perVariant = new LinkedHashMap<>();
-            for (String v : variants) {
-                Map<Long, Accuracy> bySeed = s.getValue().get(v);
-                if (bySeed == null) {
-                    accRow.add("");
-                    accRow.add("");
-                    continue;
-                }
-                List<Double> accs = new ArrayList<>();
-                List<Double> leak = new ArrayList<>();
-                List<Object> perSeed = new ArrayList<>();
-                for (var seed : bySeed.entrySet()) {
-                    double a = headline(setting, seed.getValue());
-                    double l = mean(leaks.get(setting).get(v).get(seed.getKey()));
-                    accs.add(a);
-                    leak.add(l);
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("seed", seed.getKey());
-                    m.put("headline_acc", a);
-                    m.put("source_leak", l);
-                    m.putAll(seed.getValue().toMap());
-                    perSeed.add(m);
-                }
-                String n = accs.size() > 1 ? " (" + accs.size() + " seeds)" : "";
-                accRow.add(Report.meanSpread(accs) + n);
-                accRow.add(Report.meanSpread(leak));
-                perVariant.put(v, perSeed);
-                figure.computeIfAbsent(setting, x -> new LinkedHashMap<>()).put(v, meanSd(accs));
-            }
-            accRows.add(accRow);
-            json.put(setting, perVariant);
-        }
-        double chance = Double.NaN;
-        for (Trainer.Result r : results.values()) {
-            chance = number(r.diagnostics(), "source_leak_chance");
-        }
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Accuracy%s (mean ± sd over seeds): out of distribution (test images of"
-                + " held-out cells) for bias100 and bias90, on unseen people for the bias0 ceiling. Beside each, leak:"
-                + " a fresh linear probe's accuracy naming the source from the pooled emotion features (IERN's e, the"
-                + " baseline's backbone), fitted on training images, scored on test images (chance about %s; lower is"
-                + " better):%n", pooledOver, Report.pct(chance)));
-        b.append(Report.table(accRows));
+        StringBuilder b = new StringBuilder(ResultTable.render(rows, out));
         if (idHoldout > 0) {
             Map<String, Map<String, List<Accuracy>>> table = new LinkedHashMap<>();
             for (var s : pooled.entrySet()) {
@@ -412,29 +351,7 @@ final class TrainCommand implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "%nPer emotion, %s (all test images, pooled over folds and seeds):%n", s.getKey()));
             b.append(Report.perEmotion(all));
         }
-        writeJson(out.resolve("summary.json"), json);
-        Charts.bars(out.resolve("summary.png"), "Accuracy" + pooledOver + " (mean and sd over seeds; bias0:"
-                + " unseen people, else out of distribution)", figure);
-        b.append(String.format(Locale.ROOT, "%n(summary written to %s and %s)%n", out.resolve("summary.json"),
-                out.resolve("summary.png")));
         return b.toString();
-    }
-
-    private static double mean(List<Double> values) {
-        double s = 0;
-        for (double v : values) {
-            s += v;
-        }
-        return values.isEmpty() ? Double.NaN : s / values.size();
-    }
-
-    private static double[] meanSd(List<Double> values) {
-        double m = mean(values);
-        double ss = 0;
-        for (double v : values) {
-            ss += (v - m) * (v - m);
-        }
-        return new double[] {m, values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : 0};
     }
 
     // ------------------------------------------------------------------ option checks

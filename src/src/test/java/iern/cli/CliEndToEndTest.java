@@ -45,6 +45,18 @@ class CliEndToEndTest {
         assertTrue(summary.containsKey("bias0") && summary.containsKey("bias100"), summary.toString());
         assertTrue(((Map<?, ?>) summary.get("bias0")).containsKey("iern+cadv"), summary.toString());
         assertTrue(Files.size(runs.resolve("summary.png")) > 0);
+
+        // summarize pools the same runs from their result.json files into the same table
+        String trainTable = t.out().substring(t.out().indexOf("Accuracy"), t.out().indexOf("(written to"));
+        Files.delete(runs.resolve("summary.json"));
+        CliErrorsTest.Outcome sum = CliErrorsTest.run("summarize", "--out", runs.toString());
+        assertEquals(0, sum.code(), sum.err());
+        assertTrue(sum.out().contains("8 finished run(s)"), sum.out());
+        assertTrue(sum.out().contains(trainTable), "summarize differs from train:\n" + sum.out() + "\nvs\n" + trainTable);
+        assertEquals(summary, Json.parseObject(Files.readString(runs.resolve("summary.json")), "summary"));
+        CliErrorsTest.Outcome none = CliErrorsTest.run("summarize", "--out", data.toString());
+        assertEquals(2, none.code(), none.out());
+        assertTrue(none.err().contains("no finished run"), none.err());
     }
 
     @Test

@@ -77,7 +77,7 @@ class CliErrorsTest {
         "--intervention|magic|--intervention magic: expected one of [uniform, prior, attention]",
         "--threads|0|--threads 0: expected a number from 1 to 1024",
         "--id-holdout|1.5|--id-holdout 1.5: expected a fraction in [0, 1)",
-        "--augment|heavy|--augment heavy: expected one of [none, light, common]",
+        "--augment|heavy|--augment heavy: expected one of [none, light, common, style]",
         "--backbone|vgg|--backbone vgg: expected one of [resnet18, resnet34, resnet50]"})
     void badNumbersAndNamesAreRefused(String option, String value, String message) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
