@@ -21,12 +21,18 @@ public final class BaselineStep implements TrainingStep {
     private final AdversaryStep adversary;
     private final float advWeight;
 
+    private final SplitPriors priors;
+    private final float[] adjustRows;
+
     public BaselineStep(IernNetwork net, TrainConfig train) {
-        this(net, train, null);
+        this(net, train, SplitPriors.uniform(net.config.numEmotions(), net.config.numConfounders()));
     }
 
-    /** With a conditional source adversary on b when the network has one ({@code sourceGivenEmotion}: its target). */
-    public BaselineStep(IernNetwork net, TrainConfig train, double[][] sourceGivenEmotion) {
+    /**
+     * With a conditional source adversary on b when the network has one, and the source-prior
+     * logit adjustment when {@code train} asks for it; both read the training split's {@code priors}.
+     */
+    public BaselineStep(IernNetwork net, TrainConfig train, SplitPriors priors) {
         if (!net.config.isBaseline()) {
             throw new IllegalArgumentException("BaselineStep needs a baseline network, got " + net.config.method());
         }
@@ -35,11 +41,18 @@ public final class BaselineStep implements TrainingStep {
         adam.addGroup("base", net.base.parameters(), train.baseLr());
         adam.addGroup("cls", net.cls.parameters(), train.lr());
         optimizers.put("cls", adam);
-        adversary = net.adversary == null ? null : new AdversaryStep(net, train, sourceGivenEmotion);
+        adversary = net.adversary == null ? null : new AdversaryStep(net, train, priors.sourceGivenEmotion());
+        this.priors = train.priorAdjust() ? priors : null;
+        adjustRows = new float[train.batchSize() * net.config.numEmotions()];
         if (adversary != null) {
             optimizers.put("adv", adversary.adam);
         }
         advWeight = (float) train.advWeight();
+    }
+
+    private float[] rows(int[] emotions) {
+        int need = emotions.length * net.config.numEmotions();
+        return adjustRows.length >= need ? adjustRows : new float[need];
     }
 
     @Override
@@ -59,7 +72,8 @@ public final class BaselineStep implements TrainingStep {
             adam.zeroGrad();
             Tensor b = net.base.forward(x);
             Tensor logits = net.cls.forward(b);
-            Tensor loss = F.crossEntropy(logits, emotions);
+            Tensor loss = F.crossEntropy(priors == null ? logits : priors.adjust(logits, confounders, rows(emotions)),
+                    emotions);
             double nan = Double.NaN;
             double srcDis = nan;
             Tensor adv = null;

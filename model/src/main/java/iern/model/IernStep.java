@@ -51,21 +51,24 @@ public final class IernStep implements TrainingStep {
     private final Tensor uniformConfounders;
     private final boolean batchedStrata;
     private final AdversaryStep adversary;
+    private final SplitPriors priors;
+    private final float[] adjustRows;
 
     public IernStep(IernNetwork net, TrainConfig train) {
         this(net, train, true);
     }
 
     public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata) {
-        this(net, train, batchedStrata, null);
+        this(net, train, batchedStrata, SplitPriors.uniform(net.config.numEmotions(), net.config.numConfounders()));
     }
 
     /**
      * With {@code batchedStrata} false, step 4 runs Recons and the classifier once per stratum as
      * the authors do (the same function, slower; kept for the benchmark's comparison).
-     * {@code sourceGivenEmotion} is the conditional adversary's target (null: uniform).
+     * {@code priors} (the training split's cell counts) give the conditional adversary its target
+     * and the source-prior logit adjustment its prior.
      */
-    public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata, double[][] sourceGivenEmotion) {
+    public IernStep(IernNetwork net, TrainConfig train, boolean batchedStrata, SplitPriors priors) {
         if (net.config.isBaseline()) {
             throw new IllegalArgumentException("IernStep needs an IERN network, got the baseline");
         }
@@ -94,7 +97,9 @@ public final class IernStep implements TrainingStep {
         optimizers.put("dis", dis);
         optimizers.put("feat", feat);
         optimizers.put("cls", cls);
-        adversary = net.adversary == null ? null : new AdversaryStep(net, train, sourceGivenEmotion);
+        adversary = net.adversary == null ? null : new AdversaryStep(net, train, priors.sourceGivenEmotion());
+        this.priors = train.priorAdjust() ? priors : null;
+        adjustRows = new float[train.batchSize() * net.config.numEmotions()];
         if (adversary != null) {
             optimizers.put("adv", adversary.adam);
         }
@@ -164,7 +169,9 @@ public final class IernStep implements TrainingStep {
             Tensor e2 = net.emoGen.forward(b);
             restoreEmoGenStats();
             Tensor logits = batchedStrata ? net.intervene(e2) : net.interveneSeparately(e2);
-            Tensor lossCls = F.crossEntropy(logits, emotions);
+            Tensor lossCls = F.crossEntropy(priors == null ? logits
+                    : priors.adjust(logits, confounders, adjustRows.length >= emotions.length * logits.dim(1)
+                        ? adjustRows : new float[emotions.length * logits.dim(1)]), emotions);
             Tensor adv = null;
             if (adversary == null) {
                 lossCls.backward();

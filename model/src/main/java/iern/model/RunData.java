@@ -118,13 +118,13 @@ public final class RunData implements AutoCloseable {
                         .shuffle(false).dropLast(false).seed(spec.seed()).workers(spec.workers()).build();
     }
 
-    /** P(source | emotion) in the training split, {@code [E][K]} (a conditional adversary's target). */
-    public double[][] sourceGivenEmotion() {
+    /** The training split's (emotion, source) cell counts. */
+    public SplitPriors priors() {
         int[][] counts = new int[emotions.size()][sources.size()];
         for (Sample s : trainSamples) {
             counts[s.emotion()][s.confounder()]++;
         }
-        return SourceAdversary.sourceGivenEmotion(counts);
+        return new SplitPriors(counts);
     }
 
     public static RunData open(Spec spec) {

@@ -24,10 +24,12 @@ import java.util.Map;
  *                       (flip, crop and a randomised capture style: greyscale or colour cast, brightness,
  *                       contrast, blur, noise)
  * @param advWeight      weight of the features' confusion loss against a conditional source adversary
+ * @param priorAdjust    train the classification on logits plus log P(y | source) of the training split
+ *                       ({@link SplitPriors#adjust}); predictions stay on the plain logits
  */
 public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
                           double baseLr, double beta1, double beta2, double lambdaCenter, long seed,
-                          String augment, double advWeight) {
+                          String augment, double advWeight, boolean priorAdjust) {
 
     /** The paper's centre-loss weight and the size of the feature it was chosen for (512 x 7 x 7). */
     public static final double PAPER_LAMBDA_CENTER = 5e-4;
@@ -44,6 +46,14 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
             throw new IllegalArgumentException("feature size " + d + ": expected at least 1");
         }
         return PAPER_LAMBDA_CENTER * PAPER_FEATURE_SIZE / d;
+    }
+
+    /** Without the source-prior adjustment. */
+    public TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs, int batchSize, double lr,
+                       double baseLr, double beta1, double beta2, double lambdaCenter, long seed, String augment,
+                       double advWeight) {
+        this(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2, lambdaCenter, seed,
+                augment, advWeight, false);
     }
 
     /** Without an adversary weight (1). */
@@ -104,9 +114,14 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         return new LinearWarmupDecay(warmupEpochs, constantEpochs, decayEpochs);
     }
 
+    public TrainConfig withPriorAdjust(boolean on) {
+        return new TrainConfig(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2,
+                lambdaCenter, seed, augment, advWeight, on);
+    }
+
     public TrainConfig withSeed(long s) {
         return new TrainConfig(warmupEpochs, constantEpochs, decayEpochs, batchSize, lr, baseLr, beta1, beta2,
-                lambdaCenter, s, augment, advWeight);
+                lambdaCenter, s, augment, advWeight, priorAdjust);
     }
 
     public Map<String, Object> toMap() {
@@ -123,6 +138,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         m.put("seed", seed);
         m.put("augment", augment);
         m.put("adv_weight", advWeight);
+        m.put("prior_adjust", priorAdjust);
         return m;
     }
 
@@ -132,6 +148,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
                 r.integer("batch_size"), r.number("lr"), r.number("base_lr"), r.number("beta1"), r.number("beta2"),
                 r.number("lambda_center"), r.longValue("seed"),
                 m.get("augment") instanceof Boolean b ? (b ? "common" : "none") : r.string("augment"),
-                m.containsKey("adv_weight") ? r.number("adv_weight") : 1.0);
+                m.containsKey("adv_weight") ? r.number("adv_weight") : 1.0,
+                m.get("prior_adjust") instanceof Boolean b2 && b2);
     }
 }

@@ -57,7 +57,7 @@ public final class Trainer {
         int first = 0;
         Accuracy last = null;
         Map<String, Object> diagnostics = Map.of();
-        try (TrainingStep step = TrainingStep.of(net, train, data.sourceGivenEmotion())) {
+        try (TrainingStep step = TrainingStep.of(net, train, data.priors())) {
             if (resume && Files.exists(ckptFile)) {
                 Checkpoint.Loaded loaded = Checkpoint.load(ckptFile);
                 Checkpoint.restore(loaded, step, train);

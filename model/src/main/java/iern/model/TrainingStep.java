@@ -26,13 +26,12 @@ public interface TrainingStep extends AutoCloseable {
         return of(net, train, null);
     }
 
-    /**
-     * @param sourceGivenEmotion P(z | y) of the training split, {@code [E][K]}: the target of a
-     *                           conditional source adversary (null: uniform over the sources)
-     */
-    static TrainingStep of(IernNetwork net, TrainConfig train, double[][] sourceGivenEmotion) {
-        return net.config.isBaseline() ? new BaselineStep(net, train, sourceGivenEmotion)
-                : new IernStep(net, train, true, sourceGivenEmotion);
+    /** @param priors the training split's cell counts (null: uniform), read by the de-confounding variants */
+    static TrainingStep of(IernNetwork net, TrainConfig train, SplitPriors priors) {
+        if (priors == null) {
+            priors = SplitPriors.uniform(net.config.numEmotions(), net.config.numConfounders());
+        }
+        return net.config.isBaseline() ? new BaselineStep(net, train, priors) : new IernStep(net, train, true, priors);
     }
 
     @Override

@@ -96,7 +96,7 @@ class DeconfoundingTest {
         IernNetwork net = new IernNetwork(cfg, 5);
         assertTrue(net.adversary != null && net.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("src_adv.")));
         float[] before = net.adversary.parameters().getFirst().toArray();
-        double[][] target = {{0.5, 0.5, 0}, {0, 0.5, 0.5}, {0.5, 0, 0.5}, {0.5, 0.5, 0}, {0, 0.5, 0.5}, {0.5, 0, 0.5}};
+        SplitPriors target = new SplitPriors(new int[][] {{1, 1, 0}, {0, 1, 1}, {1, 0, 1}, {1, 1, 0}, {0, 1, 1}, {1, 0, 1}});
         try (TrainingStep step = TrainingStep.of(net, Tiny.train(5), target)) {
             assertTrue(step.optimizers().containsKey("adv"));
             step.startEpoch(0, Tiny.train(5));

@@ -87,6 +87,12 @@ final class TrainCommand implements Callable<Integer> {
                 + " fold 1, seed 1 among 1, 3 and 10).")
     double advWeight;
 
+    @Option(names = "--logit-adjust", split = ",", defaultValue = "none", paramLabel = "none|source",
+            description = "source: train the classification on logits plus log P(emotion | source) of the training split"
+                + " and predict on the plain logits, so the network need not learn which emotions a source shows"
+                + " (variant +la); a list trains each. Default: ${DEFAULT-VALUE}.")
+    List<String> logitAdjust;
+
     @Option(names = "--seeds", split = ",", defaultValue = "1", paramLabel = "N",
             description = "Seed(s) for weights, shuffling and augmentation. Default: ${DEFAULT-VALUE}.")
     List<Long> seeds;
@@ -206,7 +212,8 @@ final class TrainCommand implements Callable<Integer> {
             Map<RunKey, Trainer.Result> results = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             for (RunKey key : runs) {
-                Trainer.Result r = runOne(key, base, train.withSeed(key.seed()), stop, outw);
+                Trainer.Result r = runOne(key, base, train.withSeed(key.seed()).withPriorAdjust(adjusts(key.variant())),
+                        stop, outw);
                 if (r.interrupted()) {
                     outw.println("interrupted; run again with --resume to continue");
                     outw.flush();
@@ -366,7 +373,7 @@ final class TrainCommand implements Callable<Integer> {
     private boolean mainJob() {
         var parsed = spec.commandLine().getParseResult();
         return !parsed.hasMatchedOption("--method") && !parsed.hasMatchedOption("--intervention")
-                && !parsed.hasMatchedOption("--adversary");
+                && !parsed.hasMatchedOption("--adversary") && !parsed.hasMatchedOption("--logit-adjust");
     }
 
     /** Suffix of a variant trained with a source adversary, by adversary. */
@@ -377,6 +384,11 @@ final class TrainCommand implements Callable<Integer> {
      * {@code iern-attention}, each with {@code +cadv} when trained with the conditional adversary.
      */
     private List<String> variants() {
+        for (String la : logitAdjust) {
+            if (!la.equals("none") && !la.equals("source")) {
+                throw new UserError("--logit-adjust " + la + ": expected none or source");
+            }
+        }
         for (String a : adversaries) {
             if (!ModelConfig.ADVERSARIES.contains(a)) {
                 throw new UserError("--adversary " + a + ": expected one of " + ModelConfig.ADVERSARIES);
@@ -399,17 +411,28 @@ final class TrainCommand implements Callable<Integer> {
             }
             for (String name : names) {
                 for (String a : adversaries) {
-                    v.add(a.equals("none") ? name : name + ADVERSARY_SUFFIX.get(a));
+                    for (String la : logitAdjust) {
+                        v.add(name + (a.equals("none") ? "" : ADVERSARY_SUFFIX.get(a))
+                                + (la.equals("source") ? ADJUST_SUFFIX : ""));
+                    }
                 }
             }
         }
         return v;
     }
 
+    /** Suffix of a variant trained with the source-prior logit adjustment. */
+    static final String ADJUST_SUFFIX = "+la";
+
+    static boolean adjusts(String variant) {
+        return variant.endsWith(ADJUST_SUFFIX);
+    }
+
     /** The model of a variant name (see {@link #variants}). */
     static ModelConfig variantConfig(ModelConfig base, String variant) {
         String adversary = "none";
-        String name = variant;
+        String name = adjusts(variant) ? variant.substring(0, variant.length() - ADJUST_SUFFIX.length()) : variant;
+        variant = name;
         for (var e : ADVERSARY_SUFFIX.entrySet()) {
             if (variant.endsWith(e.getValue())) {
                 adversary = e.getKey();
