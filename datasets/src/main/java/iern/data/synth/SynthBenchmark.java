@@ -58,6 +58,12 @@ public final class SynthBenchmark {
     public static Result generate(Path root, SynthConfig cfg) {
         Path manifest = root.resolve(MANIFEST);
         int expected = 3 * cfg.imagesPerSource();
+        if (Files.exists(manifest) && !String.valueOf(SynthConfig.FORMAT_VERSION).equals(readManifest(manifest).get("format"))) {
+            // a set of an older generator: ours, and no longer what this one draws, so regenerate it
+            removeOwnFiles(root);
+            write(root, cfg);
+            return new Result(root, true, expected);
+        }
         if (Files.exists(manifest)) {
             Map<String, String> old = readManifest(manifest);
             Map<String, String> want = cfg.asProperties();
@@ -195,6 +201,28 @@ public final class SynthBenchmark {
             throw new UncheckedIOException("cannot write " + file, e);
         } finally {
             writer.dispose();
+        }
+    }
+
+    /** Deletes what a synth call writes (images, labels, split files, manifest) and nothing else. */
+    private static void removeOwnFiles(Path root) {
+        try {
+            for (String source : MixBasic.SOURCES) {
+                Path dir = root.resolve(source).resolve("images");
+                if (Files.isDirectory(dir)) {
+                    try (var list = Files.list(dir)) {
+                        for (Path p : list.filter(p -> p.toString().endsWith(".png")).toList()) Files.delete(p);
+                    }
+                }
+            }
+            try (var list = Files.list(root)) {
+                for (Path p : list.filter(p -> p.getFileName().toString().matches("(train|test)_ids_.*\\.csv")).toList())
+                    Files.delete(p);
+            }
+            Files.deleteIfExists(root.resolve(LABELS));
+            Files.deleteIfExists(root.resolve(MANIFEST));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the old synthetic set in " + root, e);
         }
     }
 

@@ -116,6 +116,25 @@ class SynthBenchmarkTest {
     }
 
     @Test
+    void aSetOfAnOlderFormatIsRegeneratedNotReused() throws Exception {
+        Path root = dir.resolve("old");
+        SynthBenchmark.generate(root, TINY);
+        String fresh = treeHash(root);
+        // what the first generator left: format 1, other sizes, an image and a split file this one does not write
+        Path manifest = root.resolve(SynthBenchmark.MANIFEST);
+        Files.writeString(manifest, Files.readString(manifest).replace("format=" + SynthConfig.FORMAT_VERSION, "format=1")
+                .replace("framesPerSequence=3", "framesPerSequence=2"));
+        Files.writeString(root.resolve("CKPlus/images/S099_001_00000010.png"), "old");
+        Files.writeString(root.resolve("test_ids_bias100v9.csv"), "old");
+        Files.writeString(root.resolve("notes.txt"), "the user's own file");
+        assertTrue(SynthBenchmark.generate(root, TINY).generated());
+        assertFalse(Files.exists(root.resolve("CKPlus/images/S099_001_00000010.png")));
+        assertFalse(Files.exists(root.resolve("test_ids_bias100v9.csv")));
+        Files.delete(root.resolve("notes.txt")); // kept: it is not the generator's
+        assertEquals(fresh, treeHash(root));
+    }
+
+    @Test
     void refusesToWriteIntoADataSetItDidNotMake() throws Exception {
         Path root = dir.resolve("real");
         Files.createDirectories(root.resolve("CKPlus/images"));
