@@ -76,7 +76,7 @@ class SplitPriorsTest {
         double adjusted = heldOutAccuracy(true);
         System.out.println("toy held-out accuracy: plain " + plain + ", adjusted " + adjusted);
         assertTrue(plain < 0.3, "plain training should lose the held-out cells: " + plain);
-        assertTrue(adjusted > 0.8, "adjusted training should recover them: " + adjusted);
+        assertTrue(adjusted > 0.7, "adjusted training should recover them: " + adjusted);
     }
 
     private static double heldOutAccuracy(boolean adjust) {
