@@ -9,30 +9,38 @@ import iern.engine.optim.Adam;
  * iteration (on e) and the baseline's (on b): the adversary's own step on detached features, and
  * the features' confusion loss, which the caller adds to its objective.
  */
-final class AdversaryStep implements AutoCloseable {
+final class AdversaryStep {
     private final SourceAdversary adversary;
     private final double[][] target;
-    final Adam adam;
+    private final Adam adam; // closed with the step's other optimisers
     private float[] rows = new float[0];
 
-    /** @param sourceGivenEmotion P(z | y) of the training split; null: uniform over the sources */
-    AdversaryStep(IernNetwork net, TrainConfig train, double[][] sourceGivenEmotion) {
+    /** @param priors the training split's cell counts: the target is their P(z | y) */
+    private AdversaryStep(IernNetwork net, TrainConfig train, SplitPriors priors) {
         adversary = net.adversary;
         int e = net.config.numEmotions();
         int k = net.config.numConfounders();
-        if (sourceGivenEmotion == null) {
-            sourceGivenEmotion = new double[e][k];
-            for (double[] row : sourceGivenEmotion) {
-                java.util.Arrays.fill(row, 1.0 / k);
-            }
+        if (priors.emotions() != e || priors.sources() != k) {
+            throw new IllegalArgumentException("the split's priors are " + priors.emotions() + "x" + priors.sources()
+                    + ", the model has " + e + " emotions and " + k + " sources");
         }
-        if (sourceGivenEmotion.length != e || sourceGivenEmotion[0].length != k) {
-            throw new IllegalArgumentException("P(source | emotion) is " + sourceGivenEmotion.length + "x"
-                    + sourceGivenEmotion[0].length + ", the model has " + e + " emotions and " + k + " sources");
-        }
-        target = sourceGivenEmotion;
+        target = priors.sourceGivenEmotion();
         adam = new Adam((float) train.beta1(), (float) train.beta2(), 1e-8f, 0f);
         adam.addGroup("src_adv", adversary.parameters(), train.lr());
+    }
+
+    /**
+     * The adversary's training when the network has one, its optimiser registered as {@code adv}
+     * beside the step's others (so checkpoints keep it); null without an adversary.
+     */
+    static AdversaryStep attach(IernNetwork net, TrainConfig train, SplitPriors priors,
+                                java.util.Map<String, iern.engine.optim.Optimizer> optimizers) {
+        if (net.adversary == null) {
+            return null;
+        }
+        AdversaryStep step = new AdversaryStep(net, train, priors);
+        optimizers.put("adv", step.adam);
+        return step;
     }
 
     /** One Adam step of the adversary reading {@code features} (detached here); returns its loss. */
@@ -62,10 +70,5 @@ final class AdversaryStep implements AutoCloseable {
     /** Unfreezes the adversary after the caller's backward pass. */
     void release() {
         adversary.requiresGrad(true);
-    }
-
-    @Override
-    public void close() {
-        adam.close();
     }
 }

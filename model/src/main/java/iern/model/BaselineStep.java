@@ -21,8 +21,7 @@ public final class BaselineStep implements TrainingStep {
     private final AdversaryStep adversary;
     private final float advWeight;
 
-    private final SplitPriors priors;
-    private final float[] adjustRows;
+    private final PriorAdjustment adjustment;
 
     public BaselineStep(IernNetwork net, TrainConfig train) {
         this(net, train, SplitPriors.uniform(net.config.numEmotions(), net.config.numConfounders()));
@@ -41,18 +40,9 @@ public final class BaselineStep implements TrainingStep {
         adam.addGroup("base", net.base.parameters(), train.baseLr());
         adam.addGroup("cls", net.cls.parameters(), train.lr());
         optimizers.put("cls", adam);
-        adversary = net.adversary == null ? null : new AdversaryStep(net, train, priors.sourceGivenEmotion());
-        this.priors = train.priorAdjust() ? priors : null;
-        adjustRows = new float[train.batchSize() * net.config.numEmotions()];
-        if (adversary != null) {
-            optimizers.put("adv", adversary.adam);
-        }
+        adversary = AdversaryStep.attach(net, train, priors, optimizers);
+        adjustment = train.priorAdjust() ? new PriorAdjustment(priors) : null;
         advWeight = (float) train.advWeight();
-    }
-
-    private float[] rows(int[] emotions) {
-        int need = emotions.length * net.config.numEmotions();
-        return adjustRows.length >= need ? adjustRows : new float[need];
     }
 
     @Override
@@ -72,8 +62,7 @@ public final class BaselineStep implements TrainingStep {
             adam.zeroGrad();
             Tensor b = net.base.forward(x);
             Tensor logits = net.cls.forward(b);
-            Tensor loss = F.crossEntropy(priors == null ? logits : priors.adjust(logits, confounders, rows(emotions)),
-                    emotions);
+            Tensor loss = F.crossEntropy(PriorAdjustment.apply(adjustment, logits, confounders), emotions);
             double nan = Double.NaN;
             double srcDis = nan;
             Tensor adv = null;

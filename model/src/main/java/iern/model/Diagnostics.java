@@ -72,6 +72,7 @@ public final class Diagnostics {
 
     private static Pass pass(IernNetwork net, Loader loader) {
         Pass p = new Pass();
+        float[] centres = net.config.isBaseline() ? null : net.memory.centers.detach().toArray();
         net.eval();
         try (Grad g = Grad.off()) {
             loader.startEpoch(0);
@@ -90,7 +91,6 @@ public final class Diagnostics {
                         float[] onC = net.conDis.forward(c).argmax(1).toArray();
                         float[] onE = net.conDis.forward(e).argmax(1).toArray();
                         float[] cs = c.reshape(b.size, -1).toArray();
-                        float[] centres = net.memory.centers.detach().toArray();
                         int d = cs.length / b.size;
                         for (int i = 0; i < b.size; i++) {
                             p.conDisOnC += (int) onC[i] == b.confounder[i] ? 1 : 0;

@@ -51,8 +51,7 @@ public final class IernStep implements TrainingStep {
     private final Tensor uniformConfounders;
     private final boolean batchedStrata;
     private final AdversaryStep adversary;
-    private final SplitPriors priors;
-    private final float[] adjustRows;
+    private final PriorAdjustment adjustment;
 
     public IernStep(IernNetwork net, TrainConfig train) {
         this(net, train, true);
@@ -97,12 +96,8 @@ public final class IernStep implements TrainingStep {
         optimizers.put("dis", dis);
         optimizers.put("feat", feat);
         optimizers.put("cls", cls);
-        adversary = net.adversary == null ? null : new AdversaryStep(net, train, priors.sourceGivenEmotion());
-        this.priors = train.priorAdjust() ? priors : null;
-        adjustRows = new float[train.batchSize() * net.config.numEmotions()];
-        if (adversary != null) {
-            optimizers.put("adv", adversary.adam);
-        }
+        adversary = AdversaryStep.attach(net, train, priors, optimizers);
+        adjustment = train.priorAdjust() ? new PriorAdjustment(priors) : null;
         for (Module m : net.emoGen.namedModules().values()) {
             if (m instanceof BatchNorm2d bn) {
                 emoGenNorms.add(bn);
@@ -169,9 +164,7 @@ public final class IernStep implements TrainingStep {
             Tensor e2 = net.emoGen.forward(b);
             restoreEmoGenStats();
             Tensor logits = batchedStrata ? net.intervene(e2) : net.interveneSeparately(e2);
-            Tensor lossCls = F.crossEntropy(priors == null ? logits
-                    : priors.adjust(logits, confounders, adjustRows.length >= emotions.length * logits.dim(1)
-                        ? adjustRows : new float[emotions.length * logits.dim(1)]), emotions);
+            Tensor lossCls = F.crossEntropy(PriorAdjustment.apply(adjustment, logits, confounders), emotions);
             Tensor adv = null;
             if (adversary == null) {
                 lossCls.backward();

@@ -1,11 +1,9 @@
 package iern.model;
 
-import iern.engine.Tensor;
-
 /**
  * The (emotion, source) cell counts of a training split, {@code counts[e][z]}, and the two priors
  * the de-confounding variants read from them: P(z | y), the conditional adversary's target, and
- * P(y | z), the source's label prior that source-prior logit adjustment adds to the logits.
+ * P(y | z), the source's label prior that {@link PriorAdjustment} adds to the logits.
  */
 public record SplitPriors(int[][] counts) {
     /** Floor of P(y | z) before the log: a cell the split never shows weighs like one in 1000. */
@@ -62,31 +60,5 @@ public record SplitPriors(int[][] counts) {
             }
         }
         return out;
-    }
-
-    /**
-     * Training logits with each item's source prior added, {@code logits + log P(y | z_i)}: the
-     * network's own logits then need not encode which emotions a source shows (the prior does),
-     * and at test time, without the prior, they score emotions as if every source showed all of
-     * them. This is the logit adjustment of Menon et al. (2021) with the label prior conditioned on
-     * the confounder.
-     */
-    public Tensor adjust(Tensor logits, int[] sourceLabels, float[] scratch) {
-        int n = sourceLabels.length;
-        int e = emotions();
-        if (logits.dim(0) != n || logits.dim(1) != e) {
-            throw new IllegalArgumentException("adjust: logits " + java.util.Arrays.toString(logits.shape()) + " for "
-                    + n + " labels and " + e + " emotions");
-        }
-        double[][] log = logEmotionGivenSource();
-        for (int i = 0; i < n; i++) {
-            if (sourceLabels[i] < 0 || sourceLabels[i] >= sources()) {
-                throw new IllegalArgumentException("adjust: source " + sourceLabels[i] + " of item " + i);
-            }
-            for (int j = 0; j < e; j++) {
-                scratch[i * e + j] = (float) log[sourceLabels[i]][j];
-            }
-        }
-        return logits.add(Tensor.of(java.util.Arrays.copyOf(scratch, n * e), n, e));
     }
 }

@@ -28,7 +28,7 @@ class SplitPriorsTest {
     @Test
     void adjustAddsEachItemsSourceRowAndPassesTheGradientThrough() {
         Tensor logits = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
-        Tensor adjusted = PRIORS.adjust(logits, new int[] {1, 0}, new float[6]);
+        Tensor adjusted = new PriorAdjustment(PRIORS).adjust(logits, new int[] {1, 0});
         double[][] log = PRIORS.logEmotionGivenSource();
         float[] got = adjusted.toArray();
         for (int j = 0; j < 3; j++) {
@@ -37,8 +37,8 @@ class SplitPriorsTest {
         }
         adjusted.sum().backward();
         assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, logits.grad().toArray(), 0f);
-        assertThrows(IllegalArgumentException.class, () -> PRIORS.adjust(logits, new int[] {2, 0}, new float[6]));
-        assertThrows(IllegalArgumentException.class, () -> PRIORS.adjust(logits, new int[] {0}, new float[6]));
+        assertThrows(IllegalArgumentException.class, () -> new PriorAdjustment(PRIORS).adjust(logits, new int[] {2, 0}));
+        assertThrows(IllegalArgumentException.class, () -> new PriorAdjustment(PRIORS).adjust(logits, new int[] {0}));
     }
 
     /** A uniform prior shifts every logit of a row equally: the same training; a skewed one does not. */
@@ -87,15 +87,14 @@ class SplitPriorsTest {
         int[][] counts = {{1, 1}, {1, 1}, {1, 1}, {1, 1}};
         counts[3][0] = 0; // source 0 never shows label 3
         counts[0][1] = 0; // source 1 never shows label 0
-        SplitPriors priors = new SplitPriors(counts);
+        PriorAdjustment adjustment = new PriorAdjustment(new SplitPriors(counts));
         java.util.SplittableRandom data = new java.util.SplittableRandom(3);
-        float[] scratch = new float[64 * 4];
         for (int it = 0; it < 300; it++) {
             Toy b = toy(64, data, false);
             try (iern.engine.TensorScope s = iern.engine.TensorScope.open()) {
                 adam.zeroGrad();
                 Tensor logits = cls.forward(b.x);
-                iern.engine.F.crossEntropy(adjust ? priors.adjust(logits, b.source, scratch) : logits, b.label).backward();
+                iern.engine.F.crossEntropy(adjust ? adjustment.adjust(logits, b.source) : logits, b.label).backward();
                 adam.step();
             }
         }

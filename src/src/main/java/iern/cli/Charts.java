@@ -159,11 +159,7 @@ public final class Charts {
         int plotH = height - top - bottom;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = start(img);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString(title, 10, 22);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        FontMetrics fm = g.getFontMetrics();
+        FontMetrics fm = title(g, title, 13, 11);
         for (int i = 0; i <= 5; i++) {
             int y = top + plotH - plotH * i / 5;
             g.setColor(new Color(225, 225, 225));
@@ -237,11 +233,7 @@ public final class Charts {
         int height = top + n * cell + 90;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = start(img);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(title, 10, 25);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        FontMetrics fm = g.getFontMetrics();
+        FontMetrics fm = title(g, title, 15, 12);
         for (int t = 0; t < n; t++) {
             long rowSum = 0;
             for (long v : counts[t]) {
@@ -279,6 +271,15 @@ public final class Charts {
         g.drawString("rows: true emotion, columns: predicted", left, height - 12);
         g.dispose();
         save(img, png);
+    }
+
+    /** Draws the title in bold at the top left, then leaves the plain body font set; returns its metrics. */
+    private static FontMetrics title(Graphics2D g, String title, int titleSize, int bodySize) {
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, titleSize));
+        g.drawString(title, 10, 10 + titleSize);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, bodySize));
+        return g.getFontMetrics();
     }
 
     private static Graphics2D start(BufferedImage img) {

@@ -111,7 +111,7 @@ final class TrainingDisplay implements Trainer.Listener {
         for (String k : baseline ? new String[] {"cls", "src_dis", "adv"}
                 : new String[] {"dis", "feat", "gen", "center", "recons", "cls", "src_dis", "adv"}) {
             double[] col = MetricsLog.column(records, k);
-            if (java.util.Arrays.stream(col).anyMatch(v -> !Double.isNaN(v))) {
+            if (measured(col)) {
                 losses.put(k, col);
             }
         }
@@ -119,15 +119,11 @@ final class TrainingDisplay implements Trainer.Listener {
         Map<String, double[]> acc = new LinkedHashMap<>();
         acc.put("train (running, per batch)", MetricsLog.column(records, "train_acc"));
         double[] ood = MetricsLog.column(records, "ood_acc");
-        boolean anyOod = java.util.Arrays.stream(ood).anyMatch(v -> !Double.isNaN(v));
+        boolean anyOod = measured(ood);
         acc.put(anyOod ? "test, out of distribution" : "test (unseen people)",
                 anyOod ? ood : MetricsLog.column(records, "test_acc"));
         double[] id = MetricsLog.column(records, "id_acc");
-        boolean anyId = false;
-        for (double v : id) {
-            anyId |= !Double.isNaN(v);
-        }
-        if (anyId) {
+        if (measured(id)) {
             acc.put("test, in distribution", id);
         }
         Charts.lines(dir.resolve("accuracy.png"), "Accuracy", "epoch", "accuracy", acc, true);
@@ -137,13 +133,23 @@ final class TrainingDisplay implements Trainer.Listener {
             {"condis_acc_c", "ConDis on c"}, {"condis_acc_e", "ConDis on e"}};
         for (String[] d : diag) {
             double[] col = MetricsLog.column(records, d[0]);
-            if (java.util.Arrays.stream(col).anyMatch(v -> !Double.isNaN(v))) {
+            if (measured(col)) {
                 leak.put(d[1], col);
             }
         }
         if (!leak.isEmpty()) {
             Charts.lines(dir.resolve("leakage.png"), "Leakage on test images", "epoch", "accuracy", leak, true);
         }
+    }
+
+    /** True when some epoch of the column has a value (the method has the metric and it was measured). */
+    private static boolean measured(double[] column) {
+        for (double v : column) {
+            if (!Double.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void finish(Accuracy a, List<String> emotions) {
