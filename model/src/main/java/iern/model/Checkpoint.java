@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.data.Printable;
 import iern.engine.io.FloatArray;
 import iern.engine.io.SafeTensors;
 import iern.engine.optim.Optimizer;
@@ -103,7 +104,37 @@ public final class Checkpoint {
         }
         ModelConfig model = ModelConfig.fromMap(asMap(meta.get("model"), file), file + " metadata 'model'");
         TrainConfig train = TrainConfig.fromMap(asMap(meta.get("train"), file), file + " metadata 'train'");
-        return new Loaded(file, model, train, r.integer("epochs_done"), r.bool("complete"), contents.tensors());
+        int epochsDone = r.integer("epochs_done");
+        if (epochsDone < 0 || epochsDone > train.epochs()) {
+            throw new IllegalArgumentException(file + " metadata: epochs_done " + epochsDone + ": expected 0 to "
+                    + train.epochs() + " (the epochs of its training configuration)");
+        }
+        checkTensors(file, contents.tensors());
+        return new Loaded(file, model, train, epochsDone, r.bool("complete"), contents.tensors());
+    }
+
+    /**
+     * Refuses what would load silently and poison everything after it: names outside the
+     * {@code model.} and {@code optim.} families, any NaN or infinity, a negative batch-norm
+     * variance.
+     */
+    private static void checkTensors(Path file, Map<String, FloatArray> tensors) {
+        for (Map.Entry<String, FloatArray> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("model.") && !name.startsWith("optim.")) {
+                throw new IllegalArgumentException(file + ": unexpected tensor " + Printable.quote(name)
+                        + " (an IERN checkpoint holds model.* and optim.* tensors only)");
+            }
+            float[] d = e.getValue().data();
+            boolean variance = name.startsWith("model.") && name.endsWith(".running_var");
+            for (int i = 0; i < d.length; i++) {
+                if (!Float.isFinite(d[i]) || (variance && d[i] < 0)) {
+                    throw new IllegalArgumentException(file + ": tensor " + Printable.quote(name) + " holds " + d[i]
+                            + " at element " + i + (variance ? " (a variance must be finite and at least 0)"
+                            : " (weights must be finite)") + "; the checkpoint is damaged");
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -148,6 +179,13 @@ public final class Checkpoint {
         if (trainDiff.length() > 0) {
             throw new IllegalArgumentException("checkpoint " + ckpt.file() + " was trained with other settings: "
                     + trainDiff + " (checkpoint vs this run); resuming would mix two runs.");
+        }
+        for (String name : ckpt.tensors().keySet()) {
+            if (name.startsWith("optim.") && step.optimizers().keySet().stream()
+                    .noneMatch(o -> name.startsWith("optim." + o + "."))) {
+                throw new IllegalArgumentException("checkpoint " + ckpt.file() + ": tensor " + Printable.quote(name)
+                        + " belongs to no optimiser of this run " + step.optimizers().keySet());
+            }
         }
         step.network().loadStateDict(prefixed(ckpt.tensors(), "model."), true);
         for (Map.Entry<String, Optimizer> o : step.optimizers().entrySet()) {

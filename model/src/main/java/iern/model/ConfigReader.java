@@ -23,7 +23,7 @@ final class ConfigReader {
 
     private IllegalArgumentException wrong(String key, String expected) {
         return new IllegalArgumentException(source + ": key '" + key + "' should be " + expected + ", found "
-                + Json.write(map.get(key)));
+                + iern.data.Printable.of(Json.write(map.get(key))));
     }
 
     String string(String key) {

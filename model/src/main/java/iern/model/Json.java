@@ -165,10 +165,18 @@ public final class Json {
         return (Map<String, Object>) v;
     }
 
+    /** Deeper nesting than any file of ours needs is refused before it can exhaust the stack. */
+    static final int MAX_DEPTH = 64;
+
+    private static String printable(char c) {
+        return c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0) ? "'" + c + "'" : String.format("U+%04X", (int) c);
+    }
+
     private static final class Parser {
         final String s;
         final String source;
         int pos;
+        int depth;
 
         Parser(String s, String source) {
             this.s = s;
@@ -182,7 +190,7 @@ public final class Json {
                     line++;
                 }
             }
-            String found = pos < s.length() ? "'" + s.charAt(pos) + "'" : "end of input";
+            String found = pos < s.length() ? printable(s.charAt(pos)) : "end of input";
             return new IllegalArgumentException(source + ": line " + line + " (offset " + pos + "): expected "
                     + expected + ", found " + found);
         }
@@ -198,6 +206,10 @@ public final class Json {
                 throw error("a value");
             }
             char c = s.charAt(pos);
+            if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) {
+                throw new IllegalArgumentException(source + ": offset " + pos + ": JSON nested deeper than "
+                        + MAX_DEPTH + " levels");
+            }
             return switch (c) {
                 case '{' -> object();
                 case '[' -> array();
@@ -228,6 +240,7 @@ public final class Json {
             skipSpace();
             if (pos < s.length() && s.charAt(pos) == '}') {
                 pos++;
+                depth--;
                 return m;
             }
             while (true) {
@@ -248,6 +261,7 @@ public final class Json {
                     pos++;
                 } else if (pos < s.length() && s.charAt(pos) == '}') {
                     pos++;
+                    depth--;
                     return m;
                 } else {
                     throw error("',' or '}'");
@@ -261,6 +275,7 @@ public final class Json {
             skipSpace();
             if (pos < s.length() && s.charAt(pos) == ']') {
                 pos++;
+                depth--;
                 return list;
             }
             while (true) {
@@ -271,6 +286,7 @@ public final class Json {
                     pos++;
                 } else if (pos < s.length() && s.charAt(pos) == ']') {
                     pos++;
+                    depth--;
                     return list;
                 } else {
                     throw error("',' or ']'");

@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.data.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,56 +47,98 @@ public record ModelConfig(String method, String backbone, double width, int feat
                 disBlocks, intervention, prior, attentionDim, "none");
     }
 
+    /**
+     * Bounds on every size, a few times the paper's (width 1, 512 features, 224 pixels, 2 and 3
+     * blocks, 6 emotions, 3 sources). A configuration read from a file is checked against them
+     * before anything is allocated, so a hostile checkpoint cannot ask for gigabytes.
+     */
+    public static final double MAX_WIDTH = 4;
+    public static final int MAX_FEAT_CHANNELS = 1024;
+    public static final int MAX_IMAGE_SIZE = 1024;
+    public static final int MAX_BLOCKS = 8;
+    public static final int MAX_CLASSES = 64;
+    public static final int MAX_ATTENTION_DIM = 1024;
+    private static final int MAX_NAME = 64;
+
     public ModelConfig {
         Objects.requireNonNull(emotions, "emotions");
         Objects.requireNonNull(confounders, "confounders");
         emotions = List.copyOf(emotions);
         confounders = List.copyOf(confounders);
         if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("method '" + method + "': expected one of " + METHODS);
+            throw new IllegalArgumentException("method " + Printable.quote(method) + ": expected one of " + METHODS);
         }
         if (!BACKBONES.contains(backbone)) {
-            throw new IllegalArgumentException("backbone '" + backbone + "': expected one of " + BACKBONES);
+            throw new IllegalArgumentException("backbone " + Printable.quote(backbone) + ": expected one of " + BACKBONES);
         }
         if (!INTERVENTIONS.contains(intervention)) {
-            throw new IllegalArgumentException("intervention '" + intervention + "': expected one of " + INTERVENTIONS);
+            throw new IllegalArgumentException("intervention " + Printable.quote(intervention) + ": expected one of " + INTERVENTIONS);
         }
         if (!ADVERSARIES.contains(adversary)) {
-            throw new IllegalArgumentException("adversary '" + adversary + "': expected one of " + ADVERSARIES);
+            throw new IllegalArgumentException("adversary " + Printable.quote(adversary) + ": expected one of " + ADVERSARIES);
         }
-        if (!(width > 0) || width > 8) {
-            throw new IllegalArgumentException("width multiplier " + width + ": expected a number in (0, 8]");
+        if (!(width > 0) || width > MAX_WIDTH) {
+            throw new IllegalArgumentException("width " + width + ": expected a multiplier in (0, " + MAX_WIDTH + "]");
         }
-        if (featChannels < 16 || featChannels % 16 != 0) {
+        if (featChannels < 16 || featChannels % 16 != 0 || featChannels > MAX_FEAT_CHANNELS) {
             // The discriminators halve the width three times and must keep at least two channels.
-            throw new IllegalArgumentException("feature width " + featChannels
-                    + ": expected a multiple of 16 of at least 16 (the discriminators halve it three times)");
+            throw new IllegalArgumentException("feat_channels " + featChannels + ": expected a multiple of 16 in [16, "
+                    + MAX_FEAT_CHANNELS + "] (the discriminators halve it three times)");
         }
-        if (emotions.size() < 2) {
-            throw new IllegalArgumentException("need at least two emotions, got " + emotions);
+        if (imageSize > MAX_IMAGE_SIZE) {
+            throw new IllegalArgumentException("image_size " + imageSize + ": expected at most " + MAX_IMAGE_SIZE);
         }
-        if (confounders.isEmpty()) {
-            throw new IllegalArgumentException("need at least one confounder");
-        }
-        if (genBlocks < 0 || reconsBlocks < 0 || disBlocks < 0 || disBlocks > 4) {
-            throw new IllegalArgumentException("block counts: gen " + genBlocks + ", recons " + reconsBlocks
-                    + ", dis " + disBlocks + " (dis at most 4)");
+        names("emotions", emotions, 2);
+        names("confounders", confounders, 1);
+        if (genBlocks < 0 || genBlocks > MAX_BLOCKS || reconsBlocks < 0 || reconsBlocks > MAX_BLOCKS
+                || disBlocks < 0 || disBlocks > 4) {
+            throw new IllegalArgumentException("gen_blocks " + genBlocks + ", recons_blocks " + reconsBlocks
+                    + ", dis_blocks " + disBlocks + ": expected gen and recons in [0, " + MAX_BLOCKS
+                    + "], dis in [0, 4]");
         }
         if (prior != null) {
             if (prior.length != confounders.size()) {
                 throw new IllegalArgumentException("prior has " + prior.length + " entries for "
                         + confounders.size() + " confounders");
             }
+            double sum = 0;
+            for (double v : prior) {
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("prior " + java.util.Arrays.toString(prior)
+                            + ": expected finite probabilities at least 0");
+                }
+                sum += v;
+            }
+            if (!(sum > 0)) {
+                throw new IllegalArgumentException("prior " + java.util.Arrays.toString(prior) + ": all zero");
+            }
             prior = prior.clone();
         }
-        if (attentionDim < 1) {
-            throw new IllegalArgumentException("attention width " + attentionDim + ": expected at least 1");
+        if (attentionDim < 1 || attentionDim > MAX_ATTENTION_DIM) {
+            throw new IllegalArgumentException("attention_dim " + attentionDim + ": expected a number in [1, "
+                    + MAX_ATTENTION_DIM + "]");
         }
         int f = featSizeOf(imageSize);
         if (f < 2) {
             throw new IllegalArgumentException("image size " + imageSize + " gives a " + f + "x" + f
                     + " feature map; the discriminator's 4x4 stride-2 conv needs at least 2x2: use an image size of"
                     + " at least " + minImageSize());
+        }
+    }
+
+    private static void names(String field, List<String> list, int min) {
+        if (list.size() < min || list.size() > MAX_CLASSES) {
+            throw new IllegalArgumentException(field + ": " + list.size() + " names, expected " + min + " to "
+                    + MAX_CLASSES);
+        }
+        if (new java.util.HashSet<>(list).size() != list.size()) {
+            throw new IllegalArgumentException(field + ": names repeat in " + Printable.of(list.toString()));
+        }
+        for (String n : list) {
+            if (n.isEmpty() || n.length() > MAX_NAME || !n.equals(Printable.of(n))) {
+                throw new IllegalArgumentException(field + ": name " + Printable.quote(n) + " should be 1 to "
+                        + MAX_NAME + " printable characters");
+            }
         }
     }
 
@@ -236,13 +279,22 @@ public record ModelConfig(String method, String backbone, double width, int feat
             List<Object> list = r.list("prior");
             p = new double[list.size()];
             for (int i = 0; i < p.length; i++) {
-                p[i] = ((Number) list.get(i)).doubleValue();
+                if (!(list.get(i) instanceof Number n)) {
+                    throw new IllegalArgumentException(source + ": key 'prior' should be an array of numbers, found "
+                            + Printable.of(Json.write(list)));
+                }
+                p[i] = n.doubleValue();
             }
         }
-        return new ModelConfig(r.string("method"), r.string("backbone"), r.number("width"),
-                r.integer("feat_channels"), r.integer("image_size"), emo, conf, r.integer("gen_blocks"),
-                r.integer("recons_blocks"), r.integer("dis_blocks"), r.string("intervention"), p,
-                r.integer("attention_dim"), m.containsKey("adversary") ? r.string("adversary") : "none");
+        try {
+            return new ModelConfig(r.string("method"), r.string("backbone"), r.number("width"),
+                    r.integer("feat_channels"), r.integer("image_size"), emo, conf, r.integer("gen_blocks"),
+                    r.integer("recons_blocks"), r.integer("dis_blocks"), r.string("intervention"), p,
+                    r.integer("attention_dim"), m.containsKey("adversary") ? r.string("adversary") : "none");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+                    : source + ": " + e.getMessage(), e);
+        }
     }
 
     /**

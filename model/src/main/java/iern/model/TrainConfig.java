@@ -65,15 +65,20 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
 
     public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "light", "common", "style");
 
+    /** Bounds that a configuration read from a file is held to (the paper: 160 epochs, batch 8 to 16). */
+    public static final int MAX_EPOCHS = 100_000;
+    public static final int MAX_BATCH = 65_536;
+
     public TrainConfig {
         if (warmupEpochs < 0 || constantEpochs < 0 || decayEpochs < 0
-                || warmupEpochs + constantEpochs + decayEpochs < 1) {
+                || warmupEpochs + constantEpochs + decayEpochs < 1
+                || warmupEpochs + constantEpochs + decayEpochs > MAX_EPOCHS) {
             throw new IllegalArgumentException("epochs: warm-up " + warmupEpochs + ", constant " + constantEpochs
-                    + ", decay " + decayEpochs + " (each at least 0, at least one epoch in all)");
+                    + ", decay " + decayEpochs + " (each at least 0, 1 to " + MAX_EPOCHS + " epochs in all)");
         }
-        if (batchSize < 2) {
+        if (batchSize < 2 || batchSize > MAX_BATCH) {
             // Batch norm in training mode needs at least two samples per stratum.
-            throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 2");
+            throw new IllegalArgumentException("batch size " + batchSize + ": expected 2 to " + MAX_BATCH);
         }
         if (!(lr >= 0) || !(baseLr >= 0) || Double.isInfinite(lr) || Double.isInfinite(baseLr)) {
             throw new IllegalArgumentException("learning rates " + lr + ", " + baseLr
@@ -144,11 +149,16 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
 
     public static TrainConfig fromMap(Map<String, Object> m, String source) {
         ConfigReader r = new ConfigReader(m, source);
-        return new TrainConfig(r.integer("warmup_epochs"), r.integer("constant_epochs"), r.integer("decay_epochs"),
+        try {
+            return new TrainConfig(r.integer("warmup_epochs"), r.integer("constant_epochs"), r.integer("decay_epochs"),
                 r.integer("batch_size"), r.number("lr"), r.number("base_lr"), r.number("beta1"), r.number("beta2"),
                 r.number("lambda_center"), r.longValue("seed"),
                 m.get("augment") instanceof Boolean b ? (b ? "common" : "none") : r.string("augment"),
                 m.containsKey("adv_weight") ? r.number("adv_weight") : 1.0,
                 m.get("prior_adjust") instanceof Boolean b2 && b2);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+                    : source + ": " + e.getMessage(), e);
+        }
     }
 }
