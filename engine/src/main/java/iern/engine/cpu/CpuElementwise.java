@@ -131,7 +131,9 @@ final class CpuElementwise {
             int i = i0;
             for (; i + LANES <= i1; i += LANES) {
                 FloatVector v = FloatVector.fromArray(SP, x, xo + i);
-                (relu ? FloatVector.zero(SP) : v.mul(a)).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+                // ReLU zeroes where x <= 0, so NaN passes through (as PyTorch) and the loss guard sees it.
+                (relu ? v.blend(0f, v.compare(VectorOperators.LE, 0f))
+                        : v.mul(a).blend(v, v.compare(VectorOperators.GT, 0f))).intoArray(y, yo + i);
             }
             i0 = i;
         }
@@ -144,7 +146,7 @@ final class CpuElementwise {
             case ABS -> { for (int i = i0; i < i1; i++) y[yo + i] = Math.abs(x[xo + i]); }
             case SQUARE -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v * v; } }
             case RECIPROCAL -> { for (int i = i0; i < i1; i++) y[yo + i] = 1f / x[xo + i]; }
-            case RELU -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v > 0f ? v : 0f; } }
+            case RELU -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v <= 0f ? 0f : v; } }
             case SIGMOID -> { for (int i = i0; i < i1; i++) y[yo + i] = sigmoid(x[xo + i]); }
             case TANH -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.tanh(x[xo + i]); }
             case LEAKY_RELU -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v > 0f ? v : v * a; } }

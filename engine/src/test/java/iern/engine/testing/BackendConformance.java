@@ -225,6 +225,27 @@ public abstract class BackendConformance {
     }
 
     @Test
+    void reluPropagatesNaNAsPyTorch() {
+        // NaN at every lane position of a SIMD block and in the scalar tail, so a NaN loss is never hidden.
+        int n = 37;
+        float[] x = values(5, n, -2, 2);
+        for (int i = 0; i < n; i += 5) {
+            x[i] = Float.NaN;
+        }
+        x[1] = Float.POSITIVE_INFINITY;
+        x[2] = Float.NEGATIVE_INFINITY;
+        x[3] = -0f;
+        Storage ys = zeros(n);
+        backend().unary(Unary.RELU, put(x), 0, ys, 0, n, 0, 0);
+        float[] y = get(ys);
+        for (int i = 0; i < n; i++) {
+            float expected = Float.isNaN(x[i]) ? Float.NaN : Math.max(x[i], 0f);
+            assertEquals(Float.floatToIntBits(expected == 0f ? 0f : expected), Float.floatToIntBits(y[i] == 0f ? 0f : y[i]),
+                    "relu(" + x[i] + ") at " + i + " gave " + y[i]);
+        }
+    }
+
+    @Test
     void unaryBackwardMatchesOracle() {
         for (Unary op : Unary.values()) {
             for (int n : new int[] {1, 13, 4099}) {

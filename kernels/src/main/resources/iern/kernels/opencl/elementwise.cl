@@ -28,7 +28,7 @@ inline float unary_op(int op, float v, float a, float b) {
         case U_ABS: return fabs(v);
         case U_SQUARE: return v * v;
         case U_RECIPROCAL: return 1.0f / v;
-        case U_RELU: return v > 0.0f ? v : 0.0f;
+        case U_RELU: return v <= 0.0f ? 0.0f : v;   /* NaN passes, as PyTorch */
         // Split by sign so exp never overflows.
         case U_SIGMOID: if (v >= 0.0f) { return 1.0f / (1.0f + exp(-v)); } else { float e = exp(v); return e / (1.0f + e); }
         case U_TANH: return tanh(v);
