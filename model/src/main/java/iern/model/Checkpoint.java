@@ -29,11 +29,17 @@ public final class Checkpoint {
 
     /** What a checkpoint says about itself, plus its tensors. */
     public record Loaded(Path file, ModelConfig model, TrainConfig train, int epochsDone, boolean complete,
-                         Map<String, FloatArray> tensors) {}
+                         Map<String, FloatArray> tensors, Map<String, Object> data) {}
 
     private Checkpoint() {}
 
     public static void save(Path file, TrainingStep step, TrainConfig train, int epochsDone, boolean complete) {
+        save(file, step, train, epochsDone, complete, Map.of());
+    }
+
+    /** With {@code data}: what the run was trained on ({@link RunData#provenance}), checked on resume. */
+    public static void save(Path file, TrainingStep step, TrainConfig train, int epochsDone, boolean complete,
+                            Map<String, Object> data) {
         IernNetwork net = step.network();
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, FloatArray> e : net.stateToHost().entrySet()) {
@@ -44,7 +50,7 @@ public final class Checkpoint {
                 tensors.put("optim." + o.getKey() + "." + e.getKey(), e.getValue());
             }
         }
-        save(file, net, tensors, train, epochsDone, complete);
+        save(file, net, tensors, train, epochsDone, complete, data);
     }
 
     /** Weights only (no optimiser state): for a model that is done training or exported. */
@@ -53,17 +59,20 @@ public final class Checkpoint {
         for (Map.Entry<String, FloatArray> e : net.stateToHost().entrySet()) {
             tensors.put("model." + e.getKey(), e.getValue());
         }
-        save(file, net, tensors, train, epochsDone, true);
+        save(file, net, tensors, train, epochsDone, true, Map.of());
     }
 
     private static void save(Path file, IernNetwork net, Map<String, FloatArray> tensors, TrainConfig train,
-                             int epochsDone, boolean complete) {
+                             int epochsDone, boolean complete, Map<String, Object> data) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("epochs_done", epochsDone);
         meta.put("complete", complete);
         meta.put("model", net.config.toMap());
         meta.put("train", train.toMap());
+        if (!data.isEmpty()) {
+            meta.put("data", data);
+        }
         try {
             SafeTensors.write(file, tensors, Map.of(META_KEY, Json.write(meta)));
             Path json = sidecar(file);
@@ -110,7 +119,8 @@ public final class Checkpoint {
                     + train.epochs() + " (the epochs of its training configuration)");
         }
         checkTensors(file, contents.tensors());
-        return new Loaded(file, model, train, epochsDone, r.bool("complete"), contents.tensors());
+        Map<String, Object> data = meta.get("data") instanceof Map<?, ?> ? asMap(meta.get("data"), file) : Map.of();
+        return new Loaded(file, model, train, epochsDone, r.bool("complete"), contents.tensors(), data);
     }
 
     /**
@@ -160,6 +170,20 @@ public final class Checkpoint {
      * checkpoint made with another configuration is refused with every difference named.
      */
     public static void restore(Loaded ckpt, TrainingStep step, TrainConfig train) {
+        restore(ckpt, step, train, Map.of());
+    }
+
+    /**
+     * As {@link #restore(Loaded, TrainingStep, TrainConfig)}, and refuses a checkpoint trained on
+     * other samples than {@code data} describes (both from {@link RunData#provenance}).
+     */
+    public static void restore(Loaded ckpt, TrainingStep step, TrainConfig train, Map<String, Object> data) {
+        Object was = ckpt.data().get("samples");
+        if (was != null && data.get("samples") != null && !was.equals(data.get("samples"))) {
+            throw new IllegalArgumentException("checkpoint " + ckpt.file() + " was trained on other data: "
+                    + Printable.of(Json.write(ckpt.data())) + " vs this run's " + Printable.of(Json.write(data))
+                    + "; resuming would mix two data sets. Use the --data and split it was trained on.");
+        }
         ModelConfig model = step.network().config;
         List<String> diff = ckpt.model().differences(model);
         if (!diff.isEmpty()) {

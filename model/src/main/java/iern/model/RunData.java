@@ -45,6 +45,7 @@ public final class RunData implements AutoCloseable {
     public final boolean[][] inDistribution;
     public final double[] prior;
     public final BadInput bad;
+    private final Map<String, Object> provenance;
 
     /** Where the data is and how to feed it. */
     public record Spec(Path root, Path labels, Path trainSplit, Path testSplit, int fold, int imageSize,
@@ -76,6 +77,7 @@ public final class RunData implements AutoCloseable {
         trainSamples = List.copyOf(trainList);
         testSamples = testSet.samples();
         idSamples = List.copyOf(held);
+        provenance = provenance(spec, trainSet.samples(), testSamples);
         int k = sources.size();
         prior = new double[k];
         for (Sample s : trainSamples) {
@@ -116,6 +118,39 @@ public final class RunData implements AutoCloseable {
         idTest = idSamples.isEmpty() ? null
                 : Loader.builder(ImageStore.open(idSamples, testPipe, bad), testPipe).batchSize(spec.batchSize())
                         .shuffle(false).dropLast(false).seed(spec.seed()).workers(spec.workers()).build();
+    }
+
+    /**
+     * What this run trains and tests on, for a checkpoint to remember: the data root and split
+     * files as given, the image counts, and a digest of every sample's key, emotion and source
+     * (the identity a resume is checked against; a moved data root keeps it).
+     */
+    public Map<String, Object> provenance() {
+        return provenance;
+    }
+
+    private static Map<String, Object> provenance(Spec spec, List<Sample> train, List<Sample> test) {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (List<Sample> part : List.of(train, test)) {
+            for (Sample s : part) {
+                md.update((s.key() + '\t' + s.emotion() + '\t' + s.confounder() + '\n')
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            md.update((byte) 0);
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("root", spec.root().toAbsolutePath().normalize().toString());
+        m.put("train_split", String.valueOf(spec.trainSplit().getFileName()));
+        m.put("test_split", String.valueOf(spec.testSplit().getFileName()));
+        m.put("train_images", (long) train.size());
+        m.put("test_images", (long) test.size());
+        m.put("samples", "sha256:" + java.util.HexFormat.of().formatHex(md.digest(), 0, 12));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** The training split's (emotion, source) cell counts. */

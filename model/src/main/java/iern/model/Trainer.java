@@ -28,7 +28,16 @@ public final class Trainer {
 
         default void evalStep(int done) {}
 
-        /** The epoch's metrics record (what the metrics log stores). */
+        /**
+         * Training starts after {@code epochsDone} epochs (0: from scratch): a metrics log should
+         * hold exactly those epochs' records from here on.
+         */
+        default void started(int epochsDone) {}
+
+        /**
+         * The epoch's metrics record (what the metrics log stores), given before the epoch's
+         * checkpoint is written: a kill between the two repeats the epoch on resume, never loses it.
+         */
         default void epochEnd(Map<String, Object> record) {}
     }
 
@@ -60,12 +69,13 @@ public final class Trainer {
         try (TrainingStep step = TrainingStep.of(net, train, data.priors())) {
             if (resume && Files.exists(ckptFile)) {
                 Checkpoint.Loaded loaded = Checkpoint.load(ckptFile);
-                Checkpoint.restore(loaded, step, train);
+                Checkpoint.restore(loaded, step, train, data.provenance());
                 first = loaded.epochsDone();
                 listener.info("resuming " + ckptFile + " after epoch " + first + " of " + epochs);
             } else if (Files.exists(ckptFile)) {
                 listener.info("starting over in " + runDir + " (its old checkpoint will be replaced; --resume continues it)");
             }
+            listener.started(first);
             int steps = data.train.batchesPerEpoch();
             Tensor x = null;
             if (stop != null) {
@@ -103,7 +113,7 @@ public final class Trainer {
                         seen += losses.images();
                         listener.step(epoch, s, steps, losses);
                         if (stop != null && stop.requested()) {
-                            Checkpoint.save(ckptFile, step, train, epoch, false);
+                            Checkpoint.save(ckptFile, step, train, epoch, false, data.provenance());
                             listener.info("stopped in epoch " + (epoch + 1) + " step " + (s + 1) + "; saved " + ckptFile
                                     + " (--resume repeats epoch " + (epoch + 1) + " from these weights)");
                             return new Result(last, epoch, true, seconds(start), ckptFile, diagnostics);
@@ -129,8 +139,8 @@ public final class Trainer {
                     }
                     record.put("train_seconds", trainSeconds);
                     record.put("images_per_s", seen / Math.max(1e-9, trainSeconds));
-                    Checkpoint.save(ckptFile, step, train, epoch + 1, lastEpoch);
                     listener.epochEnd(record);
+                    Checkpoint.save(ckptFile, step, train, epoch + 1, lastEpoch, data.provenance());
                 }
             } finally {
                 if (x != null) {

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Exit codes besides 0: 1 a bug (with its trace), 2 a user or data error, 3 a loss became NaN or infinite. */
+    static final int DIVERGED = 3;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +47,11 @@ public final class Main implements Runnable {
         // not a stack trace; a bug still shows its trace.
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
+            if (ex instanceof iern.model.TrainingDiverged) {
+                err.println("iern " + commandLine.getCommandName() + ": training diverged: " + ex.getMessage());
+                err.flush();
+                return DIVERGED;
+            }
             if (ex instanceof UserError || ex instanceof IllegalArgumentException
                     || ex instanceof java.io.UncheckedIOException || isDataError(ex)) {
                 err.println("iern " + commandLine.getCommandName() + ": error: " + ex.getMessage());

@@ -39,6 +39,69 @@ public final class MetricsLog {
         }
     }
 
+    /**
+     * Makes the log hold exactly one record for each of the first {@code epochs} epochs, as the
+     * checkpoint a run starts from says: drops a line torn by a kill, records of epochs the
+     * checkpoint does not hold (written just before a kill, about to be repeated) and earlier
+     * duplicates. Rewrites the file atomically; returns a note of what was dropped, or null.
+     */
+    public String keepEpochs(int epochs) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read metrics log " + file + ": " + e.getMessage(), e);
+        }
+        String[] kept = new String[epochs];
+        int unreadable = 0;
+        int later = 0;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> r;
+            try {
+                r = Json.parseObject(line, file.toString());
+            } catch (IllegalArgumentException e) {
+                unreadable++;
+                continue;
+            }
+            int epoch = r.get("epoch") instanceof Number n ? n.intValue() : 0;
+            if (epoch >= 1 && epoch <= epochs) {
+                kept[epoch - 1] = line.strip();
+            } else {
+                later++;
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        int missing = 0;
+        for (String k : kept) {
+            if (k == null) {
+                missing++;
+            } else {
+                text.append(k).append('\n');
+            }
+        }
+        int dropped = lines.stream().filter(l -> !l.isBlank()).toList().size() - (epochs - missing);
+        if (dropped == 0) {
+            return null;
+        }
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot repair metrics log " + file + ": " + e.getMessage(), e);
+        }
+        return "metrics log: kept epochs 1-" + epochs + (missing > 0 ? " (" + missing + " without a record)" : "")
+                + "; dropped " + dropped + " line(s): " + unreadable + " unreadable, " + later
+                + " of epochs the checkpoint does not hold, the rest repeated";
+    }
+
     /** Every record so far; a line that is not JSON is an error naming the line. */
     public List<Map<String, Object>> read() {
         List<Map<String, Object>> out = new ArrayList<>();

@@ -59,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
     Path testSplit;
 
     @Option(names = "--bias", split = ",", defaultValue = "100", paramLabel = "100|90|0",
-            description = "Split setting(s): 100 (out of distribution), 90 (10% of the held-out cells in training) or 0"
+            description = "Split setting(s): 100 (out of distribution), 90 (10%% of the held-out cells in training) or 0"
                 + " (the ceiling: no bias, a third of the people held out; its accuracy is on unseen people). Default: ${DEFAULT-VALUE}.")
     List<String> biases;
 
@@ -171,6 +171,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the runs found under --out (finished runs are only re-evaluated).")
     boolean resume;
 
+    @Option(names = "--force", description = "Delete runs already under --out and train them from the start"
+            + " (without --resume or --force an existing run is an error).")
+    boolean force;
+
     @Mixin
     EngineOptions engine;
 
@@ -192,9 +196,24 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig train = trainConfig(seeds.getFirst());
         List<String> variants = mainJob() ? MAIN_JOB_VARIANTS : variants();
         List<RunKey> runs = runs(variants);
+        if (resume && force) {
+            throw new UserError("--resume continues runs and --force deletes them: give one");
+        }
         dataOptions.ensure(outw);
         ModelConfig base = modelConfig();
+        // Every run's directory is claimed before the first epoch: unwritable, in use or already there is found now.
+        List<RunDirectory> claimed = new ArrayList<>();
+        try {
+            for (RunKey key : runs) {
+                claimed.add(RunDirectory.claim(out.resolve(key.dir()), resume, force));
+            }
+            return trainAll(runs, base, train, outw);
+        } finally {
+            claimed.forEach(RunDirectory::close);
+        }
+    }
 
+    private int trainAll(List<RunKey> runs, ModelConfig base, TrainConfig train, PrintWriter outw) {
         Backend backend = engine.open(outw::println);
         Engine.use(backend);
         StopSignal stop = new StopSignal();
@@ -449,6 +468,13 @@ final class TrainCommand implements Callable<Integer> {
         if ((trainSplit == null) != (testSplit == null)) {
             throw new UserError("--train-split and --test-split go together: give both or neither");
         }
+        distinct("--bias", biases);
+        distinct("--fold", folds);
+        distinct("--seeds", seeds);
+        distinct("--method", methods);
+        distinct("--intervention", interventions);
+        distinct("--adversary", adversaries);
+        distinct("--logit-adjust", logitAdjust);
         List<RunKey> runs = new ArrayList<>();
         if (trainSplit != null) {
             for (String v : variants) {
@@ -478,6 +504,16 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return runs;
+    }
+
+    /** A value named twice would train one run twice into one directory. */
+    private static void distinct(String option, List<?> values) {
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        for (Object v : values) {
+            if (!seen.add(v)) {
+                throw new UserError(option + " names " + v + " twice");
+            }
+        }
     }
 
     TrainConfig trainConfig(long seed) {
@@ -529,11 +565,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!ModelConfig.BACKBONES.contains(backbone)) {
             throw new UserError("--backbone " + backbone + ": expected one of " + ModelConfig.BACKBONES);
         }
-        if (!(width > 0 && width <= 8)) {
-            throw new UserError("--width " + width + ": expected a multiplier in (0, 8]");
+        if (!(width > 0 && width <= ModelConfig.MAX_WIDTH)) {
+            throw new UserError("--width " + width + ": expected a multiplier in (0, " + fmt(ModelConfig.MAX_WIDTH) + "]");
         }
-        if (feat < 16 || feat % 16 != 0 || feat > 8192) {
-            throw new UserError("--feat " + feat + ": expected a multiple of 16 from 16 to 8192");
+        if (feat < 16 || feat % 16 != 0 || feat > ModelConfig.MAX_FEAT_CHANNELS) {
+            throw new UserError("--feat " + feat + ": expected a multiple of 16 from 16 to " + ModelConfig.MAX_FEAT_CHANNELS);
         }
         if (imageSize < 33 || imageSize > 1024) {
             throw new UserError("--image-size " + imageSize + ": expected 33 to 1024 pixels (the discriminators need"

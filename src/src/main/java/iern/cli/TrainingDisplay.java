@@ -42,6 +42,14 @@ final class TrainingDisplay implements Trainer.Listener {
     }
 
     @Override
+    public void started(int epochsDone) {
+        String note = log.keepEpochs(epochsDone);
+        if (note != null) {
+            info(note);
+        }
+    }
+
+    @Override
     public void epochStart(int epoch, int epochs, int steps) {
         epochStart = System.nanoTime();
         bar = new ProgressBar(bars, interactive, String.format(Locale.ROOT, "  epoch %d/%d", epoch + 1, epochs), steps, 30);
