@@ -4,22 +4,23 @@ import java.nio.file.Path;
 
 /**
  * Bad input data. The message always names the file, the line (or byte offset) when there is one, what was found
- * and what was expected, so a user can fix the input without reading code.
+ * and what was expected, so a user can fix the input without reading code. The file name is passed through
+ * {@link Printable}; text from inside files must be too ({@code Printable.quote}) before it reaches the problem.
  */
 public final class DataException extends RuntimeException {
     private final Path file;
     private final long line;
+    private final String problem;
 
     public DataException(Path file, long line, String problem) {
-        super(where(file, line) + ": " + problem);
-        this.file = file;
-        this.line = line;
+        this(file, line, problem, null);
     }
 
     public DataException(Path file, long line, String problem, Throwable cause) {
         super(where(file, line) + ": " + problem, cause);
         this.file = file;
         this.line = line;
+        this.problem = problem;
     }
 
     /** The offending file. */
@@ -32,7 +33,13 @@ public final class DataException extends RuntimeException {
         return line;
     }
 
+    /** The message without the file and line in front. */
+    public String problem() {
+        return problem;
+    }
+
     static String where(Path file, long line) {
-        return line > 0 ? file + " line " + line : String.valueOf(file);
+        String name = Printable.of(String.valueOf(file));
+        return line > 0 ? name + " line " + line : name;
     }
 }

@@ -2,6 +2,8 @@ package iern.data.labels;
 
 import iern.data.BadInput;
 import iern.data.DataException;
+import iern.data.DataFiles;
+import iern.data.Printable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,7 +37,6 @@ public final class LabelTable {
     }
 
     public static LabelTable readPickle(Path file) {
-        if (!Files.isRegularFile(file)) throw new DataException(file, 0, "label file does not exist");
         Map<String, String> map = SafeUnpickler.readStringDict(file);
         if (map.isEmpty()) throw new DataException(file, 0, "the pickled label dict is empty; expected key -> label entries");
         return new LabelTable(file, map, Map.of());
@@ -44,47 +44,36 @@ public final class LabelTable {
 
     /**
      * CSV: one {@code key,label} per line; an optional first line {@code key,emotion} (or {@code key,label}) is a
-     * header; blank lines are ignored. Keys may not repeat.
+     * header; blank lines are ignored. Keys may not repeat. UTF-8 (a leading byte-order mark is skipped).
      */
     public static LabelTable readCsv(Path file, BadInput bad) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new DataException(file, 0, "label file does not exist");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read label file " + file, e);
-        }
         Map<String, String> map = new LinkedHashMap<>();
         Map<String, Integer> lineOf = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String raw = lines.get(i).strip();
-            int lineNo = i + 1;
-            if (raw.isEmpty()) continue;
-            if (map.isEmpty() && lineNo == firstNonBlank(lines) && isHeader(raw)) continue;
+        boolean[] first = {true};
+        DataFiles.forEachLine(file, "label file", (lineNo, line) -> {
+            String raw = line.strip();
+            if (raw.isEmpty()) return;
+            boolean header = first[0] && isHeader(raw);
+            first[0] = false;
+            if (header) return;
             int comma = raw.indexOf(',');
             if (comma <= 0 || comma == raw.length() - 1 || raw.indexOf(',', comma + 1) >= 0) {
-                bad.report(new DataException(file, lineNo, "'" + raw + "' is not 'key,label' (two non-empty fields)"));
-                continue;
+                bad.report(new DataException(file, lineNo, Printable.quote(raw) + " is not 'key,label' (two non-empty fields)"));
+                return;
             }
             String key = raw.substring(0, comma).strip();
             String label = raw.substring(comma + 1).strip();
             Integer earlier = lineOf.get(key);
             if (earlier != null) {
-                bad.report(new DataException(file, lineNo, "duplicate key '" + key + "' (first on line " + earlier
-                        + "); expected each key once"));
-                continue;
+                bad.report(new DataException(file, lineNo, "duplicate key " + Printable.quote(key) + " (first on line "
+                        + earlier + "); expected each key once"));
+                return;
             }
             map.put(key, label);
             lineOf.put(key, lineNo);
-        }
+        });
         if (map.isEmpty()) throw new DataException(file, 0, "no labels; expected lines of 'key,label'");
         return new LabelTable(file, map, lineOf);
-    }
-
-    private static int firstNonBlank(List<String> lines) {
-        for (int i = 0; i < lines.size(); i++) if (!lines.get(i).isBlank()) return i + 1;
-        return 0;
     }
 
     private static boolean isHeader(String line) {
@@ -111,7 +100,8 @@ public final class LabelTable {
     /** "file line n" for CSV entries, the file name for pickles. */
     public String originOf(String key) {
         Integer line = lineOf.get(key);
-        return line == null ? file.toString() : file + " line " + line;
+        String name = Printable.of(file.toString());
+        return line == null ? name : name + " line " + line;
     }
 
     public int size() {

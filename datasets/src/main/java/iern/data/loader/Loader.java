@@ -211,17 +211,11 @@ public final class Loader implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for a batch", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof DataException d) throw new DataException(d.file(), d.line(), stripWhere(d), d);
+            // rethrown on the consumer's thread with the same message; the worker's exception stays as the cause
+            if (cause instanceof DataException d) throw new DataException(d.file(), d.line(), d.problem(), d);
             if (cause instanceof RuntimeException r) throw r;
             throw new IllegalStateException("loader worker failed", cause);
         }
-    }
-
-    /** Rethrown on the consumer's thread with the same message; the worker's exception stays as the cause. */
-    private static String stripWhere(DataException d) {
-        String m = d.getMessage();
-        String prefix = d.line() > 0 ? d.file() + " line " + d.line() + ": " : d.file() + ": ";
-        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     private void drain() {

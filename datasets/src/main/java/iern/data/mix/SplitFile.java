@@ -2,6 +2,8 @@ package iern.data.mix;
 
 import iern.data.BadInput;
 import iern.data.DataException;
+import iern.data.DataFiles;
+import iern.data.Printable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,34 +36,25 @@ public final class SplitFile {
     private SplitFile() {}
 
     public static List<Entry> read(Path file, BadInput bad) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new DataException(file, 0, "split file does not exist");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read split file " + file, e);
-        }
         List<Entry> entries = new ArrayList<>();
         Map<String, Integer> firstLine = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String text = lines.get(i).strip();
-            int lineNo = i + 1;
-            if (text.isEmpty()) continue;
+        DataFiles.forEachLine(file, "split file", (lineNo, line) -> {
+            String text = line.strip();
+            if (text.isEmpty()) return;
             String problem = check(text);
             if (problem != null) {
                 bad.report(new DataException(file, lineNo, problem));
-                continue;
+                return;
             }
             Integer earlier = firstLine.putIfAbsent(text, lineNo);
             if (earlier != null) {
-                bad.report(new DataException(file, lineNo, "'" + text + "' duplicates line " + earlier
+                bad.report(new DataException(file, lineNo, Printable.quote(text) + " duplicates line " + earlier
                         + "; expected each image once"));
-                continue;
+                return;
             }
             String relative = text.substring(text.indexOf('/') + 1);
             entries.add(new Entry(relative, lineNo, text));
-        }
+        });
         if (entries.isEmpty()) {
             throw new DataException(file, 0, "split has no usable image paths"
                     + (bad.skippedCount() > 0 ? " (" + bad.skippedCount() + " bad lines skipped)" : "")
@@ -72,19 +65,26 @@ public final class SplitFile {
 
     /** Returns why the line is unacceptable, or null. */
     static String check(String text) {
+        String quoted = Printable.quote(text);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+                return quoted + " contains the control character " + Printable.of(String.valueOf(c)) + " at column "
+                        + (i + 1) + "; " + EXPECTED;
+        }
         String unified = text.replace('\\', '/');
         if (unified.startsWith("/") || (unified.length() > 1 && unified.charAt(1) == ':'))
-            return "'" + text + "' is an absolute path and escapes the data root; " + EXPECTED;
+            return quoted + " is an absolute path and escapes the data root; " + EXPECTED;
         String[] parts = unified.split("/");
         for (String part : parts) {
-            if (part.equals("..")) return "'" + text + "' contains '..' and escapes the data root; " + EXPECTED;
+            if (part.equals("..")) return quoted + " contains '..' and escapes the data root; " + EXPECTED;
         }
-        if (!unified.equals(text)) return "'" + text + "' uses '\\' separators; " + EXPECTED;
-        if (parts.length < 2) return "'" + text + "' has no folder to drop; " + EXPECTED;
+        if (!unified.equals(text)) return quoted + " uses '\\' separators; " + EXPECTED;
+        if (parts.length < 2) return quoted + " has no folder to drop; " + EXPECTED;
         String name = parts[parts.length - 1];
         int dot = name.lastIndexOf('.');
         if (dot < 0 || !IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT)))
-            return "'" + text + "' is not an image file name; expected one of " + IMAGE_EXTENSIONS;
+            return quoted + " is not an image file name; expected one of " + IMAGE_EXTENSIONS;
         return null;
     }
 
