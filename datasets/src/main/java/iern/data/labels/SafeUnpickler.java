@@ -1,14 +1,12 @@
 package iern.data.labels;
 
 import iern.data.DataException;
+import iern.data.DataFiles;
+import iern.data.Printable;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +17,10 @@ import java.util.Map;
  * <p>A pickle is a program for a small stack machine, and the general machine can import and call anything;
  * this reader implements only the opcodes that building a dict of strings needs (protocols 0 to 5) and refuses
  * every other opcode by name before acting on it, so no code or object construction can ever be triggered.
+ *
+ * <p>Memory stays proportional to the file: the file is capped ({@link DataFiles#maxBytes()}), only one dict may
+ * be built, and a memo index may not exceed the number of objects built so far (Python numbers its memo entries
+ * in order), so every object and memo slot is paid for by at least one byte of input.
  */
 public final class SafeUnpickler {
     private static final Object MARK = new Object();
@@ -27,7 +29,9 @@ public final class SafeUnpickler {
     private final byte[] data;
     private int pos;
     private final List<Object> stack = new ArrayList<>();
-    private final Map<Long, Object> memo = new HashMap<>();
+    private final List<Object> memo = new ArrayList<>(); // index -> object; null where never stored
+    private int objects; // strings and dicts built so far
+    private boolean dictBuilt;
 
     private SafeUnpickler(Path file, byte[] data) {
         this.file = file;
@@ -35,13 +39,7 @@ public final class SafeUnpickler {
     }
 
     public static Map<String, String> readStringDict(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        return parse(file, bytes);
+        return parse(file, DataFiles.read(file, "label file"));
     }
 
     public static Map<String, String> parse(Path file, byte[] bytes) {
@@ -63,12 +61,12 @@ public final class SafeUnpickler {
                     return finish(at);
                 }
                 case '(' -> stack.add(MARK);
-                case '}' -> stack.add(new LinkedHashMap<String, String>());
+                case '}' -> push(newDict(at));
                 case 'd' -> { // DICT (protocol 0): the items since the mark become a new dict
                     List<Object> items = popToMark(at);
-                    Map<String, String> dict = new LinkedHashMap<>();
+                    Map<String, String> dict = newDict(at);
                     putPairs(at, dict, items);
-                    stack.add(dict);
+                    push(dict);
                 }
                 case 's' -> { // SETITEM
                     Object value = pop(at);
@@ -79,16 +77,16 @@ public final class SafeUnpickler {
                     List<Object> items = popToMark(at);
                     putPairs(at, dictOnTop(at), items);
                 }
-                case 'X' -> stack.add(utf8(u32(at)));                  // BINUNICODE
-                case 0x8c -> stack.add(utf8(u8()));                     // SHORT_BINUNICODE
-                case 0x8d -> stack.add(utf8(u64(at)));                  // BINUNICODE8
-                case 'U' -> stack.add(latin1(u8()));                    // SHORT_BINSTRING (Python 2 str)
-                case 'T' -> stack.add(latin1(u32(at)));                 // BINSTRING (Python 2 str)
-                case 'V' -> stack.add(rawUnicodeEscape(at, line(at))); // UNICODE (protocol 0)
-                case 0x94 -> memo.put((long) memo.size(), top(at));     // MEMOIZE
-                case 'q' -> memo.put((long) u8(), top(at));             // BINPUT
-                case 'r' -> memo.put(u32(at), top(at));                 // LONG_BINPUT
-                case 'p' -> memo.put(decimal(at, line(at)), top(at));   // PUT
+                case 'X' -> push(utf8(u32(at)));                        // BINUNICODE
+                case 0x8c -> push(utf8(u8()));                          // SHORT_BINUNICODE
+                case 0x8d -> push(utf8(u64(at)));                       // BINUNICODE8
+                case 'U' -> push(latin1(u8()));                         // SHORT_BINSTRING (Python 2 str)
+                case 'T' -> push(latin1(u32(at)));                      // BINSTRING (Python 2 str)
+                case 'V' -> push(rawUnicodeEscape(at + 1, line(at)));   // UNICODE (protocol 0)
+                case 0x94 -> memoPut(at, memo.size());                  // MEMOIZE
+                case 'q' -> memoPut(at, u8());                          // BINPUT
+                case 'r' -> memoPut(at, u32(at));                       // LONG_BINPUT
+                case 'p' -> memoPut(at, decimal(at, line(at)));         // PUT
                 case 'h' -> stack.add(memoGet(at, u8()));               // BINGET
                 case 'j' -> stack.add(memoGet(at, u32(at)));            // LONG_BINGET
                 case 'g' -> stack.add(memoGet(at, decimal(at, line(at)))); // GET
@@ -114,7 +112,7 @@ public final class SafeUnpickler {
             Object v = items.get(i + 1);
             if (!(k instanceof String key)) throw error(at, "dict key is a " + typeName(k) + "; expected str");
             if (!(v instanceof String value))
-                throw error(at, "value of key '" + key + "' is a " + typeName(v) + "; expected str");
+                throw error(at, "value of key " + Printable.quote(key) + " is a " + typeName(v) + "; expected str");
             dict.put(key, value);
         }
     }
@@ -144,8 +142,29 @@ public final class SafeUnpickler {
         return stack.getLast();
     }
 
+    private void push(Object o) {
+        objects++;
+        stack.add(o);
+    }
+
+    private Map<String, String> newDict(int at) {
+        if (dictBuilt) throw error(at, "a second dict; expected a pickle of one dict of str -> str");
+        dictBuilt = true;
+        return new LinkedHashMap<>();
+    }
+
+    /** Python gives memo entries the indices 0, 1, 2...; a larger one than the objects built is not a pickle of ours. */
+    private void memoPut(int at, long index) {
+        Object top = top(at);
+        if (index >= objects)
+            throw error(at, "memo index " + index + " but only " + objects + " objects were built; expected an index"
+                    + " below " + objects);
+        while (memo.size() <= index) memo.add(null);
+        memo.set((int) index, top);
+    }
+
     private Object memoGet(int at, long index) {
-        Object o = memo.get(index);
+        Object o = index < memo.size() ? memo.get((int) index) : null;
         if (o == null) throw error(at, "memo entry " + index + " was never stored");
         return o;
     }
@@ -178,7 +197,7 @@ public final class SafeUnpickler {
     }
 
     private void need(long n) {
-        if (pos + n > data.length) throw error(pos, "pickle is truncated (needs " + n + " more bytes)");
+        if (n > data.length - pos) throw error(pos, "pickle is truncated (needs " + n + " more bytes)");
     }
 
     private String utf8(long n) {
@@ -208,19 +227,28 @@ public final class SafeUnpickler {
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw error(at, "'" + text + "' is not a memo index");
+            throw error(at, Printable.quote(text) + " is not a memo index; expected a decimal number");
         }
     }
 
-    /** Python's raw-unicode-escape: latin-1 bytes, except {@code \\uXXXX} and {@code \\UXXXXXXXX}. */
-    private String rawUnicodeEscape(int at, String s) {
+    /**
+     * Python's raw-unicode-escape: latin-1 bytes, except {@code \\uXXXX} and {@code \\UXXXXXXXX}.
+     *
+     * @param start byte offset of the argument in the file (its characters are one byte each)
+     */
+    private String rawUnicodeEscape(int start, String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U')) {
                 int digits = s.charAt(i + 1) == 'u' ? 4 : 8;
-                if (i + 2 + digits > s.length()) throw error(at, "bad \\u escape in UNICODE argument");
-                int cp = Integer.parseInt(s.substring(i + 2, i + 2 + digits), 16);
+                String hex = s.substring(i + 2, Math.min(s.length(), i + 2 + digits));
+                int cp = hex.length() == digits && hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)
+                        ? (int) Long.parseLong(hex, 16) : -1;
+                if (cp < 0 || cp > Character.MAX_CODE_POINT)
+                    throw error(start + i, "bad escape " + Printable.quote(s.substring(i, i + 2 + hex.length()))
+                            + " in a UNICODE string; expected \\" + s.charAt(i + 1) + " and " + digits
+                            + " hex digits" + (digits == 8 ? " up to 0010ffff" : ""));
                 sb.appendCodePoint(cp);
                 i += 1 + digits;
             } else {

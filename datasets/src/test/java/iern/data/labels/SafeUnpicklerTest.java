@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -82,5 +83,56 @@ class SafeUnpicklerTest {
         byte[] future = {(byte) 0x80, 6, '}', '.'};
         assertTrue(assertThrows(DataException.class, () -> SafeUnpickler.parse(Path.of("f.pkl"), future))
                 .getMessage().contains("protocol 6"));
+    }
+
+    private static String parseError(byte[] pickle) {
+        return assertThrows(DataException.class, () -> SafeUnpickler.parse(Path.of("h.pkl"), pickle)).getMessage();
+    }
+
+    @Test
+    void manyEmptyDictsAreRefusedAtTheSecond() {
+        byte[] dicts = new byte[1 << 20]; // 30 MB of these took 2.5 GB before
+        Arrays.fill(dicts, (byte) '}');
+        dicts[0] = (byte) 0x80;
+        dicts[1] = 4;
+        assertEquals("h.pkl: byte 3: a second dict; expected a pickle of one dict of str -> str", parseError(dicts));
+        byte[] proto0 = "(d(d.".getBytes(StandardCharsets.ISO_8859_1);
+        assertTrue(parseError(proto0).startsWith("h.pkl: byte 3: a second dict"), parseError(proto0));
+    }
+
+    @Test
+    void memoEntriesMustBePaidForByObjects() {
+        // one string memoized over and over, or at a huge index: memo slots without objects behind them
+        byte[] spam = new byte[1000];
+        Arrays.fill(spam, (byte) 0x94);
+        System.arraycopy(new byte[]{(byte) 0x80, 4, (byte) 0x8c, 1, 'a'}, 0, spam, 0, 5);
+        assertEquals("h.pkl: byte 6: memo index 1 but only 1 objects were built; expected an index below 1",
+                parseError(spam));
+        byte[] far = {(byte) 0x80, 2, '}', 'r', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, '.'};
+        assertTrue(parseError(far).startsWith("h.pkl: byte 3: memo index 2147483647 but only 1 objects"), parseError(far));
+    }
+
+    @Test
+    void badUnicodeEscapeNamesTheByteAndTheExpectedDigits() {
+        byte[] bad = "(dVab\\uZZZZ\nVx\ns.".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("h.pkl: byte 5: bad escape '\\uZZZZ' in a UNICODE string; expected \\u and 4 hex digits",
+                parseError(bad));
+        byte[] big = "(dV\\U00110000\nVx\ns.".getBytes(StandardCharsets.ISO_8859_1);
+        assertTrue(parseError(big).startsWith("h.pkl: byte 3: bad escape '\\U00110000'"), parseError(big));
+        byte[] good = "(dV\\u00e9\\U0001F600\nVx\ns.".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(Map.of("\u00e9\uD83D\uDE00", "x"), SafeUnpickler.parse(Path.of("g.pkl"), good));
+    }
+
+    @Test
+    void hugeLengthIsTruncationNotACrash() {
+        byte[] huge = {(byte) 0x80, 4, (byte) 0x8d, -1, -1, -1, -1, -1, -1, -1, 0x7f, '.'};
+        assertTrue(parseError(huge).startsWith("h.pkl: byte 11: pickle is truncated"), parseError(huge));
+    }
+
+    @Test
+    void controlCharactersInKeysAreEscapedInMessages() {
+        // the dict set as a value of itself, under a key holding ESC
+        byte[] p = {(byte) 0x80, 4, '}', (byte) 0x94, (byte) 0x8c, 3, 'a', 0x1b, 'b', 'h', 0, 's', '.'};
+        assertEquals("h.pkl: byte 11: value of key 'a\\x1bb' is a dict; expected str", parseError(p));
     }
 }
