@@ -23,9 +23,11 @@ public final class Backends {
             }
         }
         List<String> kinds = providers().stream().map(BackendProvider::kind).toList();
-        throw new IllegalArgumentException("unknown backend '" + kind + "'; known: " + kinds
-                + (kind.equals("opencl") || kind.equals("cuda")
-                    ? " (the " + kind + " backend lives in the iern-kernels module: is it on the class path?)" : ""));
+        String hint = kind.equals("cuda") ? " (this build has no CUDA backend yet: use opencl, which also runs on"
+                + " NVIDIA GPUs, or cpu)"
+                : kind.equals("opencl") ? " (the opencl backend lives in the iern-kernels module: is it on the class path?)"
+                : "";
+        throw new IllegalArgumentException("unknown backend '" + kind + "'; known: " + kinds + hint);
     }
 
     /**

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** Where the work runs: backend and threads, shared by every command that computes. */
 public final class EngineOptions {
     @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "cpu (default), opencl, opencl:PLATFORM:DEVICE, cuda or auto; see `iern info`.")
+            description = "cpu (default), opencl, opencl:PLATFORM:DEVICE or auto; see `iern info`.")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -21,7 +21,7 @@ public final class EngineOptions {
         try {
             return Backends.open(backend, log);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UserError("--backend " + backend + ": " + e.getMessage());
+            throw new UserError("--backend " + iern.data.Printable.of(backend) + ": " + iern.data.Printable.of(e.getMessage()));
         }
     }
 

@@ -40,9 +40,31 @@ final class FoldsCommand implements Callable<Integer> {
             description = "First path component of every split line (dropped when read, as the authors'). Default: ${DEFAULT-VALUE}.")
     String prefix;
 
+    @Option(names = "--force", description = "Replace split files already in the output directory (its own, or a"
+            + " data set's; without --force existing split files are an error).")
+    boolean force;
+
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        Path target = out != null ? out : dataOptions.data;
+        if (!force) {
+            List<String> existing = new java.util.ArrayList<>();
+            for (FoldBuilder.Bias bias : FoldBuilder.Bias.values()) {
+                for (int fold = 1; fold <= FoldBuilder.FOLDS; fold++) {
+                    for (String part : List.of("train", "test")) {
+                        String name = FoldBuilder.splitName(part, bias, fold);
+                        if (Files.exists(target.resolve(name))) {
+                            existing.add(name);
+                        }
+                    }
+                }
+            }
+            if (!existing.isEmpty()) {
+                throw new UserError(target + " already has " + existing.size() + " split file(s) (" + existing.getFirst()
+                        + (existing.size() > 1 ? ", ..." : "") + "); --force replaces them, --out writes elsewhere");
+            }
+        }
         if (!Files.isDirectory(dataOptions.data)) {
             throw new UserError("data directory " + dataOptions.data + " does not exist");
         }
@@ -52,7 +74,7 @@ final class FoldsCommand implements Callable<Integer> {
         }
         BadInput bad = dataOptions.skipBad ? BadInput.skip() : BadInput.fail();
         SampleSet all = MixDataset.scan(dataOptions.data, LabelTable.read(labelsFile, bad), bad);
-        Path dir = out != null ? out : dataOptions.data;
+        Path dir = target;
         List<Path> written = FoldBuilder.writeAll(dir, dataOptions.data, all.samples(), prefix, seed);
         w.printf("%d labelled images; wrote %d split files to %s%n", all.size(), written.size(), dir);
         if (bad.skippedCount() > 0) {

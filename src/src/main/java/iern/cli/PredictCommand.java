@@ -38,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
             description = "A checkpoint.safetensors, or the run directory holding one.")
     Path checkpoint;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG or BMP files.")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG or BMP files, or directories of them.")
     List<Path> images;
 
     @Mixin
@@ -49,12 +49,11 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(iern.model.Trainer.CHECKPOINT) : checkpoint;
         if (!Files.isRegularFile(file)) {
-            throw new UserError("checkpoint " + file + " does not exist");
+            throw new UserError("checkpoint " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
         }
+        List<Path> files = new ArrayList<>();
         for (Path p : images) {
-            if (!Files.isRegularFile(p)) {
-                throw new UserError("image " + p + " does not exist");
-            }
+            files.addAll(imageFiles(p));
         }
         Engine.use(engine.open(w::println));
         Checkpoint.Loaded ckpt = Checkpoint.load(file);
@@ -62,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
         net.eval();
         List<String> emotions = ckpt.model().emotions();
         List<Sample> samples = new ArrayList<>();
-        for (Path p : images) {
+        for (Path p : files) {
             samples.add(new Sample(p, p.getFileName().toString(), 0, 0, p.toString(), p.toString()));
         }
         Pipeline pipe = Pipeline.test(ckpt.model().imageSize());
@@ -84,7 +83,7 @@ final class PredictCommand implements Callable<Integer> {
                             }
                             all.append(String.format(Locale.ROOT, " %s %.3f", emotions.get(e), p));
                         }
-                        w.printf("%s: %s (%.1f%%) |%s%n", samples.get(b.sampleIndex[i]).path(), emotions.get(best),
+                        w.printf("%s: %s (%.1f%%) |%s%n", iern.data.Printable.of(samples.get(b.sampleIndex[i]).path().toString()), emotions.get(best),
                                 100 * probs[i * emotions.size() + best], all);
                     }
                 }
@@ -92,5 +91,31 @@ final class PredictCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    private static final java.util.regex.Pattern IMAGE_NAME =
+            java.util.regex.Pattern.compile("(?i).*\\.(png|jpe?g|bmp)");
+
+    /** A file as given, or a directory's image files (by name, sorted); anything else is named. */
+    static List<Path> imageFiles(Path p) {
+        if (Files.isRegularFile(p)) {
+            return List.of(p);
+        }
+        if (!Files.exists(p)) {
+            throw new UserError("image " + p + " does not exist");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new UserError("image " + p + " is not a regular file (a device, FIFO or socket)");
+        }
+        try (var list = Files.list(p)) {
+            List<Path> found = list.filter(f -> Files.isRegularFile(f)
+                    && IMAGE_NAME.matcher(f.getFileName().toString()).matches()).sorted().toList();
+            if (found.isEmpty()) {
+                throw new UserError("directory " + p + " holds no .png, .jpg, .jpeg or .bmp file");
+            }
+            return found;
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot list directory " + p + ": " + e.getMessage());
+        }
     }
 }

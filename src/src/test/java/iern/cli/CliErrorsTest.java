@@ -72,7 +72,7 @@ class CliErrorsTest {
         "--bias|80|--bias 80: expected 100, 90 or 0",
         "--image-size|32|--image-size 32: expected 33 to 1024 pixels",
         "--feat|40|--feat 40: expected a multiple of 16",
-        "--width|0|--width 0.0: expected a multiplier in (0, 8]",
+        "--width|0|--width 0.0: expected a multiplier in (0, 4]",
         "--method|svm|--method svm: expected baseline or iern",
         "--intervention|magic|--intervention magic: expected one of [uniform, prior, attention]",
         "--threads|0|--threads 0: expected a number from 1 to 1024",

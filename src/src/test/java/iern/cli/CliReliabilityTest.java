@@ -187,4 +187,46 @@ class CliReliabilityTest {
         }
         assertEquals(expected, epochsLogged(runDir(out)), "one line per epoch after " + kills + " kills");
     }
+
+    @Test
+    void splitFilesAreNotOverwrittenWithoutForce() throws Exception {
+        Path copy = dir.resolve("data");
+        Files.createDirectories(copy);
+        Path split = copy.resolve("train_ids_bias100v1.csv");
+        Files.writeString(split, "MixBasic/CKPlus/images/mine.png\n");
+        List<String> a = new ArrayList<>(List.of("folds", "--data", data.toString(), "--out", copy.toString()));
+        userError(CliErrorsTest.run(a.toArray(String[]::new)), "already has 1 split file(s) (train_ids_bias100v1.csv)");
+        assertEquals("MixBasic/CKPlus/images/mine.png\n", Files.readString(split), "the user's file is untouched");
+        a.add("--force");
+        assertEquals(0, CliErrorsTest.run(a.toArray(String[]::new)).code());
+        assertFalse(Files.readString(split).contains("mine.png"));
+    }
+
+    @Test
+    void predictNamesDirectoriesDevicesAndFifosForWhatTheyAre() throws Exception {
+        Path out = dir.resolve("runs");
+        assertEquals(0, CliErrorsTest.run(train(out, 1)).code());
+        String ckpt = runDir(out).toString();
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        userError(CliErrorsTest.run("predict", "--checkpoint", ckpt, empty.toString()), "holds no .png");
+        userError(CliErrorsTest.run("predict", "--checkpoint", ckpt, "/dev/zero"), "is not a regular file");
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        userError(CliErrorsTest.run("predict", "--checkpoint", ckpt, fifo.toString()), "is not a regular file");
+        userError(CliErrorsTest.run("predict", "--checkpoint", fifo.toString(), fifo.toString()), "is not a regular file");
+        CliErrorsTest.Outcome folder = CliErrorsTest.run("predict", "--checkpoint", ckpt, "--threads", "1",
+                data.resolve("MMI").resolve("images").toString());
+        assertEquals(0, folder.code(), folder.err());
+        assertEquals(12, folder.out().lines().filter(l -> l.contains(".png: ")).count(), folder.out());
+    }
+
+    @Test
+    void helpIsCleanAndCudaIsExplained() {
+        CliErrorsTest.Outcome help = CliErrorsTest.run("train", "--help");
+        assertEquals(0, help.code());
+        assertFalse(help.err().contains("WARN") || help.out().contains("WARN"), help.err());
+        assertTrue(help.out().contains("90 (10%"), help.out());
+        userError(CliErrorsTest.run("train", "--data", data.toString(), "--backend", "cuda", "--out",
+                dir.resolve("r").toString()), "no CUDA backend");
+    }
 }
