@@ -74,7 +74,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
                 || warmupEpochs + constantEpochs + decayEpochs < 1
                 || warmupEpochs + constantEpochs + decayEpochs > MAX_EPOCHS) {
             throw new IllegalArgumentException("epochs: warm-up " + warmupEpochs + ", constant " + constantEpochs
-                    + ", decay " + decayEpochs + " (each at least 0, 1 to " + MAX_EPOCHS + " epochs in all)");
+                    + ", decay " + decayEpochs + " (each at least 0, at least one epoch and at most " + MAX_EPOCHS + " in all)");
         }
         if (batchSize < 2 || batchSize > MAX_BATCH) {
             // Batch norm in training mode needs at least two samples per stratum.
