@@ -46,6 +46,22 @@ public final class DataFiles {
 
     /** The whole file, if it is a regular file of at most {@code cap} bytes. */
     public static byte[] read(Path file, String what, long cap) {
+        if (requireRegular(file, what) > cap) throw tooBig(file, what, cap);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) Math.min(cap + 1, Integer.MAX_VALUE - 8)); // the file may grow meanwhile
+        } catch (IOException e) {
+            throw problem(file, what, e);
+        }
+        if (bytes.length > cap) throw tooBig(file, what, cap);
+        return bytes;
+    }
+
+    /**
+     * Checks that a file can be read without blocking or running forever: it exists, is a regular file (links
+     * followed) and is readable. Returns its size in bytes.
+     */
+    public static long requireRegular(Path file, String what) {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class); // follows links: the target is what counts
@@ -55,15 +71,8 @@ public final class DataFiles {
         if (a.isDirectory()) throw new DataException(file, 0, what + " is a directory; expected a regular file");
         if (!a.isRegularFile())
             throw new DataException(file, 0, what + " is not a regular file (a FIFO, device or socket); expected a regular file");
-        if (a.size() > cap) throw tooBig(file, what, cap);
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes((int) Math.min(cap + 1, Integer.MAX_VALUE - 8)); // the file may grow meanwhile
-        } catch (IOException e) {
-            throw problem(file, what, e);
-        }
-        if (bytes.length > cap) throw tooBig(file, what, cap);
-        return bytes;
+        if (!Files.isReadable(file)) throw new DataException(file, 0, what + ": permission denied");
+        return a.size();
     }
 
     private static DataException tooBig(Path file, String what, long cap) {

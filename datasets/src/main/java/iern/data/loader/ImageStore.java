@@ -128,8 +128,7 @@ public final class ImageStore {
         DecodeScratch d = scratch.get();
         var img = ImageDecoder.read(sample.path(), sample.origin());
         d.decoded.reshape(img.getWidth(), img.getHeight());
-        float[] fresh = ImageDecoder.toPlanar(img);
-        System.arraycopy(fresh, 0, d.decoded.data, 0, fresh.length);
+        ImageDecoder.toPlanar(img, d.decoded.data);
         FloatImage sized = d.decoded;
         if (img.getWidth() != loadSize || img.getHeight() != loadSize) {
             Resize.apply(d.decoded, d.resized, d.tmp, loadSize, loadSize);

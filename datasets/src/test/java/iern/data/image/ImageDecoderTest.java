@@ -1,16 +1,30 @@
 package iern.data.image;
 
+import iern.data.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Pixel values must reach the model as PIL's convert('RGB') gives them, whatever the PNG's colour type. */
+/**
+ * Pixel values must reach the model as PIL's convert('RGB') gives them, whatever the PNG's colour type; images
+ * too large to decode are refused from their header.
+ */
 class ImageDecoderTest {
     @TempDir
     Path dir;
@@ -58,5 +72,79 @@ class ImageDecoderTest {
         assertEquals(200 / 255f, q[0]);
         assertEquals(6 / 255f, q[3]);
         assertEquals(50 / 255f, q[4]);
+    }
+
+    /** A PNG with only a header claiming w x h grey pixels and the data of one empty row. */
+    static byte[] pngHeader(int w, int h) throws Exception {
+        var out = new ByteArrayOutputStream();
+        out.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        var data = new ByteArrayOutputStream();
+        try (var z = new DeflaterOutputStream(data)) {
+            z.write(new byte[1]);
+        }
+        chunk(out, "IDAT", data.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /** A real w x h black grey PNG, written row by row: a few hundred KB on disk whatever its size in memory. */
+    static Path blackPng(Path file, int w, int h) throws Exception {
+        var data = new ByteArrayOutputStream();
+        try (var z = new DeflaterOutputStream(data, new Deflater(1))) {
+            byte[] row = new byte[w + 1];
+            for (int y = 0; y < h; y++) z.write(row);
+        }
+        var out = new ByteArrayOutputStream();
+        out.write(Arrays.copyOf(pngHeader(w, h), 33)); // signature and IHDR
+        chunk(out, "IDAT", data.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return Files.write(file, out.toByteArray());
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] body) throws Exception {
+        var crc = new CRC32();
+        crc.update(type.getBytes(StandardCharsets.US_ASCII));
+        crc.update(body);
+        out.write(ByteBuffer.allocate(4).putInt(body.length).array());
+        out.write(type.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void headerClaimingAGiantImageIsRefusedBeforeDecoding() throws Exception {
+        Path f = Files.write(dir.resolve("claim.png"), pngHeader(26000, 26000));
+        DataException e = assertThrows(DataException.class,
+                () -> ImageDecoder.read(f, "split.csv line 4"));
+        assertEquals(f + ": image (listed at split.csv line 4) is 26000 x 26000 = 676000000 pixels, over the limit of "
+                + ImageDecoder.DEFAULT_MAX_PIXELS + "; expected a face image (raise the limit if it really is this big)",
+                e.getMessage());
+    }
+
+    @Test
+    void smallFileThatDecodesToGigabytesIsRefused() throws Exception {
+        Path f = blackPng(dir.resolve("bomb.png"), 12000, 12000); // 4.8 GB as planar floats and ARGB
+        assertTrue(Files.size(f) < 1 << 20);
+        DataException e = assertThrows(DataException.class,
+                () -> ImageDecoder.read(f, null));
+        assertTrue(e.getMessage().startsWith(f + ": image is 12000 x 12000 = "
+                + "144000000 pixels, over the limit of 40000000"), e.getMessage());
+    }
+
+    @Test
+    void pixelLimitCanBeSetPerCallAndForTheProcess() throws Exception {
+        Path f = blackPng(dir.resolve("small.png"), 100, 100);
+        assertEquals(100, ImageDecoder.read(f, null, 10_000).getWidth());
+        assertThrows(DataException.class, () -> ImageDecoder.read(f, null, 9_999));
+        ImageDecoder.setMaxPixels(9_999);
+        try {
+            assertEquals(9_999, ImageDecoder.maxPixels());
+            assertThrows(DataException.class, () -> ImageDecoder.read(f, null));
+        } finally {
+            ImageDecoder.setMaxPixels(ImageDecoder.DEFAULT_MAX_PIXELS);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ImageDecoder.setMaxPixels(0));
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Corrupt, truncated, empty and vanished images: named errors, or skipped and counted. */
@@ -85,7 +86,7 @@ class BadImageTest {
         Path gone = dir.resolve("gone.png");
         DataException e = assertThrows(DataException.class,
                 () -> ImageStore.open(samplesWith(gone), Pipeline.test(8), BadInput.fail()));
-        assertTrue(e.getMessage().startsWith(gone + ": cannot read image (listed at split.csv line 9)"), e.getMessage());
+        assertEquals(gone + ": image (listed at split.csv line 9) does not exist", e.getMessage());
     }
 
     @Test
@@ -116,5 +117,56 @@ class BadImageTest {
             DataException e = assertThrows(DataException.class, loader::next);
             assertTrue(e.getMessage().startsWith(bad + ": corrupt image (listed at split.csv line 9)"), e.getMessage());
         }
+    }
+
+    /** A noisy image cut at 60%: the header is whole, the scan data stops part way. */
+    private Path cutMidway(String format, String name) throws Exception {
+        BufferedImage img = new BufferedImage(48, 48, BufferedImage.TYPE_INT_RGB);
+        java.util.Random r = new java.util.Random(3);
+        for (int y = 0; y < 48; y++)
+            for (int x = 0; x < 48; x++) img.setRGB(x, y, r.nextInt());
+        Path full = dir.resolve("full." + format);
+        ImageIO.write(img, format, full.toFile());
+        byte[] bytes = Files.readAllBytes(full);
+        return Files.write(dir.resolve(name), Arrays.copyOf(bytes, bytes.length * 6 / 10));
+    }
+
+    @Test
+    void jpegCutMidScanIsDamagedNotGreyFilled() throws Exception {
+        Path bad = cutMidway("jpeg", "cut.jpg");
+        DataException e = assertThrows(DataException.class,
+                () -> ImageStore.open(samplesWith(bad), Pipeline.test(8), BadInput.fail()));
+        assertEquals(bad + ": damaged image (listed at split.csv line 9) (the JPEG decoder says 'Truncated File - "
+                + "Missing EOI marker'); expected a complete PNG or JPEG", e.getMessage());
+        BadInput skip = BadInput.skip();
+        ImageStore store = ImageStore.open(samplesWith(bad), Pipeline.test(8), skip);
+        assertEquals(1, skip.skippedCount());
+        assertEquals(5, store.samples().size());
+        assertTrue(skip.summary().contains("damaged image"), skip.summary());
+    }
+
+    @Test
+    void pngCutMidDataIsCorrupt() throws Exception {
+        Path bad = cutMidway("png", "cut.png");
+        DataException e = assertThrows(DataException.class,
+                () -> ImageStore.open(samplesWith(bad), Pipeline.test(8), BadInput.fail()));
+        assertTrue(e.getMessage().startsWith(bad + ": corrupt image (listed at split.csv line 9)"), e.getMessage());
+    }
+
+    @Test
+    void devicesAndFifosAreNotOpened() throws Exception {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero));
+        DataException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> assertThrows(
+                DataException.class, () -> ImageStore.open(samplesWith(zero), Pipeline.test(8), BadInput.fail())));
+        assertEquals("/dev/zero: image (listed at split.csv line 9) is not a regular file (a FIFO, device or socket);"
+                + " expected a regular file", e.getMessage());
+        Path fifo = dir.resolve("fifo.png");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+        DataException f = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> assertThrows(
+                DataException.class, () -> ImageStore.open(samplesWith(fifo), Pipeline.test(8), BadInput.fail())));
+        assertTrue(f.getMessage().startsWith(fifo + ": image (listed at split.csv line 9) is not a regular file"),
+                f.getMessage());
     }
 }

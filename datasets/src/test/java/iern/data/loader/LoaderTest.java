@@ -209,6 +209,6 @@ class LoaderTest {
         Path missing = root.resolve("nope.png");
         var e = org.junit.jupiter.api.Assertions.assertThrows(iern.data.DataException.class,
                 () -> SingleImage.prepare(missing, p, new float[p.outputFloats()], 0));
-        assertTrue(e.getMessage().startsWith(missing + ": cannot read image (listed at the command line)"), e.getMessage());
+        assertEquals(missing + ": image (listed at the command line) does not exist", e.getMessage());
     }
 }
