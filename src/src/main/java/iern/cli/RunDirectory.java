@@ -111,6 +111,11 @@ final class RunDirectory implements AutoCloseable {
     @Override
     public void close() {
         try {
+            removeTemporaries();
+        } catch (IOException ignored) {
+            // best effort on the way out; the next claim removes them too
+        }
+        try {
             if (lock.isValid()) {
                 lock.release();
             }
@@ -118,5 +123,26 @@ final class RunDirectory implements AutoCloseable {
             // the channel's close releases it too
         }
         close(channel);
+        removeIfEmpty();
+    }
+
+    /** A run that never started leaves nothing behind: no empty run directory, no lone lock file. */
+    private void removeIfEmpty() {
+        try (var files = Files.list(dir)) {
+            if (files.allMatch(p -> p.getFileName().toString().equals(LOCK))) {
+                Files.deleteIfExists(dir.resolve(LOCK));
+                Files.deleteIfExists(dir);
+                Path parent = dir.getParent();
+                if (parent != null) {
+                    try (var rest = Files.list(parent)) {
+                        if (rest.findAny().isEmpty()) {
+                            Files.deleteIfExists(parent);
+                        }
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // something else is there: leave it
+        }
     }
 }

@@ -201,20 +201,34 @@ final class TrainCommand implements Callable<Integer> {
         }
         dataOptions.ensure(outw);
         ModelConfig base = modelConfig();
+        Backend backend = engine.open(outw::println);
+        for (RunKey key : runs) {
+            splitFiles(key);
+        }
         // Every run's directory is claimed before the first epoch: unwritable, in use or already there is found now.
         List<RunDirectory> claimed = new ArrayList<>();
         try {
             for (RunKey key : runs) {
                 claimed.add(RunDirectory.claim(out.resolve(key.dir()), resume, force));
             }
-            return trainAll(runs, base, train, outw);
+            return trainAll(runs, base, train, backend, outw);
         } finally {
             claimed.forEach(RunDirectory::close);
         }
     }
 
-    private int trainAll(List<RunKey> runs, ModelConfig base, TrainConfig train, PrintWriter outw) {
-        Backend backend = engine.open(outw::println);
+    /** The run's training and test split files; a missing one is an error naming it. */
+    private Path[] splitFiles(RunKey key) {
+        if (trainSplit != null) {
+            return new Path[] {dataOptions.split(trainSplit, null, "--train-split"),
+                dataOptions.split(testSplit, null, "--test-split")};
+        }
+        FoldBuilder.Bias bias = FoldBuilder.bias(key.bias());
+        return new Path[] {dataOptions.split(null, FoldBuilder.splitName("train", bias, key.fold()), null),
+            dataOptions.split(null, FoldBuilder.splitName("test", bias, key.fold()), null)};
+    }
+
+    private int trainAll(List<RunKey> runs, ModelConfig base, TrainConfig train, Backend backend, PrintWriter outw) {
         Engine.use(backend);
         StopSignal stop = new StopSignal();
         Thread hook = new Thread(() -> {
@@ -257,16 +271,9 @@ final class TrainCommand implements Callable<Integer> {
     private Trainer.Result runOne(RunKey key, ModelConfig base, TrainConfig train, StopSignal stop, PrintWriter outw) {
         Path dir = out.resolve(key.dir());
         ModelConfig model = variantConfig(base, key.variant());
-        Path trainFile;
-        Path testFile;
-        if (trainSplit != null) {
-            trainFile = dataOptions.split(trainSplit, null, "--train-split");
-            testFile = dataOptions.split(testSplit, null, "--test-split");
-        } else {
-            FoldBuilder.Bias bias = FoldBuilder.bias(key.bias());
-            trainFile = dataOptions.split(null, FoldBuilder.splitName("train", bias, key.fold()), null);
-            testFile = dataOptions.split(null, FoldBuilder.splitName("test", bias, key.fold()), null);
-        }
+        Path[] splits = splitFiles(key);
+        Path trainFile = splits[0];
+        Path testFile = splits[1];
         outw.printf("%n== %s  (%s)%n", key.dir(), dir);
         outw.flush();
         RunData.Spec dataSpec = new RunData.Spec(dataOptions.data, dataOptions.labelsFile(), trainFile, testFile,
