@@ -81,7 +81,7 @@ public final class DataFiles {
     }
 
     /** A file-system error as a message a user can act on: missing, permission denied, or the system's words. */
-    static DataException problem(Path file, String what, IOException e) {
+    public static DataException problem(Path file, String what, IOException e) {
         if (e instanceof NoSuchFileException) return new DataException(file, 0, what + " does not exist", e);
         if (e instanceof AccessDeniedException) return new DataException(file, 0, what + ": permission denied", e);
         return new DataException(file, 0, "cannot read " + what + ": " + Printable.of(String.valueOf(e.getMessage())), e);

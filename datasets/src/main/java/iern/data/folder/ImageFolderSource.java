@@ -2,6 +2,8 @@ package iern.data.folder;
 
 import iern.data.BadInput;
 import iern.data.DataException;
+import iern.data.DataFiles;
+import iern.data.Printable;
 import iern.data.Sample;
 import iern.data.SampleSet;
 import iern.data.labels.LabelTable;
@@ -9,6 +11,7 @@ import iern.data.mix.SplitFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>Examples: {@code <root>/<class>/<img>} is {@code classLevel 0}; {@code <root>/<source>/<class>/<img>} is
  * {@code classLevel 1, confounderLevel 0}.
+ *
+ * <p>Links are not followed out of the root: an image whose real path leaves the root's real path is refused.
  */
 public final class ImageFolderSource {
     /** Where the confounder of an image comes from. */
@@ -40,17 +45,25 @@ public final class ImageFolderSource {
     public static SampleSet open(Path root, int classLevel, Confounder confounder, BadInput bad) {
         Path base = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(base)) throw new DataException(root, 0, "image folder root is not a directory");
+        Path realBase = DataFiles.realPath(base, "image folder root");
         List<Path> files;
         try (Stream<Path> walk = Files.walk(base)) {
-            files = walk.filter(Files::isRegularFile).filter(ImageFolderSource::isImage).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + base, e);
+            files = walk.filter(f -> !Files.isDirectory(f)).filter(ImageFolderSource::isImage).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            Path where = io instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : base;
+            throw DataFiles.problem(where, "folder", io);
         }
         record Found(Path path, String relative, String cls, String conf) {}
         List<Found> found = new ArrayList<>();
         TreeSet<String> classes = new TreeSet<>();
         TreeSet<String> confounders = new TreeSet<>();
         for (Path file : files) {
+            String problem = checkFile(file, realBase);
+            if (problem != null) {
+                bad.report(new DataException(file, 0, problem));
+                continue;
+            }
             Path rel = base.relativize(file);
             String relative = rel.toString().replace('\\', '/');
             int folders = rel.getNameCount() - 1;
@@ -74,8 +87,9 @@ public final class ImageFolderSource {
                 case Confounder.Csv c -> {
                     conf = c.table().get(relative);
                     if (conf == null) {
-                        bad.report(new DataException(c.table().file(), 0, "no confounder for image '" + relative
-                                + "'; expected a line '" + relative + ",<confounder>'"));
+                        bad.report(new DataException(c.table().file(), 0, "no confounder for image "
+                                + Printable.quote(relative) + "; expected a line " + Printable.quote(relative
+                                + ",<confounder>")));
                         continue;
                     }
                 }
@@ -96,6 +110,20 @@ public final class ImageFolderSource {
                     f.relative(), f.path().toString()));
         }
         return new SampleSet(List.copyOf(samples), classNames, confNames, bad);
+    }
+
+    /** Why a listed image cannot be used (a link out of the root, not a regular file), or null. */
+    private static String checkFile(Path file, Path realBase) {
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            return DataFiles.problem(file, "image", e).problem();
+        }
+        if (!real.startsWith(realBase))
+            return DataFiles.outside(file, "image", real, realBase).problem();
+        if (!Files.isRegularFile(real)) return "image is not a regular file; expected a PNG or JPEG file";
+        return null;
     }
 
     static boolean isImage(Path p) {

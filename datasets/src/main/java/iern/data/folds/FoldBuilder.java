@@ -2,6 +2,7 @@ package iern.data.folds;
 
 import iern.data.DataException;
 import iern.data.MixBasic;
+import iern.data.Printable;
 import iern.data.Sample;
 import iern.data.mix.SplitFile;
 
@@ -190,9 +191,10 @@ public final class FoldBuilder {
             Sample first = e.getValue().getFirst();
             for (Sample s : e.getValue()) {
                 if (s.emotion() != first.emotion() || s.confounder() != first.confounder()) {
-                    throw new DataException(Path.of(s.origin()), 0, "sequence '" + e.getKey() + "' mixes "
-                            + describe(first) + " (" + first.key() + ") and " + describe(s) + " (" + s.key()
-                            + "); expected one emotion and one source per sequence so it cannot straddle a split");
+                    throw new DataException(Path.of(s.origin()), 0, "sequence " + Printable.quote(e.getKey())
+                            + " mixes " + describe(first) + " (" + Printable.of(first.key()) + ") and " + describe(s)
+                            + " (" + Printable.of(s.key()) + "); expected one emotion and one source per sequence so"
+                            + " it cannot straddle a split");
                 }
             }
         }

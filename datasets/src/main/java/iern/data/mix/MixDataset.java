@@ -2,12 +2,18 @@ package iern.data.mix;
 
 import iern.data.BadInput;
 import iern.data.DataException;
+import iern.data.DataFiles;
 import iern.data.MixBasic;
+import iern.data.Printable;
 import iern.data.Sample;
 import iern.data.SampleSet;
 import iern.data.labels.LabelTable;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +22,9 @@ import java.util.List;
 /**
  * The authors' Mix-Dataset: {@code <root>/<Dataset>/images/<name>.png}, a split file, and labels keyed
  * {@code <dataset lower-case>_<basename>}. The confounder of an image is the dataset folder it sits in.
+ *
+ * <p>Nothing named inside the root may lead out of it: images, and split and label files in the root, are
+ * checked by their real path (links resolved), so a link {@code CKPlus/images/a.png -> /etc/shadow} is refused.
  */
 public final class MixDataset {
     private MixDataset() {}
@@ -27,9 +36,18 @@ public final class MixDataset {
     public static LabelTable labelsIn(Path root, BadInput bad) {
         for (String name : LABEL_FILES) {
             Path f = root.resolve(name);
-            if (Files.isRegularFile(f)) return LabelTable.read(f, bad);
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) return labels(root, f, bad);
         }
         throw new DataException(root, 0, "no label file; expected one of " + LABEL_FILES + " in the data root");
+    }
+
+    /**
+     * Reads a label file ({@link LabelTable#read}); one named inside the root must not lead out of it by a link.
+     * A file given outside the root is read as it is.
+     */
+    public static LabelTable labels(Path root, Path file, BadInput bad) {
+        DataFiles.requireInside(root, file, "label file");
+        return LabelTable.read(file, bad);
     }
 
     /** Opens the split file {@code splitName} of a data root with the root's labels. */
@@ -41,9 +59,11 @@ public final class MixDataset {
     public static SampleSet open(Path root, Path splitFile, LabelTable labels, BadInput bad) {
         Path base = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(base)) throw new DataException(root, 0, "data root is not a directory");
+        Path realBase = DataFiles.realPath(base, "data root");
+        DataFiles.requireInside(base, splitFile, "split file");
         List<Sample> samples = new ArrayList<>();
         for (SplitFile.Entry entry : SplitFile.read(splitFile, bad)) {
-            Sample s = resolve(base, splitFile, entry, labels, bad);
+            Sample s = resolve(base, realBase, splitFile, entry, labels, bad);
             if (s != null) samples.add(s);
         }
         if (samples.isEmpty()) {
@@ -62,22 +82,23 @@ public final class MixDataset {
     public static SampleSet scan(Path root, LabelTable labels, BadInput bad) {
         Path base = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(base)) throw new DataException(root, 0, "data root is not a directory");
+        Path realBase = DataFiles.realPath(base, "data root");
         List<Sample> samples = new ArrayList<>();
         for (String dataset : MixBasic.SOURCES) {
             Path images = base.resolve(dataset).resolve("images");
             if (!Files.isDirectory(images)) continue;
             List<Path> files;
             try (var list = Files.list(images)) {
-                files = list.filter(Files::isRegularFile).sorted().toList();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot list " + images, e);
+                files = list.filter(f -> !Files.isDirectory(f)).sorted().toList();
+            } catch (IOException e) {
+                throw DataFiles.problem(images, "image folder", e);
             }
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (SplitFile.check("x/" + name) != null) continue; // not an image file name
+                if (!SplitFile.isImageName(name)) continue; // notes, label files...
                 SplitFile.Entry entry = new SplitFile.Entry(dataset + "/images/" + name, 0, "MixBasic/" + dataset
                         + "/images/" + name);
-                Sample s = resolve(base, file, entry, labels, bad); // errors name the image itself
+                Sample s = resolve(base, realBase, file, entry, labels, bad); // errors name the image itself
                 if (s != null) samples.add(s);
             }
         }
@@ -89,46 +110,65 @@ public final class MixDataset {
         return new SampleSet(List.copyOf(samples), MixBasic.EMOTIONS, MixBasic.SOURCES, bad);
     }
 
-    private static Sample resolve(Path base, Path splitFile, SplitFile.Entry entry, LabelTable labels, BadInput bad) {
+    private static Sample resolve(Path base, Path realBase, Path splitFile, SplitFile.Entry entry, LabelTable labels,
+                                  BadInput bad) {
         int line = entry.line();
+        String text = Printable.quote(entry.text());
         String[] parts = entry.relative().split("/");
         if (parts.length < 3) {
-            bad.report(new DataException(splitFile, line, "'" + entry.text() + "' is too short; " + SplitFile.EXPECTED));
+            bad.report(new DataException(splitFile, line, text + " is too short; " + SplitFile.EXPECTED));
             return null;
         }
         String dataset = parts[parts.length - 3];
         String name = parts[parts.length - 1];
         int source = MixBasic.sourceIndex(dataset);
         if (source < 0) {
-            bad.report(new DataException(splitFile, line, "unknown dataset '" + dataset + "' in '" + entry.text()
-                    + "'; expected one of " + MixBasic.SOURCES));
+            bad.report(new DataException(splitFile, line, "unknown dataset " + Printable.quote(dataset) + " in " + text
+                    + "; expected one of " + MixBasic.SOURCES));
             return null;
         }
         Path path = base.resolve(entry.relative()).normalize();
+        String image = "image " + Printable.of(path.toString());
         if (!path.startsWith(base)) {
-            bad.report(new DataException(splitFile, line, "'" + entry.text() + "' escapes the data root " + base));
+            bad.report(new DataException(splitFile, line, text + " escapes the data root " + Printable.of(base.toString())));
             return null;
         }
         String key = MixBasic.labelKey(dataset, name);
         String label = labels.get(key);
         if (label == null) {
-            bad.report(new DataException(splitFile, line, "no label for key '" + key + "' in " + labels.file()
-                    + "; expected an entry '" + key + "' -> one of " + MixBasic.EMOTIONS));
+            bad.report(new DataException(splitFile, line, "no label for key " + Printable.quote(key) + " in "
+                    + Printable.of(labels.file().toString()) + "; expected an entry " + Printable.quote(key)
+                    + " -> one of " + MixBasic.EMOTIONS));
             return null;
         }
         int emotion = MixBasic.emotionIndex(label);
         if (emotion < 0) {
-            bad.report(new DataException(splitFile, line, "unknown emotion '" + label + "' for key '" + key + "' ("
-                    + labels.originOf(key) + "); expected one of " + MixBasic.EMOTIONS));
+            bad.report(new DataException(splitFile, line, "unknown emotion " + Printable.quote(label) + " for key "
+                    + Printable.quote(key) + " (" + labels.originOf(key) + "); expected one of " + MixBasic.EMOTIONS));
             return null;
         }
-        if (!Files.isRegularFile(path)) {
-            bad.report(new DataException(splitFile, line, "image " + path
-                    + (Files.exists(path) ? " is not a regular file" : " does not exist")));
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            String why = e instanceof NoSuchFileException ? " does not exist"
+                    : e instanceof AccessDeniedException ? ": permission denied"
+                    : ": " + Printable.of(String.valueOf(e.getMessage()));
+            bad.report(new DataException(splitFile, line, image + why));
             return null;
         }
-        if (!Files.isReadable(path)) {
-            bad.report(new DataException(splitFile, line, "image " + path + " is not readable"));
+        if (!real.startsWith(realBase)) {
+            bad.report(new DataException(splitFile, line, image + " leads outside the data root "
+                    + Printable.of(realBase.toString()) + " (a link to " + Printable.of(real.toString())
+                    + "); expected images inside the root"));
+            return null;
+        }
+        if (!Files.isRegularFile(real)) {
+            bad.report(new DataException(splitFile, line, image + " is not a regular file"));
+            return null;
+        }
+        if (!Files.isReadable(real)) {
+            bad.report(new DataException(splitFile, line, image + ": permission denied"));
             return null;
         }
         return new Sample(path, key, emotion, source, MixBasic.sequenceOf(dataset, name),

@@ -81,11 +81,15 @@ public final class SplitFile {
         }
         if (!unified.equals(text)) return quoted + " uses '\\' separators; " + EXPECTED;
         if (parts.length < 2) return quoted + " has no folder to drop; " + EXPECTED;
-        String name = parts[parts.length - 1];
-        int dot = name.lastIndexOf('.');
-        if (dot < 0 || !IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT)))
+        if (!isImageName(parts[parts.length - 1]))
             return quoted + " is not an image file name; expected one of " + IMAGE_EXTENSIONS;
         return null;
+    }
+
+    /** Whether a file name ends in one of {@link #IMAGE_EXTENSIONS} (any case). */
+    public static boolean isImageName(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT));
     }
 
     /** Writes one path per line with a trailing newline, in the given order. */

@@ -7,6 +7,7 @@ import iern.data.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -70,5 +71,20 @@ class ImageFolderSourceTest {
         DataException e = assertThrows(DataException.class,
                 () -> ImageFolderSource.open(root, 0, new ImageFolderSource.Confounder.None(), BadInput.fail()));
         assertTrue(e.getMessage().startsWith(root + ": no images found; expected <root>/<class>/<image>"), e.getMessage());
+    }
+
+    @Test
+    void linkedImagesLeavingTheRootAreRefused() throws Exception {
+        Path tree = root.resolve("tree");
+        TestImages.png(tree.resolve("happy/a.png"), 4, 4, 1);
+        Path outside = TestImages.png(root.resolve("elsewhere/secret.png"), 4, 4, 2);
+        Path link = Files.createSymbolicLink(Files.createDirectories(tree.resolve("sad")).resolve("b.png"), outside);
+        DataException e = assertThrows(DataException.class,
+                () -> ImageFolderSource.open(tree, 0, new ImageFolderSource.Confounder.None(), BadInput.fail()));
+        assertEquals(link.toAbsolutePath() + ": image leads outside the data root " + tree.toRealPath() + " (a link to "
+                + outside.toRealPath() + "); expected files inside the root", e.getMessage());
+        BadInput skip = BadInput.skip();
+        assertEquals(1, ImageFolderSource.open(tree, 0, new ImageFolderSource.Confounder.None(), skip).size());
+        assertEquals(1, skip.skippedCount());
     }
 }

@@ -198,4 +198,88 @@ class MixDatasetTest {
         assertEquals(split + " line 1: image " + root.toAbsolutePath().resolve("MMI/images/S005_100_001.png")
                 + " is not a regular file", m);
     }
+
+    @Test
+    void linkToAFileOutsideTheRootIsRefusedNamingTheEntry() throws Exception {
+        standardTree();
+        Path outside = TestImages.png(root.resolveSibling(root.getFileName() + "-outside").resolve("secret.png"), 4, 4, 9);
+        Path link = root.resolve("MMI/images/S002_100_001.png");
+        Files.createSymbolicLink(link, outside);
+        TestImages.write(root.resolve("emotion_labels.csv"), "mmi_S002_100_001,Fear\nmmi_S001_104_043,Surprise\n");
+        Path split = TestImages.write(root.resolve("bad.csv"), "MixBasic/MMI/images/S001_104_043.png\n"
+                + "MixBasic/MMI/images/S002_100_001.png\n");
+        String m = assertThrows(DataException.class, () -> MixDataset.open(root, split, labels(), BadInput.fail()))
+                .getMessage();
+        assertEquals(split + " line 2: image " + root.toAbsolutePath().resolve("MMI/images/S002_100_001.png")
+                + " leads outside the data root " + root.toRealPath() + " (a link to " + outside.toRealPath()
+                + "); expected images inside the root", m);
+        BadInput skip = BadInput.skip();
+        assertEquals(1, MixDataset.open(root, split, labels(), skip).size());
+        assertEquals(1, skip.skippedCount());
+        // the fold builder's scan sees the link too
+        BadInput scanned = BadInput.skip();
+        MixDataset.scan(root, labels(), scanned);
+        assertTrue(scanned.skippedMessages().stream().anyMatch(s -> s.startsWith(link.toAbsolutePath()
+                + ": image " + link.toAbsolutePath() + " leads outside the data root")), scanned.skippedMessages().toString());
+        // a link that stays inside the root is fine
+        Files.delete(link);
+        Files.createSymbolicLink(link, root.resolve("MMI/images/S001_104_043.png"));
+        assertEquals(2, MixDataset.open(root, split, labels(), BadInput.fail()).size());
+    }
+
+    @Test
+    void labelAndSplitFilesLinkedOutOfTheRootAreRefused() throws Exception {
+        standardTree();
+        Path secret = TestImages.write(root.resolveSibling(root.getFileName() + "-secret.txt"), "root:x:0:0\n");
+        Path labels = root.resolve("emotion_labels.csv");
+        Files.delete(labels);
+        Files.createSymbolicLink(labels, secret);
+        String m = assertThrows(DataException.class, () -> MixDataset.labelsIn(root, BadInput.fail())).getMessage();
+        assertTrue(m.startsWith(labels + ": label file leads outside the data root " + root.toRealPath()), m);
+        assertTrue(!m.contains("root:x"), m);
+        Path split = root.resolve("linked.csv");
+        Files.createSymbolicLink(split, secret);
+        String s = assertThrows(DataException.class, () -> MixDataset.open(root, "linked.csv", BadInput.fail()))
+                .getMessage();
+        assertTrue(s.startsWith(labels + ": label file leads outside"), s);
+        String direct = assertThrows(DataException.class,
+                () -> MixDataset.open(root, split, LabelTable.of(labels, java.util.Map.of()), BadInput.fail())).getMessage();
+        assertTrue(direct.startsWith(split + ": split file leads outside the data root"), direct);
+    }
+
+    @Test
+    void escapeSequencesFromSplitLinesAndKeysAreNeutralised() {
+        standardTree();
+        Path split = TestImages.write(root.resolve("esc.csv"), "MixBasic/CKPlus/images/S010_004_00000017.png\n"
+                + "MixBasic/\u001b]0;pwned\u0007/images/a_1.png\n"
+                + "MixBasic/CKPlus/images/x\u009b31m.png\n");
+        BadInput skip = BadInput.skip();
+        MixDataset.open(root, split, labels(), skip);
+        assertEquals(2, skip.skippedCount());
+        for (String m : skip.skippedMessages())
+            assertTrue(m.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c < 0xa0)), m);
+        assertTrue(skip.skippedMessages().get(0).startsWith(split + " line 2: 'MixBasic/\\x1b]0;pwned\\x07/images/a_1.png'"
+                + " contains the control character \\x1b at column 10"), skip.skippedMessages().get(0));
+        TestImages.write(root.resolve("emotion_labels.csv"), "ckplus_S010_004_00000017,\u001b[2JAnger\n");
+        Path one = TestImages.write(root.resolve("one.csv"), "MixBasic/CKPlus/images/S010_004_00000017.png\n");
+        String m = assertThrows(DataException.class, () -> MixDataset.open(root, one, labels(), BadInput.fail()))
+                .getMessage();
+        assertTrue(m.contains("unknown emotion '\\x1b[2JAnger'"), m);
+    }
+
+    @Test
+    void nulInASplitLineNamesTheLine() {
+        String m = failMessage("MixBasic/CKPlus/images/S010_004_00000017.png\nMixBasic/CKPlus/images/a\u0000b.png\n");
+        assertEquals(root.resolve("bad.csv") + " line 2: 'MixBasic/CKPlus/images/a\\x00b.png' contains the control"
+                + " character \\x00 at column 25; expected a relative path like MixBasic/<Dataset>/images/<name>.png", m);
+    }
+
+    @Test
+    void byteOrderMarkBeforeTheFirstLabelKeyIsSkipped() throws Exception {
+        standardTree();
+        String csv = Files.readString(root.resolve("emotion_labels.csv")).replace("key,emotion\n", "");
+        Files.writeString(root.resolve("emotion_labels.csv"), "\ufeff" + csv);
+        assertTrue(csv.startsWith("oulucasia_"), csv);
+        assertEquals(4, MixDataset.open(root, root.resolve("split.csv"), labels(), BadInput.fail()).size());
+    }
 }
