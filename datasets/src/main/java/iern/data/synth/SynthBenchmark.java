@@ -1,6 +1,8 @@
 package iern.data.synth;
 
+import iern.data.DataFiles;
 import iern.data.MixBasic;
+import iern.data.Printable;
 import iern.data.Sample;
 import iern.data.folds.FoldBuilder;
 import iern.data.labels.LabelTable;
@@ -9,6 +11,7 @@ import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,9 +73,9 @@ public final class SynthBenchmark {
             List<String> differ = new ArrayList<>();
             for (var e : want.entrySet())
                 if (!e.getValue().equals(old.get(e.getKey())))
-                    differ.add(e.getKey() + "=" + old.get(e.getKey()) + " (asked " + e.getValue() + ")");
+                    differ.add(e.getKey() + "=" + Printable.of(old.get(e.getKey())) + " (asked " + e.getValue() + ")");
             if (!differ.isEmpty()) {
-                throw new IllegalStateException(root + " holds a synthetic benchmark made with " + differ
+                throw new IllegalStateException(Printable.of(root.toString()) + " holds a synthetic benchmark made with " + differ
                         + "; use another directory or delete this one");
             }
             if (countImages(root) == expected) return new Result(root, false, expected);
@@ -80,7 +83,7 @@ public final class SynthBenchmark {
         } else {
             for (String source : MixBasic.SOURCES) {
                 if (Files.isDirectory(root.resolve(source)))
-                    throw new IllegalStateException(root + " already has a " + source + " folder but no " + MANIFEST
+                    throw new IllegalStateException(Printable.of(root.toString()) + " already has a " + source + " folder but no " + MANIFEST
                             + ": it is not a synthetic set; refusing to write into it");
             }
         }
@@ -242,10 +245,11 @@ public final class SynthBenchmark {
 
     private static Map<String, String> readManifest(Path file) {
         Properties p = new Properties();
-        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        try {
+            p.load(new StringReader(new String(DataFiles.read(file, "synthetic set manifest"), StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(Printable.of(file.toString()) + " is not a synthetic set manifest ("
+                    + Printable.of(String.valueOf(e.getMessage())) + "); delete it or use another directory", e);
         }
         Map<String, String> m = new TreeMap<>();
         for (String k : p.stringPropertyNames()) m.put(k, p.getProperty(k));

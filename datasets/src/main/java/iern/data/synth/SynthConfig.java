@@ -15,12 +15,33 @@ import java.util.Map;
  */
 public record SynthConfig(long seed, int subjectsPerSource, int imageSize, int framesPerSequence) {
     public static final int FORMAT_VERSION = 2;
+    /** Bounds: far above the default, below what fills the memory (100 million subjects took 7.9 GB). */
+    public static final int MAX_SUBJECTS = 10_000;
+    public static final int MIN_SIZE = 16;
+    public static final int MAX_SIZE = 1024;
+    public static final int MAX_FRAMES = 9;
+    /** Images in all: 3 sources x subjects x 6 emotions x frames (the default writes 5400). */
+    public static final int MAX_IMAGES = 200_000;
+    /** Pixels in all, images x size x size: 2^32, about 13 GB of raw RGB (the default writes 22 million). */
+    public static final long MAX_PIXELS = 1L << 32;
 
     public SynthConfig {
-        if (subjectsPerSource < 1) throw new IllegalArgumentException("subjectsPerSource must be >= 1");
-        if (imageSize < 16 || imageSize > 1024) throw new IllegalArgumentException("imageSize must be 16..1024");
-        if (framesPerSequence < 1 || framesPerSequence > 9)
-            throw new IllegalArgumentException("framesPerSequence must be 1..9");
+        check("subjectsPerSource", subjectsPerSource, 1, MAX_SUBJECTS);
+        check("imageSize", imageSize, MIN_SIZE, MAX_SIZE);
+        check("framesPerSequence", framesPerSequence, 1, MAX_FRAMES);
+        long images = 3L * 6 * subjectsPerSource * framesPerSequence;
+        if (images > MAX_IMAGES)
+            throw new IllegalArgumentException("subjectsPerSource x framesPerSequence gives " + images + " images (3"
+                    + " sources x 6 emotions x " + subjectsPerSource + " x " + framesPerSequence + "); must be at most "
+                    + MAX_IMAGES);
+        if (images * imageSize * imageSize > MAX_PIXELS)
+            throw new IllegalArgumentException(images + " images of imageSize " + imageSize + " give "
+                    + images * imageSize * imageSize + " pixels; must be at most " + MAX_PIXELS);
+    }
+
+    private static void check(String field, int value, int min, int max) {
+        if (value < min || value > max)
+            throw new IllegalArgumentException(field + " must be " + min + ".." + max + ", got " + value);
     }
 
     public static SynthConfig defaults() {

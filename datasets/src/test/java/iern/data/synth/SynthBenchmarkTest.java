@@ -173,4 +173,21 @@ class SynthBenchmarkTest {
             }
         return sum / (3.0 * a.getWidth() * a.getHeight());
     }
+
+    @Test
+    void absurdSizesAreRefusedNamingTheFieldAndItsBound() {
+        IllegalArgumentException subjects = assertThrows(IllegalArgumentException.class,
+                () -> new SynthConfig(1, 100_000_000, 64, 2)); // took 7.9 GB before
+        assertEquals("subjectsPerSource must be 1..10000, got 100000000", subjects.getMessage());
+        assertEquals("imageSize must be 16..1024, got 8",
+                assertThrows(IllegalArgumentException.class, () -> new SynthConfig(1, 150, 8, 2)).getMessage());
+        assertEquals("framesPerSequence must be 1..9, got 10",
+                assertThrows(IllegalArgumentException.class, () -> new SynthConfig(1, 150, 64, 10)).getMessage());
+        assertEquals("subjectsPerSource x framesPerSequence gives 360000 images (3 sources x 6 emotions x 10000 x 2);"
+                + " must be at most 200000",
+                assertThrows(IllegalArgumentException.class, () -> new SynthConfig(1, 10_000, 64, 2)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SynthConfig(1, 1000, 1024, 1)).getMessage()
+                .endsWith("pixels; must be at most 4294967296"));
+        assertEquals(5400, 3 * SynthConfig.defaults().imagesPerSource());
+    }
 }
