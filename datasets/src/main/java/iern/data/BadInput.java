@@ -6,14 +6,19 @@ import java.util.List;
 
 /**
  * What to do with a bad entry (missing image, unknown label, duplicate line...): fail on the first one, or skip
- * it and keep a record. Nothing is ever dropped silently: in SKIP mode every skipped entry's message is kept
- * and the caller reports the count.
+ * it and keep a record. Nothing is ever dropped silently: in SKIP mode every skipped entry is counted and the
+ * caller reports the count; the first {@link #KEPT_MESSAGES} messages are kept (a hostile file of a million bad
+ * lines must not keep a million messages in memory).
  */
 public final class BadInput {
     public enum Policy { FAIL, SKIP }
 
+    /** How many skipped entries' messages are kept; all are counted. */
+    public static final int KEPT_MESSAGES = 1000;
+
     private final Policy policy;
     private final List<String> skipped = new ArrayList<>();
+    private int count;
 
     public BadInput(Policy policy) {
         this.policy = policy;
@@ -34,21 +39,23 @@ public final class BadInput {
     /** Throws in FAIL mode; records the message in SKIP mode. */
     public synchronized void report(DataException problem) {
         if (policy == Policy.FAIL) throw problem;
-        skipped.add(problem.getMessage());
+        count++;
+        if (skipped.size() < KEPT_MESSAGES) skipped.add(problem.getMessage());
     }
 
     public synchronized int skippedCount() {
-        return skipped.size();
+        return count;
     }
 
+    /** The first {@link #KEPT_MESSAGES} skipped entries' messages, in order. */
     public synchronized List<String> skippedMessages() {
         return Collections.unmodifiableList(new ArrayList<>(skipped));
     }
 
     /** One line for a log: how many entries were skipped and the first reason. */
     public synchronized String summary() {
-        if (skipped.isEmpty()) return "no bad entries";
-        return "skipped " + skipped.size() + " bad entr" + (skipped.size() == 1 ? "y" : "ies")
+        if (count == 0) return "no bad entries";
+        return "skipped " + count + " bad entr" + (count == 1 ? "y" : "ies")
                 + "; first: " + skipped.get(0);
     }
 }
