@@ -20,8 +20,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * UTF-8 with the line and column of a bad byte. Every problem is a {@link DataException} naming the file.
  */
 public final class DataFiles {
-    /** Default cap for label, split and pickle files: far above any real one (the authors' pickle is ~200 KB). */
-    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    /** Default cap for label, split and pickle files: 80 times the authors' pickle or the synthetic CSV (~200 KB). */
+    public static final long DEFAULT_MAX_BYTES = 16L << 20;
 
     private static volatile long maxBytes = DEFAULT_MAX_BYTES;
 
