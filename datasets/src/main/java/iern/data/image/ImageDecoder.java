@@ -27,6 +27,8 @@ import java.util.List;
 public final class ImageDecoder {
     /** Default limit on width x height: 40 megapixels, far above any face image, and ~16 bytes each in memory. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** Longest side accepted (JPEG's own limit): a 1 x 40000000 strip would cost the resampler 640 MB of taps. */
+    public static final int MAX_SIDE = 65_535;
 
     private static volatile long maxPixels = DEFAULT_MAX_PIXELS;
 
@@ -72,6 +74,10 @@ public final class ImageDecoder {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w < 1 || h < 1) throw new DataException(file, 0, "image has no pixels" + from(origin));
+                if (w > MAX_SIDE || h > MAX_SIDE) {
+                    throw new DataException(file, 0, "image" + from(origin) + " is " + w + " x " + h + "; expected"
+                            + " sides of at most " + MAX_SIDE + " pixels");
+                }
                 if (w * h > maxPixels) {
                     throw new DataException(file, 0, "image" + from(origin) + " is " + w + " x " + h + " = " + w * h
                             + " pixels, over the limit of " + maxPixels + "; expected a face image (raise the limit"

@@ -11,6 +11,8 @@ public final class Resize {
     record Taps(int taps, int[] first, float[] weights) {}
 
     private static final ConcurrentHashMap<Long, Taps> CACHE = new ConcurrentHashMap<>();
+    /** Sizes whose taps are kept: a data set has a few; one of many odd sizes must not grow the cache forever. */
+    static final int CACHED_SIZES = 64;
 
     private Resize() {}
 
@@ -23,7 +25,12 @@ public final class Resize {
     }
 
     static Taps taps(int in, int out) {
+        if (CACHE.size() >= CACHED_SIZES) CACHE.clear();
         return CACHE.computeIfAbsent(((long) in << 32) | out, k -> computeTaps(in, out));
+    }
+
+    static int cachedSizes() {
+        return CACHE.size();
     }
 
     private static Taps computeTaps(int in, int out) {

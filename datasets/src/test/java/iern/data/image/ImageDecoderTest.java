@@ -147,4 +147,11 @@ class ImageDecoderTest {
         }
         assertThrows(IllegalArgumentException.class, () -> ImageDecoder.setMaxPixels(0));
     }
+
+    @Test
+    void aStripWithinThePixelLimitButAbsurdlyLongIsRefused() throws Exception {
+        Path f = Files.write(dir.resolve("strip.png"), pngHeader(30_000_000, 1));
+        DataException e = assertThrows(DataException.class, () -> ImageDecoder.read(f, null));
+        assertEquals(f + ": image is 30000000 x 1; expected sides of at most 65535 pixels", e.getMessage());
+    }
 }

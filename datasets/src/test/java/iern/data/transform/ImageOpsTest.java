@@ -177,4 +177,15 @@ class ImageOpsTest {
         assertEquals(0.5, sum / 70000, 0.03);
         assertEquals(new SampleRandom(9).nextLong(), new SampleRandom(1).reseed(9).nextLong());
     }
+
+    @Test
+    void resamplingTapsOfManySizesDoNotGrowWithoutBound() {
+        FloatImage out = new FloatImage(1);
+        for (int w = 20; w < 20 + 3 * Resize.CACHED_SIZES; w++) {
+            FloatImage src = new FloatImage(w * 2);
+            src.reshape(w, 2);
+            Resize.apply(src, out, new FloatImage(1), 8, 2);
+        }
+        assertTrue(Resize.cachedSizes() <= Resize.CACHED_SIZES, "cached " + Resize.cachedSizes());
+    }
 }
