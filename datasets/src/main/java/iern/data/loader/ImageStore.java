@@ -29,6 +29,9 @@ public final class ImageStore {
     private final byte[][] cache; // null when not cached
     private final ThreadLocal<DecodeScratch> scratch;
 
+    /** Scratch floats a thread keeps between images; a rare larger image's buffers are dropped after use. */
+    private static final int KEEP_FLOATS = 3 * 4_000_000;
+
     private static final class DecodeScratch {
         final FloatImage decoded = new FloatImage(1);
         final FloatImage resized = new FloatImage(1);
@@ -137,6 +140,7 @@ public final class ImageStore {
         int n = 3 * loadSize * loadSize;
         if (d.bytes.length != n) d.bytes = new byte[n];
         for (int k = 0; k < n; k++) d.bytes[k] = (byte) Math.round(sized.data[k] * 255f);
+        if (d.decoded.data.length > KEEP_FLOATS || d.tmp.data.length > KEEP_FLOATS) scratch.remove();
         return d.bytes;
     }
 }
