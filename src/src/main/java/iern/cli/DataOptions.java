@@ -25,6 +25,9 @@ public final class DataOptions {
             description = "Skip unreadable images and bad split/label lines (and report how many) instead of stopping.")
     boolean skipBad;
 
+    @picocli.CommandLine.Mixin
+    ImageLimit imageLimit;
+
     Path labelsFile() {
         if (labels != null) {
             return labels;
@@ -43,25 +46,40 @@ public final class DataOptions {
      * on first use; any other missing root is an error naming it.
      */
     void ensure(PrintWriter out) {
-        if (Files.isDirectory(data) && (!isDefaultData() || Files.exists(data.resolve(SynthBenchmark.MANIFEST)))) {
+        imageLimit.apply();
+        if (!isDefaultData()) {
+            if (!Files.isDirectory(data)) {
+                throw new UserError("data directory " + data + " does not exist"
+                        + " (make the synthetic benchmark with `iern synth --out " + data + "`, or point --data at a"
+                        + " Mix-Dataset root)");
+            }
             return;
         }
-        if (!isDefaultData()) {
-            throw new UserError("data directory " + data + " does not exist"
-                    + " (make the synthetic benchmark with `iern synth --out " + data + "`, or point --data at a"
-                    + " Mix-Dataset root)");
+        // The default root is (re)written when absent, of an older generator, or left half-written by a Ctrl-C.
+        if (!Files.exists(data.resolve(SynthBenchmark.MANIFEST))) {
+            out.println("generating the synthetic benchmark in " + data + " (first run only)...");
+            out.flush();
         }
-        out.println("generating the synthetic benchmark in " + data + " (first run only)...");
-        out.flush();
         long t = System.nanoTime();
-        SynthBenchmark.Result r = SynthBenchmark.generate(data, SynthConfig.defaults());
-        out.printf("  %d images in %.1f s%n", r.images(), (System.nanoTime() - t) / 1e9);
-        out.flush();
+        SynthBenchmark.Result r;
+        try {
+            r = SynthBenchmark.generate(data, SynthConfig.defaults());
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (r.generated()) {
+            out.printf("  %d images written to %s in %.1f s%n", r.images(), data, (System.nanoTime() - t) / 1e9);
+            out.flush();
+        }
     }
 
     /** A split file: an explicit path, or {@code <DIR>/<name>}; missing files are an error. */
     Path split(Path explicit, String name, String option) {
         Path p = explicit != null ? explicit : data.resolve(name);
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            throw new UserError((explicit != null ? option + " " : "split file ") + p
+                    + " is not a regular file (a directory, device or FIFO)");
+        }
         if (!Files.isRegularFile(p)) {
             throw new UserError((explicit != null ? option + " " : "split file ") + p + " does not exist"
                     + (explicit == null ? " (is --data a Mix-Dataset root with the paper's split files? `iern folds` writes them)" : ""));

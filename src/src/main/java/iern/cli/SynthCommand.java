@@ -39,6 +39,10 @@ final class SynthCommand implements Callable<Integer> {
             description = "Peak frames per sequence (rising to the apex). Default: ${DEFAULT-VALUE}.")
     int frames;
 
+    @Option(names = "--force", description = "Write into a directory that holds label, split or source folders synth"
+            + " did not write, replacing files of the same names (without it that is an error).")
+    boolean force;
+
     @Option(names = "--sheet", paramLabel = "PNG", description = "Also write a contact sheet of a few subjects to this PNG.")
     Path sheet;
 
@@ -54,7 +58,7 @@ final class SynthCommand implements Callable<Integer> {
         long t = System.nanoTime();
         SynthBenchmark.Result r;
         try {
-            r = SynthBenchmark.generate(out, cfg);
+            r = SynthBenchmark.generate(out, cfg, force);
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage());
         }

@@ -203,6 +203,19 @@ class CliReliabilityTest {
     }
 
     @Test
+    void synthWritesIntoAUsersDirectoryOnlyWithForce() throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("emotion_labels.csv"), "key,emotion\nmy_photo,Happiness\n");
+        String[] synth = {"synth", "--out", mine.toString(), "--subjects", "2", "--size", "40", "--frames", "1"};
+        userError(CliErrorsTest.run(synth), "not a synthetic set");
+        assertTrue(Files.readString(mine.resolve("emotion_labels.csv")).contains("my_photo"));
+        List<String> forced = new ArrayList<>(List.of(synth));
+        forced.add("--force");
+        assertEquals(0, CliErrorsTest.run(forced.toArray(String[]::new)).code());
+        assertFalse(Files.readString(mine.resolve("emotion_labels.csv")).contains("my_photo"));
+    }
+
+    @Test
     void predictNamesDirectoriesDevicesAndFifosForWhatTheyAre() throws Exception {
         Path out = dir.resolve("runs");
         assertEquals(0, CliErrorsTest.run(train(out, 1)).code());

@@ -59,32 +59,52 @@ public final class SynthBenchmark {
      * @throws IllegalStateException if root holds a different synthetic set or a data set synth did not write
      */
     public static Result generate(Path root, SynthConfig cfg) {
+        return generate(root, cfg, false);
+    }
+
+    /**
+     * As {@link #generate(Path, SynthConfig)}; with {@code force}, a directory holding label, split or
+     * source folders that synth did not write is written into anyway (its files of those names replaced).
+     * A set left half-written by an interrupted call (its manifest says {@code complete=false}) is
+     * always written again.
+     */
+    public static Result generate(Path root, SynthConfig cfg, boolean force) {
         Path manifest = root.resolve(MANIFEST);
         int expected = 3 * cfg.imagesPerSource();
-        if (Files.exists(manifest) && !String.valueOf(SynthConfig.FORMAT_VERSION).equals(readManifest(manifest).get("format"))) {
-            // a set of an older generator: ours, and no longer what this one draws, so regenerate it
-            removeOwnFiles(root);
-            write(root, cfg);
-            return new Result(root, true, expected);
-        }
         if (Files.exists(manifest)) {
             Map<String, String> old = readManifest(manifest);
-            Map<String, String> want = cfg.asProperties();
+            boolean current = String.valueOf(SynthConfig.FORMAT_VERSION).equals(old.get("format"));
+            if (!current || !"true".equals(old.getOrDefault("complete", "true"))) {
+                // an older generator's set, or one interrupted while written: ours, so write it again
+                removeOwnFiles(root);
+                write(root, cfg);
+                return new Result(root, true, expected);
+            }
             List<String> differ = new ArrayList<>();
-            for (var e : want.entrySet())
+            for (var e : cfg.asProperties().entrySet())
                 if (!e.getValue().equals(old.get(e.getKey())))
-                    differ.add(e.getKey() + "=" + Printable.of(old.get(e.getKey())) + " (asked " + e.getValue() + ")");
+                    differ.add(e.getKey() + "=" + old.get(e.getKey()) + " (asked " + e.getValue() + ")");
             if (!differ.isEmpty()) {
-                throw new IllegalStateException(Printable.of(root.toString()) + " holds a synthetic benchmark made with " + differ
-                        + "; use another directory or delete this one");
+                throw new IllegalStateException(root + " holds a synthetic benchmark made with "
+                        + Printable.of(differ.toString()) + "; use another directory or delete this one");
             }
             if (countImages(root) == expected) return new Result(root, false, expected);
             // images missing: a complete manifest but a damaged tree, so write it again
-        } else {
-            for (String source : MixBasic.SOURCES) {
-                if (Files.isDirectory(root.resolve(source)))
-                    throw new IllegalStateException(Printable.of(root.toString()) + " already has a " + source + " folder but no " + MANIFEST
-                            + ": it is not a synthetic set; refusing to write into it");
+        } else if (!force) {
+            List<String> foreign = new ArrayList<>();
+            for (String source : MixBasic.SOURCES)
+                if (Files.exists(root.resolve(source))) foreign.add(source + "/");
+            if (Files.exists(root.resolve(LABELS))) foreign.add(LABELS);
+            try (var list = Files.isDirectory(root) ? Files.list(root) : java.util.stream.Stream.<Path>empty()) {
+                list.map(p -> p.getFileName().toString()).filter(n -> n.matches("(train|test)_ids_.*\\.csv")).sorted()
+                        .limit(3).forEach(foreign::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + root, e);
+            }
+            if (!foreign.isEmpty()) {
+                throw new IllegalStateException(root + " already holds " + Printable.of(foreign.toString())
+                        + " but no " + MANIFEST + ": it is not a synthetic set; refusing to overwrite its files"
+                        + " (use a new directory, or --force to write into it anyway)");
             }
         }
         write(root, cfg);
@@ -98,6 +118,8 @@ public final class SynthBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + root, e);
         }
+        // First a manifest that says "not complete": an interrupted call leaves a set the next one rewrites.
+        writeManifest(root.resolve(MANIFEST), cfg, 0, false);
         List<Sample> samples = new ArrayList<>();
         Map<String, String> labels = new TreeMap<>();
         List<Job> jobs = new ArrayList<>();
@@ -120,7 +142,7 @@ public final class SynthBenchmark {
         renderAll(cfg, jobs);
         LabelTable.writeCsv(root.resolve(LABELS), labels);
         FoldBuilder.writeAll(root, root, samples, SPLIT_PREFIX, cfg.seed());
-        writeManifest(root.resolve(MANIFEST), cfg, samples.size());
+        writeManifest(root.resolve(MANIFEST), cfg, samples.size(), true);
     }
 
     private record Job(int source, int subject, int emotion, int frame, Path file) {}
@@ -207,14 +229,33 @@ public final class SynthBenchmark {
         }
     }
 
-    /** Deletes what a synth call writes (images, labels, split files, manifest) and nothing else. */
+    /** The names {@link #fileName} gives; a planted manifest can never make synth delete other images. */
+    private static final java.util.regex.Pattern SYNTH_NAME = java.util.regex.Pattern.compile(
+            "S\\d{3}_\\d{3}_\\d{8}\\.png|S\\d{3}_\\d{3}_\\d{3}\\.png|P\\d{3}_[A-Za-z]+_\\d{3}\\.png");
+
+    /** Deletes what a synth call writes (images of synth's names, labels, split files, manifest) and nothing else. */
     private static void removeOwnFiles(Path root) {
         try {
             for (String source : MixBasic.SOURCES) {
                 Path dir = root.resolve(source).resolve("images");
                 if (Files.isDirectory(dir)) {
                     try (var list = Files.list(dir)) {
-                        for (Path p : list.filter(p -> p.toString().endsWith(".png")).toList()) Files.delete(p);
+                        Path other = list.filter(p -> !SYNTH_NAME.matcher(p.getFileName().toString()).matches())
+                                .findFirst().orElse(null);
+                        if (other != null) {
+                            throw new IllegalStateException(root + " has a " + MANIFEST + " but also "
+                                    + Printable.of(other.toString()) + ", which synth did not write; refusing to"
+                                    + " replace the set (delete the directory or use another one)");
+                        }
+                    }
+                }
+            }
+            for (String source : MixBasic.SOURCES) {
+                Path dir = root.resolve(source).resolve("images");
+                if (Files.isDirectory(dir)) {
+                    try (var list = Files.list(dir)) {
+                        for (Path p : list.filter(p -> SYNTH_NAME.matcher(p.getFileName().toString()).matches())
+                                .toList()) Files.delete(p);
                     }
                 }
             }
@@ -257,10 +298,11 @@ public final class SynthBenchmark {
     }
 
     /** Written to a temp file and moved, so a crash never leaves a manifest that claims a complete set. */
-    private static void writeManifest(Path file, SynthConfig cfg, int images) {
+    private static void writeManifest(Path file, SynthConfig cfg, int images, boolean complete) {
         StringBuilder sb = new StringBuilder("# iern synthetic benchmark; regenerate with the same values for the same bytes\n");
         cfg.asProperties().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         sb.append("images=").append(images).append('\n');
+        sb.append("complete=").append(complete).append('\n');
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);

@@ -143,6 +143,48 @@ class SynthBenchmarkTest {
     }
 
     @Test
+    void aUsersLabelFileIsReplacedOnlyWithForce() throws Exception {
+        Path root = dir.resolve("mine");
+        Files.createDirectories(root);
+        Files.writeString(root.resolve(SynthBenchmark.LABELS), "my,labels\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SynthBenchmark.generate(root, TINY));
+        assertTrue(e.getMessage().contains(SynthBenchmark.LABELS) && e.getMessage().contains("--force"), e.getMessage());
+        assertEquals("my,labels\n", Files.readString(root.resolve(SynthBenchmark.LABELS)));
+        assertTrue(SynthBenchmark.generate(root, TINY, true).generated());
+        assertTrue(Files.readString(root.resolve(SynthBenchmark.LABELS)).contains("ckplus_S001"));
+    }
+
+    @Test
+    void aSetInterruptedWhileWrittenIsWrittenAgain() throws Exception {
+        Path root = dir.resolve("cut");
+        SynthBenchmark.generate(root, TINY);
+        String fresh = treeHash(root);
+        // what a Ctrl-C leaves: the manifest written first says not complete, and images are missing
+        Path manifest = root.resolve(SynthBenchmark.MANIFEST);
+        Files.writeString(manifest, Files.readString(manifest).replace("complete=true", "complete=false"));
+        try (Stream<Path> images = Files.list(root.resolve("MMI/images"))) {
+            for (Path p : images.limit(5).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(root.resolve(SynthBenchmark.LABELS));
+        assertTrue(SynthBenchmark.generate(root, TINY).generated());
+        assertEquals(fresh, treeHash(root));
+    }
+
+    @Test
+    void aPlantedManifestNeverDeletesImagesSynthDidNotWrite() throws Exception {
+        Path root = dir.resolve("real");
+        Path photo = root.resolve("OuluCASIA/images/photo_of_a_person.png");
+        Files.createDirectories(photo.getParent());
+        Files.writeString(photo, "a real image");
+        Files.writeString(root.resolve(SynthBenchmark.MANIFEST), "format=1\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SynthBenchmark.generate(root, TINY));
+        assertTrue(e.getMessage().contains("photo_of_a_person.png"), e.getMessage());
+        assertEquals("a real image", Files.readString(photo));
+    }
+
+    @Test
     void framesOfASequenceDifferOnlyALittleAndEmotionsDifferMore() {
         SynthConfig cfg = new SynthConfig(5, 1, 64, 3);
         BufferedImage f0 = SynthBenchmark.render(cfg, 0, 0, 5, 0);
