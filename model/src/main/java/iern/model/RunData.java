@@ -62,7 +62,7 @@ public final class RunData implements AutoCloseable {
                 throw new IllegalArgumentException(p + " does not exist or is not a file");
             }
         }
-        LabelTable labels = LabelTable.read(spec.labels(), bad);
+        LabelTable labels = MixDataset.labels(spec.root(), spec.labels(), bad);
         SampleSet trainSet = MixDataset.open(spec.root(), spec.trainSplit(), labels, bad);
         SampleSet testSet = MixDataset.open(spec.root(), spec.testSplit(), labels, bad);
         emotions = trainSet.classNames();

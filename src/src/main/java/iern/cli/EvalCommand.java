@@ -3,7 +3,6 @@ package iern.cli;
 import iern.data.BadInput;
 import iern.data.SampleSet;
 import iern.data.folds.FoldBuilder;
-import iern.data.labels.LabelTable;
 import iern.data.loader.ImageStore;
 import iern.data.loader.Loader;
 import iern.data.mix.MixDataset;
@@ -72,6 +71,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UserError("checkpoint " + file + " does not exist");
         }
+        dataOptions.imageLimit.apply();
         if (!Files.isDirectory(dataOptions.data)) {
             throw new UserError("data directory " + dataOptions.data + " does not exist");
         }
@@ -82,7 +82,7 @@ final class EvalCommand implements Callable<Integer> {
         Checkpoint.Loaded ckpt = Checkpoint.load(file);
         IernNetwork net = Checkpoint.network(ckpt);
         BadInput bad = dataOptions.skipBad ? BadInput.skip() : BadInput.fail();
-        SampleSet set = MixDataset.open(dataOptions.data, splitFile, LabelTable.read(dataOptions.labelsFile(), bad), bad);
+        SampleSet set = MixDataset.open(dataOptions.data, splitFile, MixDataset.labels(dataOptions.data, dataOptions.labelsFile(), bad), bad);
         if (!set.classNames().equals(ckpt.model().emotions()) || !set.confounderNames().equals(ckpt.model().confounders())) {
             throw new UserError("the checkpoint's classes " + ckpt.model().emotions() + "/" + ckpt.model().confounders()
                     + " differ from the data's " + set.classNames() + "/" + set.confounderNames());

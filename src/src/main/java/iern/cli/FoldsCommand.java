@@ -3,7 +3,6 @@ package iern.cli;
 import iern.data.BadInput;
 import iern.data.SampleSet;
 import iern.data.folds.FoldBuilder;
-import iern.data.labels.LabelTable;
 import iern.data.mix.MixDataset;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,6 +64,7 @@ final class FoldsCommand implements Callable<Integer> {
                         + (existing.size() > 1 ? ", ..." : "") + "); --force replaces them, --out writes elsewhere");
             }
         }
+        dataOptions.imageLimit.apply();
         if (!Files.isDirectory(dataOptions.data)) {
             throw new UserError("data directory " + dataOptions.data + " does not exist");
         }
@@ -73,7 +73,7 @@ final class FoldsCommand implements Callable<Integer> {
             throw new UserError("label file " + labelsFile + " does not exist (give it with --labels)");
         }
         BadInput bad = dataOptions.skipBad ? BadInput.skip() : BadInput.fail();
-        SampleSet all = MixDataset.scan(dataOptions.data, LabelTable.read(labelsFile, bad), bad);
+        SampleSet all = MixDataset.scan(dataOptions.data, MixDataset.labels(dataOptions.data, labelsFile, bad), bad);
         Path dir = target;
         List<Path> written = FoldBuilder.writeAll(dir, dataOptions.data, all.samples(), prefix, seed);
         w.printf("%d labelled images; wrote %d split files to %s%n", all.size(), written.size(), dir);

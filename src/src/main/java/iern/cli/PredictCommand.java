@@ -44,9 +44,13 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    ImageLimit imageLimit;
+
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        imageLimit.apply();
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(iern.model.Trainer.CHECKPOINT) : checkpoint;
         if (!Files.isRegularFile(file)) {
             throw new UserError("checkpoint " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
