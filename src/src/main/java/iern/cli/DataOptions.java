@@ -37,6 +37,15 @@ public final class DataOptions {
         return Files.exists(csv) || !Files.exists(pkl) ? csv : pkl;
     }
 
+    /** The label file exists and is a regular file (its content is checked when it is read). */
+    void requireLabels() {
+        Path p = labelsFile();
+        if (!Files.isRegularFile(p)) {
+            throw new UserError((labels != null ? "--labels " : "label file ") + p + (Files.exists(p)
+                    ? " is not a regular file (a directory, device or FIFO)" : " does not exist"));
+        }
+    }
+
     boolean isDefaultData() {
         return data.normalize().equals(Path.of(DEFAULT_DATA).normalize());
     }

@@ -67,10 +67,7 @@ final class EvalCommand implements Callable<Integer> {
         if (batch < 1 || batch > 4096) {
             throw new UserError("--batch " + batch + ": expected a number from 1 to 4096");
         }
-        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(iern.model.Trainer.CHECKPOINT) : checkpoint;
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("checkpoint " + file + " does not exist");
-        }
+        Path file = PredictCommand.checkpointFile(checkpoint);
         dataOptions.imageLimit.apply();
         if (!Files.isDirectory(dataOptions.data)) {
             throw new UserError("data directory " + dataOptions.data + " does not exist");

@@ -51,10 +51,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         imageLimit.apply();
-        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(iern.model.Trainer.CHECKPOINT) : checkpoint;
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("checkpoint " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
-        }
+        Path file = checkpointFile(checkpoint);
         List<Path> files = new ArrayList<>();
         for (Path p : images) {
             files.addAll(imageFiles(p));
@@ -95,6 +92,16 @@ final class PredictCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** A checkpoint file, or the run directory holding one; a missing or non-regular file is named. */
+    static Path checkpointFile(Path given) {
+        Path file = Files.isDirectory(given) ? given.resolve(iern.model.Trainer.CHECKPOINT) : given;
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("checkpoint " + file + (Files.exists(file)
+                    ? " is not a regular file (a device, FIFO or socket)" : " does not exist"));
+        }
+        return file;
     }
 
     private static final java.util.regex.Pattern IMAGE_NAME =

@@ -205,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
         for (RunKey key : runs) {
             splitFiles(key);
         }
+        dataOptions.requireLabels();
         // Every run's directory is claimed before the first epoch: unwritable, in use or already there is found now.
         List<RunDirectory> claimed = new ArrayList<>();
         try {

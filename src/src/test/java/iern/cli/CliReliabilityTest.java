@@ -227,6 +227,9 @@ class CliReliabilityTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         userError(CliErrorsTest.run("predict", "--checkpoint", ckpt, fifo.toString()), "is not a regular file");
         userError(CliErrorsTest.run("predict", "--checkpoint", fifo.toString(), fifo.toString()), "is not a regular file");
+        userError(CliErrorsTest.run("eval", "--checkpoint", "/dev/zero", "--data", data.toString()), "is not a regular file");
+        userError(CliErrorsTest.run(train(dir.resolve("r"), 1, "--labels", fifo.toString())), "--labels " + fifo
+                + " is not a regular file");
         CliErrorsTest.Outcome folder = CliErrorsTest.run("predict", "--checkpoint", ckpt, "--threads", "1",
                 data.resolve("MMI").resolve("images").toString());
         assertEquals(0, folder.code(), folder.err());
