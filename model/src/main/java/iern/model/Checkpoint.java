@@ -1,7 +1,7 @@
 package iern.model;
 
 import iern.data.Printable;
-import iern.engine.io.FloatArray;
+import iern.engine.FloatArray;
 import iern.engine.io.SafeTensors;
 import iern.engine.optim.Optimizer;
 import java.io.IOException;

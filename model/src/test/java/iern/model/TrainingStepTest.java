@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.FloatArray;
 import iern.engine.Grad;
 import iern.engine.Tensor;
 import iern.engine.TensorScope;
-import iern.engine.io.FloatArray;
 import java.util.Map;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;

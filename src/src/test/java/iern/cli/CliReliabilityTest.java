@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import iern.engine.io.FloatArray;
+import iern.engine.FloatArray;
 import iern.engine.io.SafeTensors;
 import iern.model.Json;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package iern.engine.io;
 
+import iern.engine.FloatArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

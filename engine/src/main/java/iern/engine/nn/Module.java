@@ -1,8 +1,8 @@
 package iern.engine.nn;
 
+import iern.engine.FloatArray;
 import iern.engine.Grad;
 import iern.engine.Tensor;
-import iern.engine.io.FloatArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,9 +1,9 @@
 package iern.engine.optim;
 
 import iern.engine.Backend;
+import iern.engine.FloatArray;
 import iern.engine.Storage;
 import iern.engine.Tensor;
-import iern.engine.io.FloatArray;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.FloatArray;
 import iern.engine.Tensor;
-import iern.engine.io.FloatArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

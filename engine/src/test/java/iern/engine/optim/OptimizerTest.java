@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.FloatArray;
 import iern.engine.Tensor;
-import iern.engine.io.FloatArray;
 import iern.engine.testing.Close;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package iern.engine.parity;
 
 import iern.engine.Backend;
 import iern.engine.Engine;
+import iern.engine.FloatArray;
 import iern.engine.Tensor;
-import iern.engine.io.FloatArray;
 import iern.engine.io.SafeTensors;
 import java.io.IOException;
 import java.io.InputStream;

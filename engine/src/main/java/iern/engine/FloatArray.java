@@ -1,9 +1,9 @@
-package iern.engine.io;
+package iern.engine;
 
 import java.util.Arrays;
 
 /**
- * A float32 tensor on the host: a row-major shape and its data. What {@link SafeTensors} reads
+ * A float32 tensor on the host: a row-major shape and its data. What {@link iern.engine.io.SafeTensors} reads
  * and writes, independent of any backend (a rank-0 scalar has shape {@code []} and one value).
  */
 public record FloatArray(int[] shape, float[] data) {
