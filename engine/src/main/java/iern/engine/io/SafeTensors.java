@@ -104,7 +104,7 @@ public final class SafeTensors {
             Object parsed;
             try {
                 parsed = Json.parse(headerText, file + " header");
-            } catch (Json.ParseException e) {
+            } catch (IllegalArgumentException e) {
                 throw new SafeTensorsException(file, "header is not valid JSON: " + e.getMessage(), e);
             }
             if (!(parsed instanceof Map<?, ?> header)) {
