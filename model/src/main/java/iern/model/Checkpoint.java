@@ -2,6 +2,7 @@ package iern.model;
 
 import iern.data.Printable;
 import iern.engine.FloatArray;
+import iern.engine.io.Json;
 import iern.engine.io.SafeTensors;
 import iern.engine.optim.Optimizer;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

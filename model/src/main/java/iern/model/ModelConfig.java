@@ -1,6 +1,7 @@
 package iern.model;
 
 import iern.data.Printable;
+import iern.engine.io.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

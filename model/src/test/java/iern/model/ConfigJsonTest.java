@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.io.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,9 @@ class ConfigJsonTest {
     void badJsonNamesSourceLineAndExpectation() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Json.parse("{\n \"a\": 1,\n \"b\" 2}", "run/checkpoint.json"));
-        assertEquals("run/checkpoint.json: line 3 (offset 16): expected ':', found '2'", e.getMessage());
+        assertTrue(e.getMessage().startsWith("run/checkpoint.json: bad JSON at line 3, column 6 (character 16): "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("'2'") && e.getMessage().contains("colon"), e.getMessage());
     }
 
     @Test

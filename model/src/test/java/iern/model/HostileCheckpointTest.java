@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import iern.engine.FloatArray;
+import iern.engine.io.Json;
 import iern.engine.io.SafeTensors;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

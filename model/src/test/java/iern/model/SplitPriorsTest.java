@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iern.engine.Tensor;
+import iern.engine.io.Json;
 import org.junit.jupiter.api.Test;
 
 /** The training split's priors and the source-prior logit adjustment. */

@@ -1,6 +1,6 @@
 package iern.cli;
 
-import iern.model.Json;
+import iern.engine.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,9 @@ import java.util.Map;
 
 /**
  * One JSON object per line per epoch ({@code metrics.jsonl}); appending keeps earlier epochs
- * when a run resumes, and every line is flushed so a killed run keeps what it logged.
+ * when a run resumes, and every line is flushed so a killed run keeps what it logged. A NaN or
+ * infinite value (a diverged loss) is logged as {@code null}, as {@link Json} writes every
+ * non-finite number, so each line stays valid JSON; {@link #column} reads it back as NaN.
  */
 public final class MetricsLog {
     private final Path file;
@@ -122,7 +124,10 @@ public final class MetricsLog {
         return out;
     }
 
-    /** The numeric values of {@code key} over the records, NaN where absent; later epochs replace earlier duplicates. */
+    /**
+     * The numeric values of {@code key} over the records, NaN where absent or null; later epochs
+     * replace earlier duplicates.
+     */
     public static double[] column(List<Map<String, Object>> records, String key) {
         int maxEpoch = 0;
         for (Map<String, Object> r : records) {

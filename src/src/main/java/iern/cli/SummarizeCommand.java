@@ -1,6 +1,6 @@
 package iern.cli;
 
-import iern.model.Json;
+import iern.engine.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package iern.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import iern.model.Json;
+import iern.engine.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iern.engine.FloatArray;
+import iern.engine.io.Json;
 import iern.engine.io.SafeTensors;
-import iern.model.Json;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
