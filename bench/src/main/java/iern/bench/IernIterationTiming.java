@@ -1,5 +1,6 @@
 package iern.bench;
 
+import iern.engine.io.Json;
 import iern.model.StepLosses;
 import java.lang.management.ManagementFactory;
 import java.nio.file.*;
@@ -26,16 +27,18 @@ import java.util.Arrays;
 public final class IernIterationTiming {
     private static void appendJsonLine(Path file, String config, boolean batched, int batch, double[] seconds)
             throws java.io.IOException {
-        StringBuilder rates = new StringBuilder();
+        java.util.List<Double> rates = new java.util.ArrayList<>();
         for (double sec : seconds) {
-            rates.append(rates.isEmpty() ? "" : ", ").append(batch / sec);
+            rates.add(batch / sec);
         }
-        String line = String.format(java.util.Locale.ROOT,
-                "{\"suite\": \"iteration\", \"shape\": \"%s\", \"op\": \"iteration\", \"threads\": %d, "
-                + "\"images_per_s\": [%s], \"impl\": \"iern-j, strata %s, batch %d\"}%n",
-                config, Integer.getInteger("iern.threads", Runtime.getRuntime().availableProcessors()), rates,
-                batched ? "batched" : "separate", batch);
-        Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("suite", "iteration");
+        line.put("shape", config);
+        line.put("op", "iteration");
+        line.put("threads", Integer.getInteger("iern.threads", Runtime.getRuntime().availableProcessors()));
+        line.put("images_per_s", rates);
+        line.put("impl", "iern-j, strata " + (batched ? "batched" : "separate") + ", batch " + batch);
+        Files.writeString(file, Json.write(line) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     public static void main(String[] a) throws Exception {
