@@ -66,15 +66,126 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- elementwise
 
-    /** Elementwise functions of one input, with up to two scalar parameters a and b. */
+    /**
+     * Elementwise functions of one input, with up to two scalar parameters a and b: the op
+     * table. Each constant states its function once, twice over: in Java (double; the oracle
+     * and the CPU backend's scalar path run it) and in OpenCL C (float; the OpenCL backend
+     * generates its op codes and {@code switch} bodies from these strings). The derivative
+     * receives x and the forward output y = f(x), so ops whose derivative is cheaper from y
+     * (exp, sigmoid, tanh, sqrt) use it. In OpenCL C the names are {@code x}, {@code y},
+     * {@code a} and {@code b}, all {@code float}. Adding an op: one constant here, plus its
+     * input domain in the conformance test if it is not all of [-3, 3].
+     */
     enum Unary {
-        NEG, EXP, LOG, SQRT, RSQRT, ABS, SQUARE, RECIPROCAL,
-        RELU, SIGMOID, TANH,
-        /** a = negative slope */ LEAKY_RELU,
-        /** x^a */ POW_SCALAR,
-        /** min(max(x, a), b) */ CLAMP,
-        /** x + a */ ADD_SCALAR,
-        /** x * a */ MUL_SCALAR
+        NEG(
+            (x, a, b) -> -x,                            "-x",
+            (x, y, a, b) -> -1,                         "-1.0f"),
+        EXP(
+            (x, a, b) -> Math.exp(x),                   "exp(x)",
+            (x, y, a, b) -> y,                          "y"),
+        LOG(
+            (x, a, b) -> Math.log(x),                   "log(x)",
+            (x, y, a, b) -> 1 / x,                      "1.0f / x"),
+        SQRT(
+            (x, a, b) -> Math.sqrt(x),                  "sqrt(x)",
+            (x, y, a, b) -> 0.5 / y,                    "0.5f / y"),
+        RSQRT(
+            (x, a, b) -> 1 / Math.sqrt(x),              "1.0f / sqrt(x)",
+            (x, y, a, b) -> -0.5 * y * y * y,           "-0.5f * y * y * y"),
+        ABS(
+            (x, a, b) -> Math.abs(x),                   "fabs(x)",
+            (x, y, a, b) -> Math.signum(x),             "x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f)"),
+        SQUARE(
+            (x, a, b) -> x * x,                         "x * x",
+            (x, y, a, b) -> 2 * x,                      "2.0f * x"),
+        RECIPROCAL(
+            (x, a, b) -> 1 / x,                         "1.0f / x",
+            (x, y, a, b) -> -y * y,                     "-y * y"),
+        /** Zero where x <= 0, so NaN passes through (as PyTorch) and a NaN loss is never hidden. */
+        RELU(
+            (x, a, b) -> x <= 0 ? 0 : x,                "x <= 0.0f ? 0.0f : x",
+            (x, y, a, b) -> x > 0 ? 1 : 0,              "x > 0.0f ? 1.0f : 0.0f"),
+        /** In float, split by sign so exp never overflows. */
+        SIGMOID(
+            (x, a, b) -> 1 / (1 + Math.exp(-x)),        "x >= 0.0f ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x))",
+            (x, y, a, b) -> y * (1 - y),                "y * (1.0f - y)"),
+        TANH(
+            (x, a, b) -> Math.tanh(x),                  "tanh(x)",
+            (x, y, a, b) -> 1 - y * y,                  "1.0f - y * y"),
+        /** a = negative slope */
+        LEAKY_RELU(
+            (x, a, b) -> x > 0 ? x : x * a,             "x > 0.0f ? x : x * a",
+            (x, y, a, b) -> x > 0 ? 1 : a,              "x > 0.0f ? 1.0f : a"),
+        /** x^a */
+        POW_SCALAR(
+            (x, a, b) -> Math.pow(x, a),                "pow(x, a)",
+            (x, y, a, b) -> a == 0 ? 0 : a * Math.pow(x, a - 1), "a == 0.0f ? 0.0f : a * pow(x, a - 1.0f)"),
+        /** min(max(x, a), b) */
+        CLAMP(
+            (x, a, b) -> Math.min(Math.max(x, a), b),   "fmin(fmax(x, a), b)",
+            (x, y, a, b) -> x >= a && x <= b ? 1 : 0,   "(x >= a && x <= b) ? 1.0f : 0.0f"),
+        /** x + a */
+        ADD_SCALAR(
+            (x, a, b) -> x + a,                         "x + a",
+            (x, y, a, b) -> 1,                          "1.0f"),
+        /** x * a */
+        MUL_SCALAR(
+            (x, a, b) -> x * a,                         "x * a",
+            (x, y, a, b) -> a,                          "a");
+
+        /** f(x; a, b). */
+        @FunctionalInterface
+        public interface Function {
+            double at(double x, double a, double b);
+        }
+
+        /** df/dx at x, given y = f(x; a, b). */
+        @FunctionalInterface
+        public interface Derivative {
+            double at(double x, double y, double a, double b);
+        }
+
+        private final Function forward;
+        private final String clForward;
+        private final Derivative derivative;
+        private final String clDerivative;
+
+        Unary(Function forward, String clForward, Derivative derivative, String clDerivative) {
+            this.forward = forward;
+            this.clForward = clForward;
+            this.derivative = derivative;
+            this.clDerivative = clDerivative;
+        }
+
+        /** f(x; a, b) in double. */
+        public double forward(double x, double a, double b) {
+            return forward.at(x, a, b);
+        }
+
+        /** df/dx at x in double, given the forward output {@code y = f(x; a, b)}. */
+        public double derivative(double x, double y, double a, double b) {
+            return derivative.at(x, y, a, b);
+        }
+
+        /** f as a function object, for loops that call it directly. */
+        public Function function() {
+            return forward;
+        }
+
+        /** df/dx as a function object. */
+        public Derivative derivativeFunction() {
+            return derivative;
+        }
+
+        /** f as an OpenCL C float expression of {@code x}, {@code a}, {@code b}. */
+        public String clForward() {
+            return clForward;
+        }
+
+        /** df/dx as an OpenCL C float expression of {@code x}, {@code y}, {@code a}, {@code b}. */
+        public String clDerivative() {
+            return clDerivative;
+        }
     }
 
     /** {@code y[yOff+i] = op(x[xOff+i]; a, b)} for {@code i < n}. {@code x} and {@code y} may be the same range. */
@@ -88,8 +199,54 @@ public interface Backend extends AutoCloseable {
     void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a, float b,
                        boolean accumulate);
 
-    /** Elementwise functions of two inputs. Comparisons give 1 or 0. */
-    enum Binary { ADD, SUB, MUL, DIV, MAX, MIN, POW, EQ, GT, GE }
+    /**
+     * Elementwise functions of two inputs, the binary op table: each constant states its
+     * function in Java (double; oracle and CPU backend) and in OpenCL C (float, of {@code a}
+     * and {@code b}; the OpenCL backend generates its code from it). Comparisons give 1 or 0.
+     * Gradients are compositions of tensor ops, in {@code Elementwise.binary}.
+     */
+    enum Binary {
+        ADD((a, b) -> a + b,                "a + b"),
+        SUB((a, b) -> a - b,                "a - b"),
+        MUL((a, b) -> a * b,                "a * b"),
+        DIV((a, b) -> a / b,                "a / b"),
+        /** NaN if either is NaN, as Java's Math.max (OpenCL's fmax alone would drop it). */
+        MAX(Math::max,                      "(isnan(a) || isnan(b)) ? NAN : fmax(a, b)"),
+        MIN(Math::min,                      "(isnan(a) || isnan(b)) ? NAN : fmin(a, b)"),
+        POW(Math::pow,                      "pow(a, b)"),
+        EQ((a, b) -> a == b ? 1 : 0,        "a == b ? 1.0f : 0.0f"),
+        GT((a, b) -> a > b ? 1 : 0,         "a > b ? 1.0f : 0.0f"),
+        GE((a, b) -> a >= b ? 1 : 0,        "a >= b ? 1.0f : 0.0f");
+
+        /** f(a, b). */
+        @FunctionalInterface
+        public interface Function {
+            double at(double a, double b);
+        }
+
+        private final Function forward;
+        private final String clForward;
+
+        Binary(Function forward, String clForward) {
+            this.forward = forward;
+            this.clForward = clForward;
+        }
+
+        /** f(a, b) in double. */
+        public double forward(double a, double b) {
+            return forward.at(a, b);
+        }
+
+        /** f as a function object, for loops that call it directly. */
+        public Function function() {
+            return forward;
+        }
+
+        /** f as an OpenCL C float expression of {@code a} and {@code b}. */
+        public String clForward() {
+            return clForward;
+        }
+    }
 
     /**
      * Broadcasting elementwise: {@code out} is contiguous with {@code shape} (rank at most 8);

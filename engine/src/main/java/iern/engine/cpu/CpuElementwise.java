@@ -12,6 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Elementwise CPU kernels: strided copy, broadcasting binary ops, unary ops and their
  * derivatives, and the counter-based uniform generator. Every output element is computed by
  * exactly one thread from its own inputs, so results never depend on the thread count.
+ *
+ * <p>Unary and binary ops run the op table's formulas ({@link Unary}, {@link Binary}) in
+ * per-op loop copies ({@link PerOpClasses}). Hand-written fast paths remain for the hot ops
+ * only: ReLU and LeakyReLU in SIMD (a select, not a branch on the sign of each element; their
+ * tails run the table) and same-shape add, sub and mul in float.
  */
 final class CpuElementwise {
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
@@ -19,6 +24,37 @@ final class CpuElementwise {
     private CpuElementwise() {}
 
     private static final int GRAIN = 1 << 14;
+
+    /** The loops of one unary op ({@link UnaryLoop}, one copy per op). */
+    interface UnaryKernel {
+        /** {@code y[yo + i] = f(x[xo + i])} for {@code i0 <= i < i1}. */
+        void forward(float[] x, int xo, float[] y, int yo, int i0, int i1, float a, float b);
+
+        /** {@code dx[i] (+)= dy[i] f'(x[i])} for {@code i0 <= i < i1}, given {@code y = f(x)}. */
+        void backward(float[] x, float[] y, float[] dy, float[] dx, int i0, int i1, float a, float b, boolean acc);
+    }
+
+    /** The row loops of one binary op ({@link BinaryLoop}, one copy per op). */
+    interface BinaryKernel {
+        /** {@code out[oi + i] = f(a[ai + i], b[bi + i])} for {@code i < n}. */
+        void contiguous(float[] a, int ai, float[] b, int bi, float[] out, int oi, int n);
+
+        /** {@code out[oi + i] = f(a[ai + i as], b[bi + i bs])} for {@code i < n}. */
+        void strided(float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int oi, int n);
+    }
+
+    private static final UnaryKernel[] UNARY = PerOpClasses.perOp(UnaryLoop.class, UnaryKernel.class, Unary.class);
+    private static final BinaryKernel[] BINARY = PerOpClasses.perOp(BinaryLoop.class, BinaryKernel.class,
+            Binary.class);
+
+    /** The kernels, for tests. */
+    static UnaryKernel kernel(Unary op) {
+        return UNARY[op.ordinal()];
+    }
+
+    static BinaryKernel kernel(Binary op) {
+        return BINARY[op.ordinal()];
+    }
 
     static void copy(float[] src, long srcOff, long[] srcStrides, float[] dst, long dstOff, long[] dstStrides,
                      int[] shape, boolean accumulate) {
@@ -73,10 +109,11 @@ final class CpuElementwise {
         int inner = loop.inner();
         int as = (int) loop.innerStride(0);
         int bs = (int) loop.innerStride(1);
+        BinaryKernel kernel = BINARY[op.ordinal()];
         if (loop.rows() == 1) {
             // Same-shape operands merge into one long row: split the row, not the rows.
             int a0 = (int) aOff, b0 = (int) bOff, o0 = (int) outOff;
-            Parallel.forRange(inner, GRAIN, (i0, i1) -> binaryRow(op, a, a0 + i0 * as, as, b, b0 + i0 * bs, bs,
+            Parallel.forRange(inner, GRAIN, (i0, i1) -> row(op, kernel, a, a0 + i0 * as, as, b, b0 + i0 * bs, bs,
                     out, o0 + i0, i1 - i0));
             return;
         }
@@ -85,32 +122,25 @@ final class CpuElementwise {
                 int ai = (int) (aOff + loop.rowOffset(0, r));
                 int bi = (int) (bOff + loop.rowOffset(1, r));
                 int oi = (int) (outOff + loop.rowOffset(2, r));
-                binaryRow(op, a, ai, as, b, bi, bs, out, oi, inner);
+                row(op, kernel, a, ai, as, b, bi, bs, out, oi, inner);
             }
         });
     }
 
-    private static void binaryRow(Binary op, float[] a, int ai, int as, float[] b, int bi, int bs,
-                                  float[] out, int oi, int n) {
-        if (as == 1 && bs == 1 && contiguousRow(op, a, ai, b, bi, out, oi, n)) {
-            return;
-        }
-        switch (op) {
-            case ADD -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] + b[bi]; }
-            case SUB -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] - b[bi]; }
-            case MUL -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] * b[bi]; }
-            case DIV -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] / b[bi]; }
-            case MAX -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = Math.max(a[ai], b[bi]); }
-            case MIN -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = Math.min(a[ai], b[bi]); }
-            case POW -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = (float) Math.pow(a[ai], b[bi]); }
-            case EQ -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] == b[bi] ? 1f : 0f; }
-            case GT -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] > b[bi] ? 1f : 0f; }
-            case GE -> { for (int i = 0; i < n; i++, ai += as, bi += bs) out[oi + i] = a[ai] >= b[bi] ? 1f : 0f; }
+    private static void row(Binary op, BinaryKernel kernel, float[] a, int ai, int as, float[] b, int bi, int bs,
+                            float[] out, int oi, int n) {
+        if (as != 1 || bs != 1) {
+            kernel.strided(a, ai, as, b, bi, bs, out, oi, n);
+        } else if (!floatRow(op, a, ai, b, bi, out, oi, n)) {
+            kernel.contiguous(a, ai, b, bi, out, oi, n);
         }
     }
 
-    /** Unit-stride rows of the hottest ops as plain indexed loops, which C2 vectorises. */
-    private static boolean contiguousRow(Binary op, float[] a, int ai, float[] b, int bi, float[] out, int oi, int n) {
+    /**
+     * The hottest ops on unit strides in float, which C2 vectorises (the table's double
+     * formula costs about a quarter more here); for + - * the result is the same bits.
+     */
+    private static boolean floatRow(Binary op, float[] a, int ai, float[] b, int bi, float[] out, int oi, int n) {
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i++) out[oi + i] = a[ai + i] + b[bi + i]; }
             case SUB -> { for (int i = 0; i < n; i++) out[oi + i] = a[ai + i] - b[bi + i]; }
@@ -137,86 +167,35 @@ final class CpuElementwise {
             }
             i0 = i;
         }
-        switch (op) {
-            case NEG -> { for (int i = i0; i < i1; i++) y[yo + i] = -x[xo + i]; }
-            case EXP -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.exp(x[xo + i]); }
-            case LOG -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.log(x[xo + i]); }
-            case SQRT -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.sqrt(x[xo + i]); }
-            case RSQRT -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) (1.0 / Math.sqrt(x[xo + i])); }
-            case ABS -> { for (int i = i0; i < i1; i++) y[yo + i] = Math.abs(x[xo + i]); }
-            case SQUARE -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v * v; } }
-            case RECIPROCAL -> { for (int i = i0; i < i1; i++) y[yo + i] = 1f / x[xo + i]; }
-            case RELU -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v <= 0f ? 0f : v; } }
-            case SIGMOID -> { for (int i = i0; i < i1; i++) y[yo + i] = sigmoid(x[xo + i]); }
-            case TANH -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.tanh(x[xo + i]); }
-            case LEAKY_RELU -> { for (int i = i0; i < i1; i++) { float v = x[xo + i]; y[yo + i] = v > 0f ? v : v * a; } }
-            case POW_SCALAR -> { for (int i = i0; i < i1; i++) y[yo + i] = (float) Math.pow(x[xo + i], a); }
-            case CLAMP -> { for (int i = i0; i < i1; i++) y[yo + i] = Math.min(Math.max(x[xo + i], a), b); }
-            case ADD_SCALAR -> { for (int i = i0; i < i1; i++) y[yo + i] = x[xo + i] + a; }
-            case MUL_SCALAR -> { for (int i = i0; i < i1; i++) y[yo + i] = x[xo + i] * a; }
-        }
+        UNARY[op.ordinal()].forward(x, xo, y, yo, i0, i1, a, b);
     }
 
-    static float sigmoid(float v) {
-        // Split by sign so exp never overflows.
-        if (v >= 0f) {
-            return (float) (1.0 / (1.0 + Math.exp(-v)));
-        }
-        double e = Math.exp(v);
-        return (float) (e / (1.0 + e));
-    }
-
-    static void unaryBackward(Unary op, float[] x, float[] y, float[] dy, float[] dx, int n, float a, float b,
+    /**
+     * {@code dx (+)= dy * op'(x)} with the op table's derivative, given the forward output y;
+     * y may be null, then it is recomputed from x. ReLU and LeakyReLU take SIMD paths first.
+     */
+    static void unaryBackward(Unary op, float[] x, float[] yOrNull, float[] dy, float[] dx, int n, float a, float b,
                               boolean acc) {
+        float[] y = yOrNull != null ? yOrNull : new float[n];
+        if (yOrNull == null) {
+            unary(op, x, 0, y, 0, n, a, b);
+        }
         Parallel.forRange(n, GRAIN, (i0, i1) -> {
             int i = i0;
             boolean relu = op == Unary.RELU;
-            if (relu || op == Unary.LEAKY_RELU) {
+            if (Sgemm.SIMD && (relu || op == Unary.LEAKY_RELU)) {
                 // Masked lanes, not branches: the sign of x is data, and C2 compiles the plain
                 // loop to a branch per element, mispredicted half the time (~10x slower).
                 // Where x <= 0 (or NaN) ReLU passes exactly 0, LeakyReLU a * dy.
-                if (Sgemm.SIMD) {
-                    for (; i + LANES <= i1; i += LANES) {
-                        FloatVector d = FloatVector.fromArray(SP, dy, i);
-                        VectorMask<Float> pos = FloatVector.fromArray(SP, x, i).compare(VectorOperators.GT, 0f);
-                        FloatVector g = (relu ? FloatVector.zero(SP) : d.mul(a)).blend(d, pos);
-                        (acc ? g.add(FloatVector.fromArray(SP, dx, i)) : g).intoArray(dx, i);
-                    }
+                for (; i + LANES <= i1; i += LANES) {
+                    FloatVector d = FloatVector.fromArray(SP, dy, i);
+                    VectorMask<Float> pos = FloatVector.fromArray(SP, x, i).compare(VectorOperators.GT, 0f);
+                    FloatVector g = (relu ? FloatVector.zero(SP) : d.mul(a)).blend(d, pos);
+                    (acc ? g.add(FloatVector.fromArray(SP, dx, i)) : g).intoArray(dx, i);
                 }
-                for (; i < i1; i++) {
-                    float d = dy[i];
-                    float g = x[i] > 0f ? d : relu ? 0f : d * a;
-                    dx[i] = acc ? dx[i] + g : g;
-                }
-                return;
             }
-            for (; i < i1; i++) {
-                float g = dy[i] * derivative(op, x, y, i, a, b);
-                dx[i] = acc ? dx[i] + g : g;
-            }
+            UNARY[op.ordinal()].backward(x, y, dy, dx, i, i1, a, b, acc);
         });
-    }
-
-    /** d op(x) / dx at element i; uses the forward output where that is cheaper and exact. */
-    static float derivative(Unary op, float[] x, float[] y, int i, float a, float b) {
-        return switch (op) {
-            case NEG -> -1f;
-            case EXP -> y[i];
-            case LOG -> 1f / x[i];
-            case SQRT -> 0.5f / y[i];
-            case RSQRT -> -0.5f * y[i] * y[i] * y[i];
-            case ABS -> Math.signum(x[i]);
-            case SQUARE -> 2f * x[i];
-            case RECIPROCAL -> -y[i] * y[i];
-            case RELU -> x[i] > 0f ? 1f : 0f;
-            case SIGMOID -> y[i] * (1f - y[i]);
-            case TANH -> 1f - y[i] * y[i];
-            case LEAKY_RELU -> x[i] > 0f ? 1f : a;
-            case POW_SCALAR -> a == 0f ? 0f : (float) (a * Math.pow(x[i], a - 1.0));
-            case CLAMP -> x[i] >= a && x[i] <= b ? 1f : 0f;
-            case ADD_SCALAR -> 1f;
-            case MUL_SCALAR -> a;
-        };
     }
 
     static void randomUniform(float[] dst, int off, int n, long seed) {

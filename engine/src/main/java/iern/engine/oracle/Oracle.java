@@ -47,50 +47,17 @@ public final class Oracle {
 
     // ---------------------------------------------------------------- elementwise
 
+    /** The op's function from the op table ({@link Unary}), in double. */
     public static double unaryValue(Unary op, double x, double a, double b) {
-        return switch (op) {
-            case NEG -> -x;
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case SQRT -> Math.sqrt(x);
-            case RSQRT -> 1 / Math.sqrt(x);
-            case ABS -> Math.abs(x);
-            case SQUARE -> x * x;
-            case RECIPROCAL -> 1 / x;
-            case RELU -> Math.max(x, 0);
-            case SIGMOID -> 1 / (1 + Math.exp(-x));
-            case TANH -> Math.tanh(x);
-            case LEAKY_RELU -> x > 0 ? x : a * x;
-            case POW_SCALAR -> Math.pow(x, a);
-            case CLAMP -> Math.min(Math.max(x, a), b);
-            case ADD_SCALAR -> x + a;
-            case MUL_SCALAR -> x * a;
-        };
+        return op.forward(x, a, b);
     }
 
-    /** The derivative, from x alone (the oracle does not use the forward output). */
+    /**
+     * The derivative from x alone: the table's derivative given the forward output recomputed
+     * in double (backends pass their float forward output instead).
+     */
     public static double unaryDerivative(Unary op, double x, double a, double b) {
-        return switch (op) {
-            case NEG -> -1;
-            case EXP -> Math.exp(x);
-            case LOG -> 1 / x;
-            case SQRT -> 0.5 / Math.sqrt(x);
-            case RSQRT -> -0.5 * Math.pow(x, -1.5);
-            case ABS -> Math.signum(x);
-            case SQUARE -> 2 * x;
-            case RECIPROCAL -> -1 / (x * x);
-            case RELU -> x > 0 ? 1 : 0;
-            case SIGMOID -> {
-                double s = 1 / (1 + Math.exp(-x));
-                yield s * (1 - s);
-            }
-            case TANH -> 1 - Math.tanh(x) * Math.tanh(x);
-            case LEAKY_RELU -> x > 0 ? 1 : a;
-            case POW_SCALAR -> a == 0 ? 0 : a * Math.pow(x, a - 1);
-            case CLAMP -> x >= a && x <= b ? 1 : 0;
-            case ADD_SCALAR -> 1;
-            case MUL_SCALAR -> a;
-        };
+        return op.derivative(x, op.forward(x, a, b), a, b);
     }
 
     public static void unary(Unary op, float[] x, int xOff, float[] y, int yOff, int n, float a, float b) {
@@ -107,19 +74,9 @@ public final class Oracle {
         }
     }
 
+    /** The op's function from the op table ({@link Binary}), in double. */
     public static double binaryValue(Binary op, double a, double b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
-            case POW -> Math.pow(a, b);
-            case EQ -> a == b ? 1 : 0;
-            case GT -> a > b ? 1 : 0;
-            case GE -> a >= b ? 1 : 0;
-        };
+        return op.forward(a, b);
     }
 
     public static void binary(Binary op, float[] a, long aOff, long[] aStrides, float[] b, long bOff, long[] bStrides,
