@@ -7,9 +7,7 @@
 // Local sizes are powers of two <= 256, chosen by the host.
 
 #define WG_MAX 256
-#define R_SUM 0
-#define R_MAX 1
-#define R_MIN 2
+// R_SUM, R_MAX, R_MIN (the ordinals of Backend.Reduce) come from the generated prelude (ClOpTable).
 
 // Java's Math.max/min propagate NaN; keep the same answers on every backend.
 inline float jmax(float a, float b) { return (isnan(a) || isnan(b)) ? NAN : fmax(a, b); }
