@@ -225,8 +225,8 @@ public final class Json {
                 g.setPrettyPrinter(layout);
             }
             write(g, layout, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
+        } catch (IOException e) { // a StringWriter does not fail; Jackson's own limits (nesting 1000) can
+            throw new IllegalArgumentException("JSON: cannot write: " + e.getMessage(), e);
         }
         return text.toString();
     }
