@@ -10,6 +10,9 @@ package iern.engine;
  *   <li>Unless a method says it accumulates, it overwrites its outputs.</li>
  *   <li>Inputs and outputs of one call never alias unless the method says so.</li>
  *   <li>Calls may be asynchronous on a device; {@link #read} waits for earlier work.</li>
+ *   <li>Every implementation starts each method with the {@link BackendArgs} check of the same
+ *       name, so out-of-range offsets, lengths and sizes are refused alike, with one message
+ *       format, before any work runs.</li>
  * </ul>
  * The CPU backend is the reference for speed on the JVM; {@code iern.engine.oracle} holds a
  * naive double-accumulating scalar version of every kernel, which every backend is tested

@@ -1,6 +1,7 @@
 package iern.engine.cpu;
 
 import iern.engine.Backend;
+import iern.engine.BackendArgs;
 import iern.engine.ConvShape;
 import iern.engine.PoolShape;
 import iern.engine.Storage;
@@ -14,7 +15,8 @@ import java.util.Map;
  * length, so once a training step has run once its buffers come back from the pool instead of
  * the garbage collector. Kernels run on the fixed {@link Parallel} pool; GEMM and convolution
  * are {@link Sgemm} and {@link Conv2dCpu}, everything else lives in the small {@code Cpu*}
- * kernel classes of this package.
+ * kernel classes of this package. Every method first checks its arguments with
+ * {@link BackendArgs}, as every backend does.
  */
 public final class CpuBackend implements Backend {
 
@@ -68,12 +70,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocate(long n) {
+        BackendArgs.allocate("allocate", n);
         return allocate(n, true);
     }
 
     /** Skips the zero fill of a recycled array: a warm step rewrites gigabytes of outputs, fill them once. */
     @Override
     public Storage allocateUninitialized(long n) {
+        BackendArgs.allocate("allocateUninitialized", n);
         return allocate(n, false);
     }
 
@@ -131,16 +135,19 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void write(Storage dst, long dstOff, float[] src, int srcOff, int n) {
+        BackendArgs.write(dst, dstOff, src, srcOff, n);
         System.arraycopy(src, srcOff, data(dst), idx(dstOff), n);
     }
 
     @Override
     public void read(Storage src, long srcOff, float[] dst, int dstOff, int n) {
+        BackendArgs.read(src, srcOff, dst, dstOff, n);
         System.arraycopy(data(src), idx(srcOff), dst, dstOff, n);
     }
 
     @Override
     public void fill(Storage dst, long off, long n, float value) {
+        BackendArgs.fill(dst, off, n);
         float[] d = data(dst);
         int o = idx(off);
         Arrays.fill(d, o, o + idx(n), value);
@@ -149,11 +156,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void copy(Storage src, long srcOff, long[] srcStrides, Storage dst, long dstOff, long[] dstStrides,
                      int[] shape, boolean accumulate) {
+        BackendArgs.copy(src, srcOff, srcStrides, dst, dstOff, dstStrides, shape);
         CpuElementwise.copy(data(src), srcOff, srcStrides, data(dst), dstOff, dstStrides, shape, accumulate);
     }
 
     @Override
     public void randomUniform(Storage dst, long off, long n, long seed) {
+        BackendArgs.randomUniform(dst, off, n);
         CpuElementwise.randomUniform(data(dst), idx(off), idx(n), seed);
     }
 
@@ -161,18 +170,21 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(Unary op, Storage x, long xOff, Storage y, long yOff, long n, float a, float b) {
+        BackendArgs.unary(op, x, xOff, y, yOff, n);
         CpuElementwise.unary(op, data(x), idx(xOff), data(y), idx(yOff), idx(n), a, b);
     }
 
     @Override
     public void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a, float b,
                               boolean accumulate) {
+        BackendArgs.unaryBackward(op, x, y, dy, dx, n);
         CpuElementwise.unaryBackward(op, dataOrNull(x), dataOrNull(y), data(dy), data(dx), idx(n), a, b, accumulate);
     }
 
     @Override
     public void binary(Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff, long[] bStrides,
                        Storage out, long outOff, int[] shape) {
+        BackendArgs.binary(op, a, aOff, aStrides, b, bOff, bStrides, out, outOff, shape);
         CpuElementwise.binary(op, data(a), aOff, aStrides, data(b), bOff, bStrides, data(out), outOff, shape);
     }
 
@@ -180,21 +192,25 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        BackendArgs.reduce(op, x, xOff, out, outOff, outer, r, inner);
         CpuReduce.reduce(op, data(x), idx(xOff), data(out), idx(outOff), outer, r, inner);
     }
 
     @Override
     public void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        BackendArgs.argmax(x, xOff, out, outOff, outer, r, inner);
         CpuReduce.argmax(data(x), idx(xOff), data(out), idx(outOff), outer, r, inner);
     }
 
     @Override
     public void softmax(Storage x, Storage y, int outer, int r, int inner, boolean log) {
+        BackendArgs.softmax(x, y, outer, r, inner);
         CpuReduce.softmax(data(x), data(y), outer, r, inner, log);
     }
 
     @Override
     public void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner, boolean log) {
+        BackendArgs.softmaxBackward(y, dy, dx, outer, r, inner);
         CpuReduce.softmaxBackward(data(y), data(dy), data(dx), outer, r, inner, log);
     }
 
@@ -205,10 +221,9 @@ public final class CpuBackend implements Backend {
                      Storage a, long aOff, long aBatchStride, int lda,
                      Storage b, long bOff, long bBatchStride, int ldb,
                      float beta, Storage c, long cOff, long cBatchStride, int ldc) {
+        BackendArgs.gemm(transA, transB, batch, m, n, k, a, aOff, aBatchStride, lda, b, bOff, bBatchStride, ldb,
+                c, cOff, cBatchStride, ldc);
         float[] av = data(a), bv = data(b), cv = data(c);
-        if (batch > 1 && cBatchStride == 0) {
-            throw new IllegalArgumentException("gemm: batch " + batch + " with C batch stride 0 would race");
-        }
         Parallel.RangeBody body = (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 Sgemm.sgemm(transA, transB, m, n, k, alpha,
@@ -229,46 +244,55 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
+        BackendArgs.conv2dForward(s, x, w, bias, y);
         Conv2dCpu.forward(s, data(x), data(w), dataOrNull(bias), data(y));
     }
 
     @Override
     public void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
+        BackendArgs.conv2dBackwardData(s, dy, w, dx);
         Conv2dCpu.backwardData(s, data(dy), data(w), data(dx));
     }
 
     @Override
     public void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
+        BackendArgs.conv2dBackwardWeight(s, x, dy, dw, dBias);
         Conv2dCpu.backwardWeight(s, data(x), data(dy), data(dw), dataOrNull(dBias));
     }
 
     @Override
     public void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
+        BackendArgs.maxPool2dForward(s, x, y, argmax);
         CpuPool.maxForward(s, data(x), data(y), data(argmax));
     }
 
     @Override
     public void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
+        BackendArgs.maxPool2dBackward(s, dy, argmax, dx);
         CpuPool.maxBackward(s, data(dy), data(argmax), data(dx));
     }
 
     @Override
     public void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad) {
+        BackendArgs.avgPool2dForward(s, x, y);
         CpuPool.avgForward(s, data(x), data(y), countIncludePad);
     }
 
     @Override
     public void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad) {
+        BackendArgs.avgPool2dBackward(s, dy, dx);
         CpuPool.avgBackward(s, data(dy), data(dx), countIncludePad);
     }
 
     @Override
     public void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
+        BackendArgs.adaptiveAvgPool2dForward(nc, h, w, oh, ow, x, y);
         CpuPool.adaptiveForward(nc, h, w, oh, ow, data(x), data(y));
     }
 
     @Override
     public void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx) {
+        BackendArgs.adaptiveAvgPool2dBackward(nc, h, w, oh, ow, dy, dx);
         CpuPool.adaptiveBackward(nc, h, w, oh, ow, data(dy), data(dx));
     }
 
@@ -277,6 +301,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
                                       Storage beta, Storage y, Storage mean, Storage var) {
+        BackendArgs.batchNormTrainForward(groups, n, c, hw, x, gamma, beta, y, mean, var);
         CpuBatchNorm.trainForward(groups, n, c, hw, eps, data(x), dataOrNull(gamma), dataOrNull(beta), data(y),
                 data(mean), data(var));
     }
@@ -284,6 +309,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma, Storage beta,
                                      Storage mean, Storage var, Storage y) {
+        BackendArgs.batchNormEvalForward(n, c, hw, x, gamma, beta, mean, var, y);
         CpuBatchNorm.evalForward(n, c, hw, eps, data(x), dataOrNull(gamma), dataOrNull(beta), data(mean),
                 data(var), data(y));
     }
@@ -292,6 +318,7 @@ public final class CpuBackend implements Backend {
     public void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
                                        Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
                                        Storage dBeta) {
+        BackendArgs.batchNormTrainBackward(groups, n, c, hw, x, gamma, mean, var, dy, dx, dGamma, dBeta);
         CpuBatchNorm.trainBackward(groups, n, c, hw, eps, data(x), dataOrNull(gamma), data(mean), data(var),
                 data(dy), data(dx), dataOrNull(dGamma), dataOrNull(dBeta));
     }
@@ -301,6 +328,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
                                  Storage v, Storage mask, long maskBatchStride, Storage probs, Storage out) {
+        BackendArgs.attentionForward(b, lq, lk, d, dimV, q, k, v, mask, maskBatchStride, probs, out);
         CpuAttention.attentionForward(b, lq, lk, d, dimV, scale, data(q), data(k), data(v), dataOrNull(mask),
                 idx(maskBatchStride), data(probs), data(out));
     }
@@ -308,6 +336,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
                                   Storage v, Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv) {
+        BackendArgs.attentionBackward(b, lq, lk, d, dimV, q, k, v, probs, dOut, dq, dk, dv);
         CpuAttention.attentionBackward(b, lq, lk, d, dimV, scale, data(q), data(k), data(v), data(probs),
                 data(dOut), dataOrNull(dq), dataOrNull(dk), dataOrNull(dv));
     }
@@ -315,12 +344,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
                                     long zBatchStride, Storage out) {
+        BackendArgs.interventionForward(n, k, d, w, wBatchStride, z, zBatchStride, out);
         CpuAttention.interventionForward(n, k, d, data(w), idx(wBatchStride), data(z), idx(zBatchStride), data(out));
     }
 
     @Override
     public void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
                                      long zBatchStride, Storage dOut, Storage dw, Storage dz) {
+        BackendArgs.interventionBackward(n, k, d, w, wBatchStride, z, zBatchStride, dOut, dw, dz);
         CpuAttention.interventionBackward(n, k, d, data(w), idx(wBatchStride), data(z), idx(zBatchStride),
                 data(dOut), dataOrNull(dw), dataOrNull(dz));
     }
@@ -330,6 +361,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr, float beta1,
                          float beta2, float eps, float weightDecay, float gradScale, int step) {
+        BackendArgs.adamStep(param, grad, m, v, n, step);
         CpuOptim.adam(data(param), data(grad), data(m), data(v), idx(n), lr, beta1, beta2, eps, weightDecay,
                 gradScale, step);
     }
@@ -337,6 +369,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr, float momentum,
                         float weightDecay, float gradScale, boolean nesterov) {
+        BackendArgs.sgdStep(param, grad, momentumBuf, n);
         CpuOptim.sgd(data(param), data(grad), dataOrNull(momentumBuf), idx(n), lr, momentum, weightDecay,
                 gradScale, nesterov);
     }

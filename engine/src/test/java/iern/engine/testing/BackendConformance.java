@@ -3,6 +3,7 @@ package iern.engine.testing;
 import static iern.engine.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import iern.engine.Backend;
 import iern.engine.Backend.Binary;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * One test body for every backend: each {@link Backend} method against the scalar oracle on
@@ -709,5 +711,99 @@ public abstract class BackendConformance {
         backend().softmax(xs, y1, 1, n, 1, false);
         backend().softmax(xs, y2, 1, n, 1, false);
         assertArrayEquals(get(y1), get(y2));
+    }
+
+    // ---------------------------------------------------------------- argument checks
+
+    /** The call is refused before it runs, with exactly {@code message} (BackendArgs' one format). */
+    private static void assertRefused(String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, message);
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void outOfRangeOffsetsAndLengthsAreRefusedNamingOpArgumentAndBound() {
+        Backend be = backend();
+        Storage s13 = zeros(13), s8 = zeros(8), s14 = zeros(14);
+        float[] host = new float[8];
+        String of13 = " is outside the storage of 13 floats", of8 = " is outside the storage of 8 floats";
+        assertRefused("write dst: range [10, 18)" + of13, () -> be.write(s13, 10, host, 0, 8));
+        assertRefused("write src: range [2, 10) is outside the array of 8 floats", () -> be.write(s13, 0, host, 2, 8));
+        assertRefused("read src: range [-1, 4)" + of13, () -> be.read(s13, -1, host, 0, 5));
+        assertRefused("fill dst: range [5, 14)" + of13, () -> be.fill(s13, 5, 9, 1f));
+        assertRefused("randomUniform dst: range [0, 14)" + of13, () -> be.randomUniform(s13, 0, 14, 1));
+        assertRefused("copy src: range [1, 9)" + of8, () ->
+                be.copy(s8, 1, new long[] {0, 1}, zeros(24), 0, strides(3, 8), new int[] {3, 8}, false));
+        assertRefused("unary y: range [1, 14)" + of13, () -> be.unary(Unary.RELU, s13, 0, s13, 1, 13, 0, 0));
+        assertRefused("unary x: range [0, -1)" + of13, () -> be.unary(Unary.RELU, s13, 0, s13, 0, -1, 0, 0));
+        assertRefused("unaryBackward dy: range [0, 13)" + of8, () ->
+                be.unaryBackward(Unary.TANH, s13, s13, s8, s13, 13, 0, 0, false));
+        assertRefused("binary a: range [0, 14)" + of13, () ->
+                be.binary(Binary.ADD, s13, 0, strides(2, 7), s14, 0, strides(2, 7), s14, 0, new int[] {2, 7}));
+        assertRefused("binary b: range [-4, 10)" + of13, () ->
+                be.binary(Binary.MUL, s14, 0, strides(2, 7), s13, 3, new long[] {-7, 1}, s14, 0, new int[] {2, 7}));
+        assertRefused("binary out: range [0, 14)" + of13, () ->
+                be.binary(Binary.SUB, s14, 0, strides(2, 7), s14, 0, strides(2, 7), s13, 0, new int[] {2, 7}));
+        assertRefused("reduce out: range [0, 13)" + of8, () -> be.reduce(Reduce.SUM, s13, 0, s8, 0, 13, 1, 1));
+        assertRefused("argmax x: range [1, 9)" + of8, () -> be.argmax(s8, 1, s13, 0, 1, 8, 1));
+        assertRefused("softmax y: range [0, 13)" + of8, () -> be.softmax(s13, s8, 1, 13, 1, false));
+        assertRefused("softmaxBackward dx: range [0, 13)" + of8, () -> be.softmaxBackward(s13, s13, s8, 13, 1, 1, true));
+        assertRefused("gemm a: range [8, 14)" + of13 + " (1 matrices of 3x2, row stride 2, batch stride 0)", () ->
+                be.gemm(false, false, 1, 3, 3, 2, 1f, s13, 8, 0, 2, s13, 0, 0, 3, 0f, s13, 0, 0, 3));
+        assertRefused("gemm c: range [0, 9)" + of8 + " (1 matrices of 3x3, row stride 3, batch stride 0)", () ->
+                be.gemm(false, false, 1, 3, 3, 2, 1f, s13, 0, 0, 2, s13, 0, 0, 3, 0f, s8, 0, 0, 3));
+        ConvShape conv = ConvShape.of(1, 1, 4, 4, 2, 3, 1, 1);
+        assertRefused("conv2dForward y: range [0, 32)" + of13, () ->
+                be.conv2dForward(conv, zeros(16), zeros(18), null, s13));
+        assertRefused("conv2dBackwardWeight dBias: range [0, 2) is outside the storage of 1 floats", () ->
+                be.conv2dBackwardWeight(conv, zeros(16), zeros(32), zeros(18), zeros(1)));
+        PoolShape pool = PoolShape.of(1, 1, 4, 4, 2, 2, 0);
+        assertRefused("maxPool2dForward argmax: range [0, 4) is outside the storage of 3 floats", () ->
+                be.maxPool2dForward(pool, zeros(16), zeros(4), zeros(3)));
+        assertRefused("avgPool2dBackward dx: range [0, 16)" + of13, () -> be.avgPool2dBackward(pool, zeros(4), s13, true));
+        assertRefused("adaptiveAvgPool2dBackward dx: range [0, 16)" + of13, () ->
+                be.adaptiveAvgPool2dBackward(1, 4, 4, 2, 2, zeros(4), s13));
+        assertRefused("batchNormTrainForward mean: range [0, 8) is outside the storage of 4 floats", () ->
+                be.batchNormTrainForward(2, 1, 4, 1, 1e-5f, s8, null, null, zeros(8), zeros(4), zeros(8)));
+        assertRefused("attentionForward mask: range [0, 12) is outside the storage of 6 floats", () ->
+                be.attentionForward(2, 2, 3, 1, 1, 1f, zeros(4), zeros(6), zeros(6), zeros(6), 6, zeros(12), zeros(4)));
+        assertRefused("interventionBackward dz: range [0, 12) is outside the storage of 6 floats", () ->
+                be.interventionBackward(2, 3, 2, zeros(6), 3, zeros(12), 6, zeros(4), null, zeros(6)));
+        assertRefused("adamStep v: range [0, 13)" + of8, () ->
+                be.adamStep(s13, s13, zeros(13), s8, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1));
+        assertRefused("sgdStep momentumBuf: range [0, 13)" + of8, () ->
+                be.sgdStep(s13, s13, s8, 13, 0.1f, 0.9f, 0f, 1f, false));
+        // Refused before any work: nothing was written.
+        assertArrayEquals(new float[13], get(s13));
+        assertArrayEquals(new float[8], get(s8));
+        assertArrayEquals(new float[14], get(s14));
+    }
+
+    @Test
+    void negativeSizesNullsAndBrokenRulesAreRefusedTheSameWay() {
+        Backend be = backend();
+        Storage s13 = zeros(13);
+        assertRefused("unary x: storage is null", () -> be.unary(Unary.RELU, null, 0, s13, 0, 1, 0, 0));
+        assertRefused("unaryBackward y: storage is null", () ->
+                be.unaryBackward(Unary.RELU, s13, null, s13, s13, 13, 0, 0, false));
+        assertRefused("argmax r: 0 is below the minimum 1", () -> be.argmax(s13, 0, s13, 0, 1, 0, 1));
+        assertRefused("reduce outer: -1 is below the minimum 0", () -> be.reduce(Reduce.MAX, s13, 0, s13, 0, -1, 1, 1));
+        assertRefused("gemm k: -2 is below the minimum 0", () ->
+                be.gemm(false, false, 1, 1, 1, -2, 1f, s13, 0, 0, 1, s13, 0, 0, 1, 0f, s13, 0, 0, 1));
+        assertRefused("gemm cBatchStride: 0 with batch 2 would make the products race on one C", () ->
+                be.gemm(false, false, 2, 1, 1, 1, 1f, s13, 0, 1, 1, s13, 0, 1, 1, 0f, s13, 0, 0, 1));
+        assertRefused("gemm ldb: 2 is below the 3 stored columns of b", () ->
+                be.gemm(false, false, 1, 2, 3, 2, 1f, s13, 0, 0, 2, s13, 0, 0, 2, 0f, s13, 0, 0, 3));
+        assertRefused("copy dstStrides: length 1 does not match the rank 2 of the shape", () ->
+                be.copy(s13, 0, new long[] {1, 1}, s13, 0, new long[] {1}, new int[] {1, 1}, false));
+        assertRefused("binary shape: rank 9 exceeds the maximum of 8", () ->
+                be.binary(Binary.ADD, s13, 0, new long[9], s13, 0, new long[9], s13, 0, new int[9]));
+        assertRefused("batchNormEvalForward beta: storage is null while gamma is given (both or neither)", () ->
+                be.batchNormEvalForward(1, 1, 13, 1e-5f, s13, zeros(1), null, zeros(1), zeros(1), s13));
+        assertRefused("adaptiveAvgPool2dForward oh: 0 is below the minimum 1", () ->
+                be.adaptiveAvgPool2dForward(1, 3, 3, 0, 1, s13, s13));
+        assertRefused("adamStep step: 0 is below the minimum 1", () ->
+                be.adamStep(s13, s13, s13, s13, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 0));
+        assertRefused("allocate n: -1 is below the minimum 0", () -> be.allocate(-1));
     }
 }

@@ -26,23 +26,9 @@ final class ClAttention {
         this.strided = strided;
     }
 
-    private static void checkSizes(String op, int b, int lq, int lk, int d, int dimV, ClStorage q, ClStorage k,
-                                   ClStorage v, ClStorage probs) {
-        if (b < 0 || lq < 0 || lk < 0 || d < 0 || dimV < 0) {
-            throw new IllegalArgumentException(op + ": negative size (b " + b + ", lq " + lq + ", lk " + lk
-                    + ", d " + d + ", dimV " + dimV + ")");
-        }
-        OpenClBackend.checkRange(op + " q", q, 0, (long) b * lq * d);
-        OpenClBackend.checkRange(op + " k", k, 0, (long) b * lk * d);
-        OpenClBackend.checkRange(op + " v", v, 0, (long) b * lk * dimV);
-        OpenClBackend.checkRange(op + " probs", probs, 0, (long) b * lq * lk);
-    }
-
     void forward(int b, int lq, int lk, int d, int dimV, float scale,
                         ClStorage q, ClStorage k, ClStorage v, ClStorage mask, long maskBatchStride,
                         ClStorage probs, ClStorage out) {
-        checkSizes("attentionForward", b, lq, lk, d, dimV, q, k, v, probs);
-        OpenClBackend.checkRange("attentionForward out", out, 0, (long) b * lq * dimV);
         long scores = (long) lq * lk;
         be.gemmUnchecked(false, true, b, lq, lk, d, scale, q, 0, (long) lq * d, d, k, 0, (long) lk * d, d,
                 0f, probs, 0, scores, lk);
@@ -57,7 +43,8 @@ final class ClAttention {
             scoreShape[0] = b;
             scoreShape[1] = lq;
             scoreShape[2] = lk;
-            strided.binary(Binary.ADD, probs, 0, scoreStrides, mask, 0, maskStrides, probs, 0, scoreShape);
+            strided.binary(Binary.ADD, probs, 0, scoreStrides, mask, 0, maskStrides, probs, 0, scoreShape,
+                    (long) b * scores);
         }
         be.softmaxRows(probs, probs, b * lq, lk);
         be.gemmUnchecked(false, false, b, lq, dimV, lk, 1f, probs, 0, scores, lk, v, 0, (long) lk * dimV, dimV,
@@ -67,22 +54,13 @@ final class ClAttention {
     void backward(int b, int lq, int lk, int d, int dimV, float scale, ClStorage q,
                          ClStorage k, ClStorage v, ClStorage probs, ClStorage dOut, ClStorage dq, ClStorage dk,
                          ClStorage dv) {
-        checkSizes("attentionBackward", b, lq, lk, d, dimV, q, k, v, probs);
-        OpenClBackend.checkRange("attentionBackward dOut", dOut, 0, (long) b * lq * dimV);
         long scores = (long) lq * lk;
         if (dv != null) {
-            OpenClBackend.checkRange("attentionBackward dv", dv, 0, (long) b * lk * dimV);
             be.gemmUnchecked(true, false, b, lk, dimV, lq, 1f, probs, 0, scores, lk, dOut, 0, (long) lq * dimV,
                     dimV, 0f, dv, 0, (long) lk * dimV, dimV);
         }
         if (dq == null && dk == null) {
             return;
-        }
-        if (dq != null) {
-            OpenClBackend.checkRange("attentionBackward dq", dq, 0, (long) b * lq * d);
-        }
-        if (dk != null) {
-            OpenClBackend.checkRange("attentionBackward dk", dk, 0, (long) b * lk * d);
         }
         try (ClStorage dS = be.allocateRaw(Math.max(1, b * scores))) {
             be.gemmUnchecked(false, true, b, lq, lk, dimV, 1f, dOut, 0, (long) lq * dimV, dimV, v, 0,

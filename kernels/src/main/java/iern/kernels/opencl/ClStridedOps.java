@@ -9,7 +9,7 @@ import iern.engine.Backend.Binary;
  * stays short. Scratch arrays are fields: calls are serialised by the backend.
  */
 final class ClStridedOps {
-    static final int MAX_RANK = 8;
+    static final int MAX_RANK = iern.engine.BackendArgs.MAX_RANK;
 
     private final ClLaunch launch;
     private final int[] shape = new int[MAX_RANK];
@@ -21,13 +21,9 @@ final class ClStridedOps {
         this.launch = launch;
     }
 
+    /** Arguments checked by {@link iern.engine.BackendArgs#copy}, which gave {@code total}. */
     void copy(ClStorage src, long srcOff, long[] srcStrides, ClStorage dst, long dstOff, long[] dstStrides,
-              int[] shapeIn, boolean accumulate) {
-        long total = checkShape("copy", shapeIn, srcStrides, dstStrides);
-        OpenClBackend.checkRange("copy src", src, srcOff + minReach(shapeIn, srcStrides),
-                extent(shapeIn, srcStrides));
-        OpenClBackend.checkRange("copy dst", dst, dstOff + minReach(shapeIn, dstStrides),
-                extent(shapeIn, dstStrides));
+              int[] shapeIn, long total, boolean accumulate) {
         if (total == 0) {
             return;
         }
@@ -37,12 +33,9 @@ final class ClStridedOps {
                 .items(total);
     }
 
+    /** Arguments checked by {@link iern.engine.BackendArgs#binary}, which gave {@code total}. */
     void binary(Binary op, ClStorage a, long aOff, long[] aStrides, ClStorage b, long bOff, long[] bStrides,
-                ClStorage out, long outOff, int[] shapeIn) {
-        long total = checkShape("binary", shapeIn, aStrides, bStrides);
-        OpenClBackend.checkRange("binary a", a, aOff + minReach(shapeIn, aStrides), extent(shapeIn, aStrides));
-        OpenClBackend.checkRange("binary b", b, bOff + minReach(shapeIn, bStrides), extent(shapeIn, bStrides));
-        OpenClBackend.checkRange("binary out", out, outOff, total);
+                ClStorage out, long outOff, int[] shapeIn, long total) {
         if (total == 0) {
             return;
         }
@@ -55,50 +48,6 @@ final class ClStridedOps {
         launch.kernel("elementwise.cl", "binary").i(op.ordinal()).mem(a).l(aOff).longs8(strides[0], rank)
                 .mem(b).l(bOff).longs8(strides[1], rank).mem(out).l(outOff).ints8(shape, rank).i(rank).l(total)
                 .items(total);
-    }
-
-    /** Validates rank and lengths; returns the element count. */
-    private static long checkShape(String op, int[] shape, long[] s1, long[] s2) {
-        if (shape.length > MAX_RANK) {
-            throw new IllegalArgumentException(op + ": rank " + shape.length + " exceeds the maximum of " + MAX_RANK);
-        }
-        if (s1.length != shape.length || s2.length != shape.length) {
-            throw new IllegalArgumentException(op + ": shape has rank " + shape.length + " but the strides have "
-                    + s1.length + " and " + s2.length + " entries");
-        }
-        long total = 1;
-        for (int d : shape) {
-            if (d < 0) {
-                throw new IllegalArgumentException(op + ": negative dimension in shape " + java.util.Arrays.toString(shape));
-            }
-            total *= d;
-        }
-        return total;
-    }
-
-    /** Sum of the negative stride reaches: the lowest element relative to the offset. */
-    private static long minReach(int[] shape, long[] st) {
-        long low = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] > 0) {
-                low += Math.min(0, (shape[d] - 1) * st[d]);
-            }
-        }
-        return low;
-    }
-
-    /** Number of elements between the lowest and highest addressed element (0 for an empty shape). */
-    private static long extent(int[] shape, long[] st) {
-        long low = 0, high = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 0) {
-                return 0;
-            }
-            long reach = (shape[d] - 1) * st[d];
-            low += Math.min(0, reach);
-            high += Math.max(0, reach);
-        }
-        return high - low + 1;
     }
 
     /**

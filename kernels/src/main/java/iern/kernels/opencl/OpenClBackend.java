@@ -3,6 +3,7 @@ package iern.kernels.opencl;
 import static org.jocl.CL.*;
 
 import iern.engine.Backend;
+import iern.engine.BackendArgs;
 import iern.engine.ConvShape;
 import iern.engine.PoolShape;
 import iern.engine.Storage;
@@ -55,9 +56,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Storage allocate(long n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("opencl allocate: negative size " + n);
-        }
+        BackendArgs.allocate("allocate", n);
         ClStorage s = allocateRaw(n);
         fillRange(s, 0, s.size, 0f);
         return s;
@@ -66,9 +65,7 @@ public final class OpenClBackend implements Backend {
     /** Skips the zero fill: the engine asks for this only for outputs a kernel overwrites. */
     @Override
     public synchronized Storage allocateUninitialized(long n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("opencl allocateUninitialized: negative size " + n);
-        }
+        BackendArgs.allocate("allocateUninitialized", n);
         return allocateRaw(n);
     }
 
@@ -93,9 +90,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void write(Storage dst, long dstOff, float[] src, int srcOff, int n) {
+        BackendArgs.write(dst, dstOff, src, srcOff, n);
         ClStorage d = cl(dst, "write dst");
-        checkRange("write", d, dstOff, n);
-        checkHostRange("write", src.length, srcOff, n);
         if (n == 0) {
             return;
         }
@@ -106,9 +102,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void read(Storage src, long srcOff, float[] dst, int dstOff, int n) {
+        BackendArgs.read(src, srcOff, dst, dstOff, n);
         ClStorage s = cl(src, "read src");
-        checkRange("read", s, srcOff, n);
-        checkHostRange("read", dst.length, dstOff, n);
         if (n == 0) {
             clFinish(runtime.queue);
             return;
@@ -119,8 +114,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void fill(Storage dst, long off, long n, float value) {
+        BackendArgs.fill(dst, off, n);
         ClStorage d = cl(dst, "fill dst");
-        checkRange("fill", d, off, n);
         fillRange(d, off, n, value);
     }
 
@@ -133,14 +128,15 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void copy(Storage src, long srcOff, long[] srcStrides, Storage dst, long dstOff,
                                   long[] dstStrides, int[] shape, boolean accumulate) {
+        long total = BackendArgs.copy(src, srcOff, srcStrides, dst, dstOff, dstStrides, shape);
         strided.copy(cl(src, "copy src"), srcOff, srcStrides, cl(dst, "copy dst"), dstOff, dstStrides, shape,
-                accumulate);
+                total, accumulate);
     }
 
     @Override
     public synchronized void randomUniform(Storage dst, long off, long n, long seed) {
+        BackendArgs.randomUniform(dst, off, n);
         ClStorage d = cl(dst, "randomUniform dst");
-        checkRange("randomUniform", d, off, n);
         if (n > 0) {
             launch.kernel("memory.cl", "random_uniform").mem(d).l(off).l(n).l(seed).items(n);
         }
@@ -150,9 +146,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void unary(Unary op, Storage x, long xOff, Storage y, long yOff, long n, float a, float b) {
+        BackendArgs.unary(op, x, xOff, y, yOff, n);
         ClStorage xs = cl(x, "unary x"), ys = cl(y, "unary y");
-        checkRange("unary x", xs, xOff, n);
-        checkRange("unary y", ys, yOff, n);
         if (n > 0) {
             launch.kernel("elementwise.cl", "unary").i(op.ordinal()).mem(xs).l(xOff).mem(ys).l(yOff).l(n).f(a).f(b)
                     .items(n);
@@ -162,12 +157,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a,
                                            float b, boolean accumulate) {
+        BackendArgs.unaryBackward(op, x, y, dy, dx, n);
         ClStorage xs = cl(x, "unaryBackward x"), ys = cl(y, "unaryBackward y");
         ClStorage dys = cl(dy, "unaryBackward dy"), dxs = cl(dx, "unaryBackward dx");
-        checkRange("unaryBackward x", xs, 0, n);
-        checkRange("unaryBackward y", ys, 0, n);
-        checkRange("unaryBackward dy", dys, 0, n);
-        checkRange("unaryBackward dx", dxs, 0, n);
         if (n > 0) {
             launch.kernel("elementwise.cl", "unary_backward").i(op.ordinal()).mem(xs).mem(ys).mem(dys).mem(dxs)
                     .l(n).f(a).f(b).flag(accumulate).items(n);
@@ -177,8 +169,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void binary(Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff,
                                     long[] bStrides, Storage out, long outOff, int[] shape) {
+        long total = BackendArgs.binary(op, a, aOff, aStrides, b, bOff, bStrides, out, outOff, shape);
         strided.binary(op, cl(a, "binary a"), aOff, aStrides, cl(b, "binary b"), bOff, bStrides,
-                cl(out, "binary out"), outOff, shape);
+                cl(out, "binary out"), outOff, shape, total);
     }
 
     // ------------------------------------------------------------------ reductions and softmax
@@ -186,10 +179,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void reduce(Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r,
                                     int inner) {
+        BackendArgs.reduce(op, x, xOff, out, outOff, outer, r, inner);
         ClStorage xs = cl(x, "reduce x"), os = cl(out, "reduce out");
-        checkLines("reduce", outer, r, inner);
-        checkRange("reduce x", xs, xOff, (long) outer * r * inner);
-        checkRange("reduce out", os, outOff, (long) outer * inner);
         long lines = (long) outer * inner;
         if (lines == 0) {
             return;
@@ -207,13 +198,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        BackendArgs.argmax(x, xOff, out, outOff, outer, r, inner);
         ClStorage xs = cl(x, "argmax x"), os = cl(out, "argmax out");
-        checkLines("argmax", outer, r, inner);
-        if (r < 1) {
-            throw new IllegalArgumentException("argmax: empty reduction axis (r = 0)");
-        }
-        checkRange("argmax x", xs, xOff, (long) outer * r * inner);
-        checkRange("argmax out", os, outOff, (long) outer * inner);
         long lines = (long) outer * inner;
         if (lines > 0) {
             launch.kernel("reduce.cl", "argmax_lines").mem(xs).l(xOff).mem(os).l(outOff).i(outer).i(r).i(inner)
@@ -223,14 +209,11 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void softmax(Storage x, Storage y, int outer, int r, int inner, boolean log) {
-        ClStorage xs = cl(x, "softmax x"), ys = cl(y, "softmax y");
-        softmaxLines(xs, ys, outer, r, inner, log);
+        BackendArgs.softmax(x, y, outer, r, inner);
+        softmaxLines(cl(x, "softmax x"), cl(y, "softmax y"), outer, r, inner, log);
     }
 
     private void softmaxLines(ClStorage xs, ClStorage ys, int outer, int r, int inner, boolean log) {
-        checkLines("softmax", outer, r, inner);
-        checkRange("softmax x", xs, 0, (long) outer * r * inner);
-        checkRange("softmax y", ys, 0, (long) outer * r * inner);
         long lines = (long) outer * inner;
         if (lines > 0 && r > 0) {
             if (byItem(lines)) {
@@ -246,17 +229,13 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner,
                                              boolean log) {
+        BackendArgs.softmaxBackward(y, dy, dx, outer, r, inner);
         softmaxBackwardLines(cl(y, "softmaxBackward y"), cl(dy, "softmaxBackward dy"), cl(dx, "softmaxBackward dx"),
                 outer, r, inner, log);
     }
 
     private void softmaxBackwardLines(ClStorage ys, ClStorage dys, ClStorage dxs, int outer, int r, int inner,
                                       boolean log) {
-        checkLines("softmaxBackward", outer, r, inner);
-        long total = (long) outer * r * inner;
-        checkRange("softmaxBackward y", ys, 0, total);
-        checkRange("softmaxBackward dy", dys, 0, total);
-        checkRange("softmaxBackward dx", dxs, 0, total);
         long lines = (long) outer * inner;
         if (lines > 0 && r > 0) {
             if (byItem(lines)) {
@@ -276,14 +255,9 @@ public final class OpenClBackend implements Backend {
                                   Storage a, long aOff, long aBatchStride, int lda, Storage b, long bOff,
                                   long bBatchStride, int ldb, float beta, Storage c, long cOff, long cBatchStride,
                                   int ldc) {
-        ClStorage as = cl(a, "gemm A"), bs = cl(b, "gemm B"), cs = cl(c, "gemm C");
-        if (batch < 0 || m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("gemm: negative size (batch " + batch + ", m " + m + ", n " + n
-                    + ", k " + k + ")");
-        }
-        checkMatrix("gemm A", as, aOff, aBatchStride, batch, transA ? k : m, transA ? m : k, lda);
-        checkMatrix("gemm B", bs, bOff, bBatchStride, batch, transB ? n : k, transB ? k : n, ldb);
-        checkMatrix("gemm C", cs, cOff, cBatchStride, batch, m, n, ldc);
+        BackendArgs.gemm(transA, transB, batch, m, n, k, a, aOff, aBatchStride, lda, b, bOff, bBatchStride, ldb,
+                c, cOff, cBatchStride, ldc);
+        ClStorage as = cl(a, "gemm a"), bs = cl(b, "gemm b"), cs = cl(c, "gemm c");
         gemmUnchecked(transA, transB, batch, m, n, k, alpha, as, aOff, aBatchStride, lda, bs, bOff, bBatchStride,
                 ldb, beta, cs, cOff, cBatchStride, ldc);
     }
@@ -321,18 +295,21 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
+        BackendArgs.conv2dForward(s, x, w, bias, y);
         ClConvolution.forward(this, launch, s, cl(x, "conv2dForward x"), cl(w, "conv2dForward w"),
                 bias == null ? null : cl(bias, "conv2dForward bias"), cl(y, "conv2dForward y"));
     }
 
     @Override
     public synchronized void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
+        BackendArgs.conv2dBackwardData(s, dy, w, dx);
         ClConvolution.backwardData(this, launch, s, cl(dy, "conv2dBackwardData dy"), cl(w, "conv2dBackwardData w"),
                 cl(dx, "conv2dBackwardData dx"));
     }
 
     @Override
     public synchronized void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
+        BackendArgs.conv2dBackwardWeight(s, x, dy, dw, dBias);
         ClConvolution.backwardWeight(this, launch, s, cl(x, "conv2dBackwardWeight x"),
                 cl(dy, "conv2dBackwardWeight dy"), cl(dw, "conv2dBackwardWeight dw"),
                 dBias == null ? null : cl(dBias, "conv2dBackwardWeight dBias"));
@@ -355,11 +332,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
+        BackendArgs.maxPool2dForward(s, x, y, argmax);
         ClStorage xs = cl(x, "maxPool2dForward x"), ys = cl(y, "maxPool2dForward y");
         ClStorage as = cl(argmax, "maxPool2dForward argmax");
-        checkRange("maxPool2dForward x", xs, 0, inputSize(s));
-        checkRange("maxPool2dForward y", ys, 0, outputSize(s));
-        checkRange("maxPool2dForward argmax", as, 0, outputSize(s));
         launch.kernel("pool.cl", "max_pool_forward").mem(xs).mem(ys).mem(as);
         poolArgs(s);
         launch.items(outputSize(s));
@@ -367,11 +342,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
+        BackendArgs.maxPool2dBackward(s, dy, argmax, dx);
         ClStorage dys = cl(dy, "maxPool2dBackward dy"), as = cl(argmax, "maxPool2dBackward argmax");
         ClStorage dxs = cl(dx, "maxPool2dBackward dx");
-        checkRange("maxPool2dBackward dy", dys, 0, outputSize(s));
-        checkRange("maxPool2dBackward argmax", as, 0, outputSize(s));
-        checkRange("maxPool2dBackward dx", dxs, 0, inputSize(s));
         launch.kernel("pool.cl", "max_pool_backward").mem(dys).mem(as).mem(dxs);
         poolArgs(s);
         launch.items(inputSize(s));
@@ -379,9 +352,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad) {
+        BackendArgs.avgPool2dForward(s, x, y);
         ClStorage xs = cl(x, "avgPool2dForward x"), ys = cl(y, "avgPool2dForward y");
-        checkRange("avgPool2dForward x", xs, 0, inputSize(s));
-        checkRange("avgPool2dForward y", ys, 0, outputSize(s));
         launch.kernel("pool.cl", "avg_pool_forward").mem(xs).mem(ys);
         poolArgs(s);
         launch.flag(countIncludePad).items(outputSize(s));
@@ -389,9 +361,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad) {
+        BackendArgs.avgPool2dBackward(s, dy, dx);
         ClStorage dys = cl(dy, "avgPool2dBackward dy"), dxs = cl(dx, "avgPool2dBackward dx");
-        checkRange("avgPool2dBackward dy", dys, 0, outputSize(s));
-        checkRange("avgPool2dBackward dx", dxs, 0, inputSize(s));
         launch.kernel("pool.cl", "avg_pool_backward").mem(dys).mem(dxs);
         poolArgs(s);
         launch.flag(countIncludePad).items(inputSize(s));
@@ -399,10 +370,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
-        checkAdaptive(nc, h, w, oh, ow);
+        BackendArgs.adaptiveAvgPool2dForward(nc, h, w, oh, ow, x, y);
         ClStorage xs = cl(x, "adaptiveAvgPool2dForward x"), ys = cl(y, "adaptiveAvgPool2dForward y");
-        checkRange("adaptiveAvgPool2dForward x", xs, 0, (long) nc * h * w);
-        checkRange("adaptiveAvgPool2dForward y", ys, 0, (long) nc * oh * ow);
         launch.kernel("pool.cl", "adaptive_avg_pool_forward").mem(xs).mem(ys).l(nc).i(h).i(w).i(oh).i(ow)
                 .items((long) nc * oh * ow);
     }
@@ -410,19 +379,10 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy,
                                                        Storage dx) {
-        checkAdaptive(nc, h, w, oh, ow);
+        BackendArgs.adaptiveAvgPool2dBackward(nc, h, w, oh, ow, dy, dx);
         ClStorage dys = cl(dy, "adaptiveAvgPool2dBackward dy"), dxs = cl(dx, "adaptiveAvgPool2dBackward dx");
-        checkRange("adaptiveAvgPool2dBackward dy", dys, 0, (long) nc * oh * ow);
-        checkRange("adaptiveAvgPool2dBackward dx", dxs, 0, (long) nc * h * w);
         launch.kernel("pool.cl", "adaptive_avg_pool_backward").mem(dys).mem(dxs).l(nc).i(h).i(w).i(oh).i(ow)
                 .items((long) nc * h * w);
-    }
-
-    private static void checkAdaptive(int nc, int h, int w, int oh, int ow) {
-        if (nc < 1 || h < 1 || w < 1 || oh < 1 || ow < 1) {
-            throw new IllegalArgumentException("adaptiveAvgPool2d: sizes must be positive (nc " + nc + ", input "
-                    + h + "x" + w + ", output " + oh + "x" + ow + ")");
-        }
     }
 
     // ------------------------------------------------------------------ batch norm
@@ -431,6 +391,7 @@ public final class OpenClBackend implements Backend {
     public synchronized void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x,
                                                    Storage gamma, Storage beta, Storage y, Storage mean,
                                                    Storage var) {
+        BackendArgs.batchNormTrainForward(groups, n, c, hw, x, gamma, beta, y, mean, var);
         ClBatchNorm.trainForward(this, launch, groups, n, c, hw, eps, cl(x, "batchNorm x"), optional(gamma, "gamma"),
                 optional(beta, "beta"), cl(y, "batchNorm y"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"));
     }
@@ -438,6 +399,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma,
                                                   Storage beta, Storage mean, Storage var, Storage y) {
+        BackendArgs.batchNormEvalForward(n, c, hw, x, gamma, beta, mean, var, y);
         ClBatchNorm.evalForward(this, launch, n, c, hw, eps, cl(x, "batchNorm x"), optional(gamma, "gamma"),
                 optional(beta, "beta"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"), cl(y, "batchNorm y"));
     }
@@ -446,6 +408,7 @@ public final class OpenClBackend implements Backend {
     public synchronized void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x,
                                                     Storage gamma, Storage mean, Storage var, Storage dy,
                                                     Storage dx, Storage dGamma, Storage dBeta) {
+        BackendArgs.batchNormTrainBackward(groups, n, c, hw, x, gamma, mean, var, dy, dx, dGamma, dBeta);
         ClBatchNorm.trainBackward(this, launch, groups, n, c, hw, eps, cl(x, "batchNorm x"),
                 optional(gamma, "gamma"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"),
                 cl(dy, "batchNorm dy"), cl(dx, "batchNorm dx"), optional(dGamma, "dGamma"),
@@ -458,6 +421,7 @@ public final class OpenClBackend implements Backend {
     public synchronized void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
                                               Storage k, Storage v, Storage mask, long maskBatchStride,
                                               Storage probs, Storage out) {
+        BackendArgs.attentionForward(b, lq, lk, d, dimV, q, k, v, mask, maskBatchStride, probs, out);
         attention.forward(b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
                 cl(v, "attention v"), mask == null ? null : cl(mask, "attention mask"), maskBatchStride,
                 cl(probs, "attention probs"), cl(out, "attention out"));
@@ -467,6 +431,7 @@ public final class OpenClBackend implements Backend {
     public synchronized void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
                                                Storage k, Storage v, Storage probs, Storage dOut, Storage dq,
                                                Storage dk, Storage dv) {
+        BackendArgs.attentionBackward(b, lq, lk, d, dimV, q, k, v, probs, dOut, dq, dk, dv);
         attention.backward(b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
                 cl(v, "attention v"), cl(probs, "attention probs"), cl(dOut, "attention dOut"),
                 optional(dq, "attention dq"), optional(dk, "attention dk"), optional(dv, "attention dv"));
@@ -484,10 +449,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
                                                  long zBatchStride, Storage out) {
+        BackendArgs.interventionForward(n, k, d, w, wBatchStride, z, zBatchStride, out);
         ClStorage ws = cl(w, "interventionForward w"), zs = cl(z, "interventionForward z");
         ClStorage os = cl(out, "interventionForward out");
-        checkIntervention("interventionForward", n, k, d, ws, wBatchStride, zs, zBatchStride);
-        checkRange("interventionForward out", os, 0, (long) n * d);
         if ((long) n * d > 0) {
             launch.kernel("intervention.cl", "intervention_forward").i(n).i(k).i(d).mem(ws).l(wBatchStride).mem(zs)
                     .l(zBatchStride).mem(os).items((long) n * d);
@@ -497,13 +461,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
                                                   long zBatchStride, Storage dOut, Storage dw, Storage dz) {
+        BackendArgs.interventionBackward(n, k, d, w, wBatchStride, z, zBatchStride, dOut, dw, dz);
         ClStorage ws = cl(w, "interventionBackward w"), zs = cl(z, "interventionBackward z");
         ClStorage gs = cl(dOut, "interventionBackward dOut");
-        checkIntervention("interventionBackward", n, k, d, ws, wBatchStride, zs, zBatchStride);
-        checkRange("interventionBackward dOut", gs, 0, (long) n * d);
         if (dw != null) {
             ClStorage dws = cl(dw, "interventionBackward dw");
-            checkBatched("interventionBackward dw", dws, wBatchStride, n, k);
             long groups = wBatchStride == 0 ? k : (long) n * k;
             if (groups > 0) {
                 launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d).l(wBatchStride)
@@ -512,28 +474,11 @@ public final class OpenClBackend implements Backend {
         }
         if (dz != null) {
             ClStorage dzs = cl(dz, "interventionBackward dz");
-            checkBatched("interventionBackward dz", dzs, zBatchStride, n, (long) k * d);
             long total = (zBatchStride == 0 ? 1L : n) * k * d;
             if (total > 0) {
                 launch.kernel("intervention.cl", "intervention_backward_strata").i(n).i(k).i(d).mem(ws)
                         .l(wBatchStride).l(zBatchStride).mem(gs).mem(dzs).items(total);
             }
-        }
-    }
-
-    private void checkIntervention(String op, int n, int k, int d, ClStorage w, long wStride, ClStorage z,
-                                   long zStride) {
-        if (n < 0 || k < 0 || d < 0 || wStride < 0 || zStride < 0) {
-            throw new IllegalArgumentException(op + ": negative size or stride (n " + n + ", k " + k + ", d " + d
-                    + ", wBatchStride " + wStride + ", zBatchStride " + zStride + ")");
-        }
-        checkBatched(op + " w", w, wStride, n, k);
-        checkBatched(op + " z", z, zStride, n, (long) k * d);
-    }
-
-    private static void checkBatched(String what, ClStorage s, long stride, int n, long extent) {
-        if (n > 0 && extent > 0) {
-            checkRange(what, s, 0, (n - 1) * stride + extent);
         }
     }
 
@@ -543,16 +488,9 @@ public final class OpenClBackend implements Backend {
     public synchronized void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr,
                                       float beta1, float beta2, float eps, float weightDecay, float gradScale,
                                       int step) {
-        ClStorage ps = cl(param, "adam param"), gs = cl(grad, "adam grad");
-        ClStorage ms = cl(m, "adam m"), vs = cl(v, "adam v");
-        checkRange("adamStep param", ps, 0, n);
-        checkRange("adamStep grad", gs, 0, n);
-        checkRange("adamStep m", ms, 0, n);
-        checkRange("adamStep v", vs, 0, n);
-        if (step < 1) {
-            throw new IllegalArgumentException("adamStep: step must be >= 1 (bias correction 1 - beta^step), got "
-                    + step);
-        }
+        BackendArgs.adamStep(param, grad, m, v, n, step);
+        ClStorage ps = cl(param, "adamStep param"), gs = cl(grad, "adamStep grad");
+        ClStorage ms = cl(m, "adamStep m"), vs = cl(v, "adamStep v");
         double bc1 = 1.0 - Math.pow(beta1, step);
         double bc2 = 1.0 - Math.pow(beta2, step);
         if (n > 0) {
@@ -564,13 +502,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr,
                                      float momentum, float weightDecay, float gradScale, boolean nesterov) {
-        ClStorage ps = cl(param, "sgd param"), gs = cl(grad, "sgd grad");
-        ClStorage bs = optional(momentumBuf, "sgd momentumBuf");
-        checkRange("sgdStep param", ps, 0, n);
-        checkRange("sgdStep grad", gs, 0, n);
-        if (bs != null) {
-            checkRange("sgdStep momentumBuf", bs, 0, n);
-        }
+        BackendArgs.sgdStep(param, grad, momentumBuf, n);
+        ClStorage ps = cl(param, "sgdStep param"), gs = cl(grad, "sgdStep grad");
+        ClStorage bs = optional(momentumBuf, "sgdStep momentumBuf");
         if (n > 0) {
             launch.kernel("optim.cl", "sgd_step").mem(ps).mem(gs).mem(bs == null ? dummy : bs).flag(bs != null).l(n)
                     .f(lr).f(momentum).f(weightDecay).f(gradScale).flag(nesterov).items(n);
@@ -643,47 +577,5 @@ public final class OpenClBackend implements Backend {
 
     private ClStorage optional(Storage s, String what) {
         return s == null ? null : cl(s, what);
-    }
-
-    static void checkRange(String what, ClStorage s, long off, long n) {
-        if (off < 0 || n < 0 || off + n > s.size) {
-            throw new IllegalArgumentException("opencl " + what + ": range [" + off + ", " + (off + n)
-                    + ") is outside the storage of " + s.size + " floats");
-        }
-    }
-
-    private static void checkHostRange(String what, int length, int off, int n) {
-        if (off < 0 || n < 0 || (long) off + n > length) {
-            throw new IllegalArgumentException("opencl " + what + ": host range [" + off + ", " + ((long) off + n)
-                    + ") is outside the array of " + length + " floats");
-        }
-    }
-
-    private static void checkLines(String what, int outer, int r, int inner) {
-        if (outer < 0 || r < 0 || inner < 0) {
-            throw new IllegalArgumentException(what + ": negative extent in [outer " + outer + ", r " + r
-                    + ", inner " + inner + "]");
-        }
-    }
-
-    /** A batch of {@code rows x cols} matrices with row stride {@code ld} must fit in {@code s}. */
-    private static void checkMatrix(String what, ClStorage s, long off, long batchStride, int batch, int rows,
-                                    int cols, int ld) {
-        if (batch == 0 || rows == 0 || cols == 0) {
-            return;
-        }
-        if (ld < cols) {
-            throw new IllegalArgumentException(what + ": leading dimension " + ld + " is smaller than the "
-                    + cols + " stored columns");
-        }
-        if (off < 0 || batchStride < 0) {
-            throw new IllegalArgumentException(what + ": negative offset " + off + " or batch stride " + batchStride);
-        }
-        long last = off + (batch - 1) * batchStride + (long) (rows - 1) * ld + cols;
-        if (last > s.size) {
-            throw new IllegalArgumentException(what + ": " + batch + " matrices of " + rows + "x" + cols
-                    + " (row stride " + ld + ", batch stride " + batchStride + ", offset " + off
-                    + ") need " + last + " floats, the storage has " + s.size);
-        }
     }
 }

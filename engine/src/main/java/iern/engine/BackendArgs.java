@@ -1,0 +1,487 @@
+package iern.engine;
+
+/**
+ * The argument checks of the {@link Backend} methods, shared by every backend: each backend
+ * method starts by calling the method of the same name here, before it reads or writes memory
+ * or enqueues work, so a bad offset, length or size is refused the same way on every device
+ * and no kernel runs out of bounds. Every message has one form, the op, the argument (as the
+ * {@link Backend} method names it) and what is wrong with it:
+ * <pre>
+ *   unary y: range [1, 14) is outside the storage of 13 floats
+ *   write src: range [2, 9) is outside the array of 8 floats
+ *   argmax r: 0 is below the minimum 1
+ *   gemm c: storage is null
+ * </pre>
+ * Backends still check what only they can see: that a storage is one of theirs and open.
+ */
+public final class BackendArgs {
+    private BackendArgs() {}
+
+    /** Highest rank of a strided copy or binary op. */
+    public static final int MAX_RANK = 8;
+
+    // ---------------------------------------------------------------- building blocks
+
+    private static IllegalArgumentException bad(String op, String arg, String problem) {
+        return new IllegalArgumentException(op + " " + arg + ": " + problem);
+    }
+
+    /** {@code s} is not null. */
+    public static void required(String op, String arg, Storage s) {
+        if (s == null) {
+            throw bad(op, arg, "storage is null");
+        }
+    }
+
+    /** {@code [off, off + n)} lies inside {@code s} (which may not be null). */
+    public static void range(String op, String arg, Storage s, long off, long n) {
+        range(op, arg, s, off, n, "");
+    }
+
+    private static void range(String op, String arg, Storage s, long off, long n, String detail) {
+        required(op, arg, s);
+        if (off < 0 || n < 0 || n > s.size() - off) {
+            throw bad(op, arg, "range [" + off + ", " + (off + n) + ") is outside the storage of " + s.size()
+                    + " floats" + detail);
+        }
+    }
+
+    /** Like {@link #range} for a storage that may be null (an optional argument). */
+    private static void optionalRange(String op, String arg, Storage s, long n) {
+        if (s != null) {
+            range(op, arg, s, 0, n);
+        }
+    }
+
+    private static void hostRange(String op, String arg, float[] a, int off, int n) {
+        if (a == null) {
+            throw bad(op, arg, "array is null");
+        }
+        if (off < 0 || n < 0 || (long) off + n > a.length) {
+            throw bad(op, arg, "range [" + off + ", " + ((long) off + n) + ") is outside the array of " + a.length
+                    + " floats");
+        }
+    }
+
+    private static void atLeast(String op, String arg, long value, long min) {
+        if (value < min) {
+            throw bad(op, arg, value + " is below the minimum " + min);
+        }
+    }
+
+    private static void notNull(String op, String arg, Object o) {
+        if (o == null) {
+            throw bad(op, arg, "is null");
+        }
+    }
+
+    /** {@code n} items of {@code extent} floats, item i at {@code i * stride} (0: one shared item). */
+    private static void batched(String op, String arg, Storage s, long stride, long n, long extent) {
+        required(op, arg, s);
+        if (n > 0 && extent > 0) {
+            range(op, arg, s, 0, (n - 1) * stride + extent);
+        }
+    }
+
+    private static void lines(String op, int outer, int r, int inner) {
+        atLeast(op, "outer", outer, 0);
+        atLeast(op, "r", r, 0);
+        atLeast(op, "inner", inner, 0);
+    }
+
+    /** Checks rank, stride counts and extents; returns the element count of {@code shape}. */
+    private static long shape(String op, int[] shape, String name1, long[] strides1, String name2, long[] strides2) {
+        notNull(op, "shape", shape);
+        if (shape.length > MAX_RANK) {
+            throw bad(op, "shape", "rank " + shape.length + " exceeds the maximum of " + MAX_RANK);
+        }
+        strideCount(op, name1, strides1, shape.length);
+        strideCount(op, name2, strides2, shape.length);
+        long total = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw bad(op, "shape", "negative extent in " + java.util.Arrays.toString(shape));
+            }
+            total *= d;
+        }
+        return total;
+    }
+
+    private static void strideCount(String op, String name, long[] strides, int rank) {
+        notNull(op, name, strides);
+        if (strides.length != rank) {
+            throw bad(op, name, "length " + strides.length + " does not match the rank " + rank + " of the shape");
+        }
+    }
+
+    /** The elements {@code off + i·strides} for every index {@code i} of {@code shape} lie inside {@code s}. */
+    private static void strided(String op, String arg, Storage s, long off, int[] shape, long[] strides) {
+        required(op, arg, s);
+        long low = 0, high = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 0) {
+                return;
+            }
+            long reach = (shape[d] - 1) * strides[d];
+            low += Math.min(0, reach);
+            high += Math.max(0, reach);
+        }
+        range(op, arg, s, off + low, high - low + 1);
+    }
+
+    /** {@code batch} matrices of {@code rows x cols}, row stride {@code ld}, lie inside {@code s}. */
+    private static void matrices(String arg, Storage s, long off, long batchStride, int batch, int rows, int cols,
+                                 int ld) {
+        required("gemm", arg, s);
+        if (batch == 0 || rows == 0 || cols == 0) {
+            return;
+        }
+        if (ld < cols) {
+            throw bad("gemm", "ld" + arg, ld + " is below the " + cols + " stored columns of " + arg);
+        }
+        atLeast("gemm", arg + "BatchStride", batchStride, 0);
+        long end = off + (batch - 1) * batchStride + (long) (rows - 1) * ld + cols;
+        range("gemm", arg, s, off, end - off, " (" + batch + " matrices of " + rows + "x" + cols + ", row stride "
+                + ld + ", batch stride " + batchStride + ")");
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    public static void allocate(String op, long n) {
+        atLeast(op, "n", n, 0);
+    }
+
+    public static void write(Storage dst, long dstOff, float[] src, int srcOff, int n) {
+        range("write", "dst", dst, dstOff, n);
+        hostRange("write", "src", src, srcOff, n);
+    }
+
+    public static void read(Storage src, long srcOff, float[] dst, int dstOff, int n) {
+        range("read", "src", src, srcOff, n);
+        hostRange("read", "dst", dst, dstOff, n);
+    }
+
+    public static void fill(Storage dst, long off, long n) {
+        range("fill", "dst", dst, off, n);
+    }
+
+    /** Returns the element count of {@code shape}. */
+    public static long copy(Storage src, long srcOff, long[] srcStrides, Storage dst, long dstOff, long[] dstStrides,
+                            int[] shape) {
+        long total = shape("copy", shape, "srcStrides", srcStrides, "dstStrides", dstStrides);
+        strided("copy", "src", src, srcOff, shape, srcStrides);
+        strided("copy", "dst", dst, dstOff, shape, dstStrides);
+        return total;
+    }
+
+    public static void randomUniform(Storage dst, long off, long n) {
+        range("randomUniform", "dst", dst, off, n);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    public static void unary(Backend.Unary op, Storage x, long xOff, Storage y, long yOff, long n) {
+        notNull("unary", "op", op);
+        range("unary", "x", x, xOff, n);
+        range("unary", "y", y, yOff, n);
+    }
+
+    public static void unaryBackward(Backend.Unary op, Storage x, Storage y, Storage dy, Storage dx, long n) {
+        notNull("unaryBackward", "op", op);
+        range("unaryBackward", "x", x, 0, n);
+        range("unaryBackward", "y", y, 0, n);
+        range("unaryBackward", "dy", dy, 0, n);
+        range("unaryBackward", "dx", dx, 0, n);
+    }
+
+    /** Returns the element count of {@code shape}. */
+    public static long binary(Backend.Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff,
+                              long[] bStrides, Storage out, long outOff, int[] shape) {
+        notNull("binary", "op", op);
+        long total = shape("binary", shape, "aStrides", aStrides, "bStrides", bStrides);
+        strided("binary", "a", a, aOff, shape, aStrides);
+        strided("binary", "b", b, bOff, shape, bStrides);
+        range("binary", "out", out, outOff, total);
+        return total;
+    }
+
+    // ---------------------------------------------------------------- reductions and softmax
+
+    public static void reduce(Backend.Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r,
+                              int inner) {
+        notNull("reduce", "op", op);
+        lines("reduce", outer, r, inner);
+        range("reduce", "x", x, xOff, (long) outer * r * inner);
+        range("reduce", "out", out, outOff, (long) outer * inner);
+    }
+
+    public static void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
+        lines("argmax", outer, r, inner);
+        atLeast("argmax", "r", r, 1);
+        range("argmax", "x", x, xOff, (long) outer * r * inner);
+        range("argmax", "out", out, outOff, (long) outer * inner);
+    }
+
+    public static void softmax(Storage x, Storage y, int outer, int r, int inner) {
+        lines("softmax", outer, r, inner);
+        range("softmax", "x", x, 0, (long) outer * r * inner);
+        range("softmax", "y", y, 0, (long) outer * r * inner);
+    }
+
+    public static void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner) {
+        lines("softmaxBackward", outer, r, inner);
+        long total = (long) outer * r * inner;
+        range("softmaxBackward", "y", y, 0, total);
+        range("softmaxBackward", "dy", dy, 0, total);
+        range("softmaxBackward", "dx", dx, 0, total);
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    public static void gemm(boolean transA, boolean transB, int batch, int m, int n, int k,
+                            Storage a, long aOff, long aBatchStride, int lda,
+                            Storage b, long bOff, long bBatchStride, int ldb,
+                            Storage c, long cOff, long cBatchStride, int ldc) {
+        atLeast("gemm", "batch", batch, 0);
+        atLeast("gemm", "m", m, 0);
+        atLeast("gemm", "n", n, 0);
+        atLeast("gemm", "k", k, 0);
+        if (batch > 1 && cBatchStride == 0 && m > 0 && n > 0) {
+            throw bad("gemm", "cBatchStride", "0 with batch " + batch + " would make the products race on one C");
+        }
+        matrices("a", a, aOff, aBatchStride, batch, transA ? k : m, transA ? m : k, lda);
+        matrices("b", b, bOff, bBatchStride, batch, transB ? n : k, transB ? k : n, ldb);
+        matrices("c", c, cOff, cBatchStride, batch, m, n, ldc);
+    }
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    private static long convIn(ConvShape s) {
+        return (long) s.n() * s.cIn() * s.h() * s.w();
+    }
+
+    private static long convOut(ConvShape s) {
+        return (long) s.n() * s.cOut() * s.outH() * s.outW();
+    }
+
+    private static long convWeight(ConvShape s) {
+        return (long) s.cOut() * s.cIn() * s.kh() * s.kw();
+    }
+
+    public static void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
+        notNull("conv2dForward", "s", s);
+        range("conv2dForward", "x", x, 0, convIn(s));
+        range("conv2dForward", "w", w, 0, convWeight(s));
+        optionalRange("conv2dForward", "bias", bias, s.cOut());
+        range("conv2dForward", "y", y, 0, convOut(s));
+    }
+
+    public static void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
+        notNull("conv2dBackwardData", "s", s);
+        range("conv2dBackwardData", "dy", dy, 0, convOut(s));
+        range("conv2dBackwardData", "w", w, 0, convWeight(s));
+        range("conv2dBackwardData", "dx", dx, 0, convIn(s));
+    }
+
+    public static void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
+        notNull("conv2dBackwardWeight", "s", s);
+        range("conv2dBackwardWeight", "x", x, 0, convIn(s));
+        range("conv2dBackwardWeight", "dy", dy, 0, convOut(s));
+        range("conv2dBackwardWeight", "dw", dw, 0, convWeight(s));
+        optionalRange("conv2dBackwardWeight", "dBias", dBias, s.cOut());
+    }
+
+    private static long poolIn(PoolShape s) {
+        return (long) s.n() * s.c() * s.h() * s.w();
+    }
+
+    private static long poolOut(PoolShape s) {
+        return (long) s.n() * s.c() * s.outH() * s.outW();
+    }
+
+    public static void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
+        notNull("maxPool2dForward", "s", s);
+        range("maxPool2dForward", "x", x, 0, poolIn(s));
+        range("maxPool2dForward", "y", y, 0, poolOut(s));
+        range("maxPool2dForward", "argmax", argmax, 0, poolOut(s));
+    }
+
+    public static void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
+        notNull("maxPool2dBackward", "s", s);
+        range("maxPool2dBackward", "dy", dy, 0, poolOut(s));
+        range("maxPool2dBackward", "argmax", argmax, 0, poolOut(s));
+        range("maxPool2dBackward", "dx", dx, 0, poolIn(s));
+    }
+
+    public static void avgPool2dForward(PoolShape s, Storage x, Storage y) {
+        notNull("avgPool2dForward", "s", s);
+        range("avgPool2dForward", "x", x, 0, poolIn(s));
+        range("avgPool2dForward", "y", y, 0, poolOut(s));
+    }
+
+    public static void avgPool2dBackward(PoolShape s, Storage dy, Storage dx) {
+        notNull("avgPool2dBackward", "s", s);
+        range("avgPool2dBackward", "dy", dy, 0, poolOut(s));
+        range("avgPool2dBackward", "dx", dx, 0, poolIn(s));
+    }
+
+    private static void adaptive(String op, int nc, int h, int w, int oh, int ow) {
+        atLeast(op, "nc", nc, 1);
+        atLeast(op, "h", h, 1);
+        atLeast(op, "w", w, 1);
+        atLeast(op, "oh", oh, 1);
+        atLeast(op, "ow", ow, 1);
+    }
+
+    public static void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
+        adaptive("adaptiveAvgPool2dForward", nc, h, w, oh, ow);
+        range("adaptiveAvgPool2dForward", "x", x, 0, (long) nc * h * w);
+        range("adaptiveAvgPool2dForward", "y", y, 0, (long) nc * oh * ow);
+    }
+
+    public static void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx) {
+        adaptive("adaptiveAvgPool2dBackward", nc, h, w, oh, ow);
+        range("adaptiveAvgPool2dBackward", "dy", dy, 0, (long) nc * oh * ow);
+        range("adaptiveAvgPool2dBackward", "dx", dx, 0, (long) nc * h * w);
+    }
+
+    // ---------------------------------------------------------------- batch norm
+
+    private static void batchNormGeometry(String op, int groups, int n, int c, int hw) {
+        atLeast(op, "groups", groups, 1);
+        atLeast(op, "n", n, 1);
+        atLeast(op, "c", c, 1);
+        atLeast(op, "hw", hw, 1);
+    }
+
+    private static void affine(String op, Storage gamma, Storage beta, int c) {
+        if ((gamma == null) != (beta == null)) {
+            throw bad(op, gamma == null ? "gamma" : "beta", "storage is null while "
+                    + (gamma == null ? "beta" : "gamma") + " is given (both or neither)");
+        }
+        optionalRange(op, "gamma", gamma, c);
+        optionalRange(op, "beta", beta, c);
+    }
+
+    public static void batchNormTrainForward(int groups, int n, int c, int hw, Storage x, Storage gamma,
+                                             Storage beta, Storage y, Storage mean, Storage var) {
+        String op = "batchNormTrainForward";
+        batchNormGeometry(op, groups, n, c, hw);
+        long total = (long) groups * n * c * hw;
+        range(op, "x", x, 0, total);
+        affine(op, gamma, beta, c);
+        range(op, "y", y, 0, total);
+        range(op, "mean", mean, 0, (long) groups * c);
+        range(op, "var", var, 0, (long) groups * c);
+    }
+
+    public static void batchNormEvalForward(int n, int c, int hw, Storage x, Storage gamma, Storage beta,
+                                            Storage mean, Storage var, Storage y) {
+        String op = "batchNormEvalForward";
+        batchNormGeometry(op, 1, n, c, hw);
+        long total = (long) n * c * hw;
+        range(op, "x", x, 0, total);
+        affine(op, gamma, beta, c);
+        range(op, "mean", mean, 0, c);
+        range(op, "var", var, 0, c);
+        range(op, "y", y, 0, total);
+    }
+
+    public static void batchNormTrainBackward(int groups, int n, int c, int hw, Storage x, Storage gamma,
+                                              Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
+                                              Storage dBeta) {
+        String op = "batchNormTrainBackward";
+        batchNormGeometry(op, groups, n, c, hw);
+        long total = (long) groups * n * c * hw;
+        range(op, "x", x, 0, total);
+        optionalRange(op, "gamma", gamma, c);
+        range(op, "mean", mean, 0, (long) groups * c);
+        range(op, "var", var, 0, (long) groups * c);
+        range(op, "dy", dy, 0, total);
+        range(op, "dx", dx, 0, total);
+        optionalRange(op, "dGamma", dGamma, c);
+        optionalRange(op, "dBeta", dBeta, c);
+    }
+
+    // ---------------------------------------------------------------- attention and intervention
+
+    private static void attention(String op, int b, int lq, int lk, int d, int dimV, Storage q, Storage k,
+                                  Storage v, Storage probs) {
+        atLeast(op, "b", b, 0);
+        atLeast(op, "lq", lq, 0);
+        atLeast(op, "lk", lk, 0);
+        atLeast(op, "d", d, 0);
+        atLeast(op, "dimV", dimV, 0);
+        range(op, "q", q, 0, (long) b * lq * d);
+        range(op, "k", k, 0, (long) b * lk * d);
+        range(op, "v", v, 0, (long) b * lk * dimV);
+        range(op, "probs", probs, 0, (long) b * lq * lk);
+    }
+
+    public static void attentionForward(int b, int lq, int lk, int d, int dimV, Storage q, Storage k, Storage v,
+                                        Storage mask, long maskBatchStride, Storage probs, Storage out) {
+        String op = "attentionForward";
+        attention(op, b, lq, lk, d, dimV, q, k, v, probs);
+        if (mask != null) {
+            atLeast(op, "maskBatchStride", maskBatchStride, 0);
+            batched(op, "mask", mask, maskBatchStride, b, (long) lq * lk);
+        }
+        range(op, "out", out, 0, (long) b * lq * dimV);
+    }
+
+    public static void attentionBackward(int b, int lq, int lk, int d, int dimV, Storage q, Storage k, Storage v,
+                                         Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv) {
+        String op = "attentionBackward";
+        attention(op, b, lq, lk, d, dimV, q, k, v, probs);
+        range(op, "dOut", dOut, 0, (long) b * lq * dimV);
+        optionalRange(op, "dq", dq, (long) b * lq * d);
+        optionalRange(op, "dk", dk, (long) b * lk * d);
+        optionalRange(op, "dv", dv, (long) b * lk * dimV);
+    }
+
+    private static void intervention(String op, int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                     long zBatchStride) {
+        atLeast(op, "n", n, 0);
+        atLeast(op, "k", k, 0);
+        atLeast(op, "d", d, 0);
+        atLeast(op, "wBatchStride", wBatchStride, 0);
+        atLeast(op, "zBatchStride", zBatchStride, 0);
+        batched(op, "w", w, wBatchStride, n, k);
+        batched(op, "z", z, zBatchStride, n, (long) k * d);
+    }
+
+    public static void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                           long zBatchStride, Storage out) {
+        intervention("interventionForward", n, k, d, w, wBatchStride, z, zBatchStride);
+        range("interventionForward", "out", out, 0, (long) n * d);
+    }
+
+    public static void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
+                                            long zBatchStride, Storage dOut, Storage dw, Storage dz) {
+        String op = "interventionBackward";
+        intervention(op, n, k, d, w, wBatchStride, z, zBatchStride);
+        range(op, "dOut", dOut, 0, (long) n * d);
+        if (dw != null) {
+            batched(op, "dw", dw, wBatchStride, n, k);
+        }
+        if (dz != null) {
+            batched(op, "dz", dz, zBatchStride, n, (long) k * d);
+        }
+    }
+
+    // ---------------------------------------------------------------- optimisers
+
+    public static void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, int step) {
+        range("adamStep", "param", param, 0, n);
+        range("adamStep", "grad", grad, 0, n);
+        range("adamStep", "m", m, 0, n);
+        range("adamStep", "v", v, 0, n);
+        atLeast("adamStep", "step", step, 1);
+    }
+
+    public static void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n) {
+        range("sgdStep", "param", param, 0, n);
+        range("sgdStep", "grad", grad, 0, n);
+        optionalRange("sgdStep", "momentumBuf", momentumBuf, n);
+    }
+}
