@@ -3,7 +3,7 @@ package iern.bench;
 import iern.engine.Backend;
 import iern.engine.Storage;
 import iern.engine.cpu.CpuBackend;
-import iern.engine.oracle.Oracle;
+import iern.engine.ops.Attention;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -75,9 +75,9 @@ public class AttentionBench {
         backward();
 
         float[] pRef = new float[(int) probs.size()], oRef = new float[gs.length];
-        Oracle.attentionForward(s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, qs, ks, vs, null, 0, pRef, oRef);
+        Attention.oracleForward(s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, qs, ks, vs, null, 0, pRef, oRef);
         float[] dqRef = new float[qs.length], dkRef = new float[ks.length], dvRef = new float[vs.length];
-        Oracle.attentionBackward(s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, qs, ks, vs, pRef, gs, dqRef, dkRef, dvRef);
+        Attention.oracleBackward(s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, qs, ks, vs, pRef, gs, dqRef, dkRef, dvRef);
         // Float sums of up to max(d, dv, lq) terms against the oracle's double ones.
         double abs = 2e-6 * Math.sqrt(Math.max(Math.max(s.d(), s.dv()), s.lq())) + 1e-6;
         Checks.expectClose("attention probs", pRef, get(probs), 1e-6, 1e-5);
@@ -89,13 +89,13 @@ public class AttentionBench {
 
     @Benchmark
     public Storage forward() {
-        be.attentionForward(s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, q, k, v, null, 0, probs, out);
+        Attention.forward(be, s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, q, k, v, null, 0, probs, out);
         return out;
     }
 
     @Benchmark
     public Storage backward() {
-        be.attentionBackward(s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, q, k, v, probs, dOut, dq, dk, dv);
+        Attention.backward(be, s.b(), s.lq(), s.lk(), s.d(), s.dv(), scale, q, k, v, probs, dOut, dq, dk, dv);
         return dq;
     }
 

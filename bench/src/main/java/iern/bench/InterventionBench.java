@@ -3,7 +3,7 @@ package iern.bench;
 import iern.engine.Backend;
 import iern.engine.Storage;
 import iern.engine.cpu.CpuBackend;
-import iern.engine.oracle.Oracle;
+import iern.engine.ops.Intervention;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -70,8 +70,8 @@ public class InterventionBench {
         backward();
 
         float[] oRef = new float[gs.length], dwRef = new float[ws.length], dzRef = new float[zs.length];
-        Oracle.interventionForward(s.n(), s.k(), s.d(), ws, s.weightsStride(), zs, s.strataStride(), oRef);
-        Oracle.interventionBackward(s.n(), s.k(), s.d(), ws, s.weightsStride(), zs, s.strataStride(), gs, dwRef, dzRef);
+        Intervention.oracleForward(s.n(), s.k(), s.d(), ws, s.weightsStride(), zs, s.strataStride(), oRef);
+        Intervention.oracleBackward(s.n(), s.k(), s.d(), ws, s.weightsStride(), zs, s.strataStride(), gs, dwRef, dzRef);
         // dw sums d products, a shared dz sums n; out sums only k.
         Checks.expectClose("intervention out", oRef, get(out), 1e-6, 1e-5);
         Checks.expectClose("intervention dw", dwRef, get(dw), 2e-6 * Math.sqrt(s.d()), 1e-4);
@@ -80,13 +80,13 @@ public class InterventionBench {
 
     @Benchmark
     public Storage forward() {
-        be.interventionForward(s.n(), s.k(), s.d(), w, s.weightsStride(), z, s.strataStride(), out);
+        Intervention.forward(be, s.n(), s.k(), s.d(), w, s.weightsStride(), z, s.strataStride(), out);
         return out;
     }
 
     @Benchmark
     public Storage backward() {
-        be.interventionBackward(s.n(), s.k(), s.d(), w, s.weightsStride(), z, s.strataStride(), dOut, dw, dz);
+        Intervention.backward(be, s.n(), s.k(), s.d(), w, s.weightsStride(), z, s.strataStride(), dOut, dw, dz);
         return dz;
     }
 

@@ -17,6 +17,10 @@ package iern.engine;
  * The CPU backend is the reference for speed on the JVM; {@code iern.engine.oracle} holds a
  * naive double-accumulating scalar version of every kernel, which every backend is tested
  * against.
+ *
+ * <p>These are the primitives. An op with kernels of its own (attention, the intervention)
+ * is a {@link KernelOp}: its CPU kernel runs on any backend, and a backend kind adds a fast
+ * version as a {@link DeviceKernel}, so a new op never adds a method here.
  */
 public interface Backend extends AutoCloseable {
 
@@ -362,40 +366,6 @@ public interface Backend extends AutoCloseable {
     void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
                                 Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
                                 Storage dBeta);
-
-    // ---------------------------------------------------------------- attention and intervention
-
-    /**
-     * Scaled dot-product attention per batch {@code i < b}:
-     * {@code P = softmax(scale * Q K^T + mask)}, {@code out = P V}, with {@code q [b, lq, d]},
-     * {@code k [b, lk, d]}, {@code v [b, lk, dimV]}, {@code out [b, lq, dimV]}; {@code probs
-     * [b, lq, lk]} keeps P for the backward pass. {@code mask} (additive, may be null) is
-     * {@code [lq, lk]} per batch at offset {@code i * maskBatchStride} (0 shares it).
-     */
-    void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
-                          Storage v, Storage mask, long maskBatchStride, Storage probs, Storage out);
-
-    /** Gradients of {@link #attentionForward} for q, k and v (overwritten; any may be null). */
-    void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
-                           Storage v, Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv);
-
-    /**
-     * The confounder-weighted intervention (backdoor adjustment) per item {@code i < n}:
-     * {@code out[i, :] = sum_j w[i, j] * z_i[j, :]}, with weights {@code [n, k]} read at
-     * {@code w + i * wBatchStride} (0: one weight vector for all items, e.g. uniform 1/K or the
-     * prior P(z)) and strata {@code z_i [k, d]} at {@code z + i * zBatchStride} (0: one
-     * shared memory of K confounder vectors).
-     */
-    void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                             long zBatchStride, Storage out);
-
-    /**
-     * Backward of {@link #interventionForward}: {@code dw[i, j] = <dOut[i], z_i[j]>} and
-     * {@code dz_i[j] = w[i, j] * dOut[i]}. When a batch stride is 0 the gradient of the
-     * shared tensor is summed over items. Outputs are overwritten; either may be null.
-     */
-    void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                              long zBatchStride, Storage dOut, Storage dw, Storage dz);
 
     // ---------------------------------------------------------------- optimisers
 

@@ -47,7 +47,7 @@ public final class BackendArgs {
     }
 
     /** Like {@link #range} for a storage that may be null (an optional argument). */
-    private static void optionalRange(String op, String arg, Storage s, long n) {
+    public static void optionalRange(String op, String arg, Storage s, long n) {
         if (s != null) {
             range(op, arg, s, 0, n);
         }
@@ -63,7 +63,8 @@ public final class BackendArgs {
         }
     }
 
-    private static void atLeast(String op, String arg, long value, long min) {
+    /** {@code value >= min}. */
+    public static void atLeast(String op, String arg, long value, long min) {
         if (value < min) {
             throw bad(op, arg, value + " is below the minimum " + min);
         }
@@ -76,7 +77,7 @@ public final class BackendArgs {
     }
 
     /** {@code n} items of {@code extent} floats, item i at {@code i * stride} (0: one shared item). */
-    private static void batched(String op, String arg, Storage s, long stride, long n, long extent) {
+    public static void batched(String op, String arg, Storage s, long stride, long n, long extent) {
         required(op, arg, s);
         if (n > 0 && extent > 0) {
             range(op, arg, s, 0, (n - 1) * stride + extent);
@@ -401,72 +402,6 @@ public final class BackendArgs {
         range(op, "dx", dx, 0, total);
         optionalRange(op, "dGamma", dGamma, c);
         optionalRange(op, "dBeta", dBeta, c);
-    }
-
-    // ---------------------------------------------------------------- attention and intervention
-
-    private static void attention(String op, int b, int lq, int lk, int d, int dimV, Storage q, Storage k,
-                                  Storage v, Storage probs) {
-        atLeast(op, "b", b, 0);
-        atLeast(op, "lq", lq, 0);
-        atLeast(op, "lk", lk, 0);
-        atLeast(op, "d", d, 0);
-        atLeast(op, "dimV", dimV, 0);
-        range(op, "q", q, 0, (long) b * lq * d);
-        range(op, "k", k, 0, (long) b * lk * d);
-        range(op, "v", v, 0, (long) b * lk * dimV);
-        range(op, "probs", probs, 0, (long) b * lq * lk);
-    }
-
-    public static void attentionForward(int b, int lq, int lk, int d, int dimV, Storage q, Storage k, Storage v,
-                                        Storage mask, long maskBatchStride, Storage probs, Storage out) {
-        String op = "attentionForward";
-        attention(op, b, lq, lk, d, dimV, q, k, v, probs);
-        if (mask != null) {
-            atLeast(op, "maskBatchStride", maskBatchStride, 0);
-            batched(op, "mask", mask, maskBatchStride, b, (long) lq * lk);
-        }
-        range(op, "out", out, 0, (long) b * lq * dimV);
-    }
-
-    public static void attentionBackward(int b, int lq, int lk, int d, int dimV, Storage q, Storage k, Storage v,
-                                         Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv) {
-        String op = "attentionBackward";
-        attention(op, b, lq, lk, d, dimV, q, k, v, probs);
-        range(op, "dOut", dOut, 0, (long) b * lq * dimV);
-        optionalRange(op, "dq", dq, (long) b * lq * d);
-        optionalRange(op, "dk", dk, (long) b * lk * d);
-        optionalRange(op, "dv", dv, (long) b * lk * dimV);
-    }
-
-    private static void intervention(String op, int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                     long zBatchStride) {
-        atLeast(op, "n", n, 0);
-        atLeast(op, "k", k, 0);
-        atLeast(op, "d", d, 0);
-        atLeast(op, "wBatchStride", wBatchStride, 0);
-        atLeast(op, "zBatchStride", zBatchStride, 0);
-        batched(op, "w", w, wBatchStride, n, k);
-        batched(op, "z", z, zBatchStride, n, (long) k * d);
-    }
-
-    public static void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                           long zBatchStride, Storage out) {
-        intervention("interventionForward", n, k, d, w, wBatchStride, z, zBatchStride);
-        range("interventionForward", "out", out, 0, (long) n * d);
-    }
-
-    public static void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                            long zBatchStride, Storage dOut, Storage dw, Storage dz) {
-        String op = "interventionBackward";
-        intervention(op, n, k, d, w, wBatchStride, z, zBatchStride);
-        range(op, "dOut", dOut, 0, (long) n * d);
-        if (dw != null) {
-            batched(op, "dw", dw, wBatchStride, n, k);
-        }
-        if (dz != null) {
-            batched(op, "dz", dz, zBatchStride, n, (long) k * d);
-        }
     }
 
     // ---------------------------------------------------------------- optimisers

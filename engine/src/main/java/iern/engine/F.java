@@ -1,5 +1,7 @@
 package iern.engine;
 
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
 import java.util.Arrays;
 
 /**
@@ -74,7 +76,7 @@ public final class F {
      * {@code [b, lq, lk]} per batch item.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, int heads) {
-        return Iern.attention(q, k, v, mask, heads);
+        return Attention.apply(q, k, v, mask, heads);
     }
 
     /**
@@ -84,7 +86,7 @@ public final class F {
      * {@code z} is {@code [K, ...]}; the result is {@code [n, ...]}.
      */
     public static Tensor intervention(Tensor w, Tensor z) {
-        return Iern.intervention(w, z, false);
+        return Intervention.apply(w, z, false);
     }
 
     /**
@@ -92,7 +94,7 @@ public final class F {
      * or shared {@code [K]}; the result is {@code [n, ...]}.
      */
     public static Tensor interventionPerItem(Tensor w, Tensor z) {
-        return Iern.intervention(w, z, true);
+        return Intervention.apply(w, z, true);
     }
 
     /** Uniform stratum weights {@code [K]} of 1/K (IERN's own choice). */

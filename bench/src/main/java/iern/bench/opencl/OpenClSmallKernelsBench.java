@@ -2,6 +2,8 @@ package iern.bench.opencl;
 
 import iern.engine.Backend;
 import iern.engine.Storage;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -128,13 +130,13 @@ public class OpenClSmallKernelsBench {
     @Benchmark
     public void attentionOverStrata() {
         int d = C * HW;
-        be.attentionForward(N, 1, GROUPS, d, d, (float) (1 / Math.sqrt(d)), q, k, vv, null, 0, probs, out);
+        Attention.forward(be, N, 1, GROUPS, d, d, (float) (1 / Math.sqrt(d)), q, k, vv, null, 0, probs, out);
         be.synchronize();
     }
 
     @Benchmark
     public void interventionUniform() {
-        be.interventionForward(N, GROUPS, C * HW, w, 0, z, 0, io);
+        Intervention.forward(be, N, GROUPS, C * HW, w, 0, z, 0, io);
         be.synchronize();
     }
 

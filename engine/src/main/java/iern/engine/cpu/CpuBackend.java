@@ -323,39 +323,6 @@ public final class CpuBackend implements Backend {
                 data(dy), data(dx), dataOrNull(dGamma), dataOrNull(dBeta));
     }
 
-    // ---------------------------------------------------------------- attention and intervention
-
-    @Override
-    public void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
-                                 Storage v, Storage mask, long maskBatchStride, Storage probs, Storage out) {
-        BackendArgs.attentionForward(b, lq, lk, d, dimV, q, k, v, mask, maskBatchStride, probs, out);
-        CpuAttention.attentionForward(b, lq, lk, d, dimV, scale, data(q), data(k), data(v), dataOrNull(mask),
-                idx(maskBatchStride), data(probs), data(out));
-    }
-
-    @Override
-    public void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q, Storage k,
-                                  Storage v, Storage probs, Storage dOut, Storage dq, Storage dk, Storage dv) {
-        BackendArgs.attentionBackward(b, lq, lk, d, dimV, q, k, v, probs, dOut, dq, dk, dv);
-        CpuAttention.attentionBackward(b, lq, lk, d, dimV, scale, data(q), data(k), data(v), data(probs),
-                data(dOut), dataOrNull(dq), dataOrNull(dk), dataOrNull(dv));
-    }
-
-    @Override
-    public void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                    long zBatchStride, Storage out) {
-        BackendArgs.interventionForward(n, k, d, w, wBatchStride, z, zBatchStride, out);
-        CpuAttention.interventionForward(n, k, d, data(w), idx(wBatchStride), data(z), idx(zBatchStride), data(out));
-    }
-
-    @Override
-    public void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                     long zBatchStride, Storage dOut, Storage dw, Storage dz) {
-        BackendArgs.interventionBackward(n, k, d, w, wBatchStride, z, zBatchStride, dOut, dw, dz);
-        CpuAttention.interventionBackward(n, k, d, data(w), idx(wBatchStride), data(z), idx(zBatchStride),
-                data(dOut), dataOrNull(dw), dataOrNull(dz));
-    }
-
     // ---------------------------------------------------------------- optimisers
 
     @Override

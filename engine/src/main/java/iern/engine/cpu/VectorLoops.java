@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * may not reorder; two arrays it cannot prove distinct), so they are written with vectors, used
  * when SIMD is on ({@code -Diern.simd=false} keeps the plain loops).
  */
-final class VectorLoops {
+public final class VectorLoops {
     private VectorLoops() {}
 
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
@@ -20,7 +20,7 @@ final class VectorLoops {
      * block added in double. One double chain over a 25k-long feature row was latency-bound (~20x
      * slower than this); blocks keep the float rounding to short sums.
      */
-    static double dot(float[] a, int ao, float[] b, int bo, int len) {
+    public static double dot(float[] a, int ao, float[] b, int bo, int len) {
         double s = 0;
         int e = 0;
         if (Sgemm.SIMD) {
@@ -41,7 +41,7 @@ final class VectorLoops {
     }
 
     /** {@code y[yo+e] += alpha x[xo+e]} for e < len. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
         int e = 0;
         if (Sgemm.SIMD) {
             FloatVector av = FloatVector.broadcast(SP, alpha);

@@ -586,82 +586,6 @@ public abstract class BackendConformance {
         assertClose("batchNorm eval no affine", y, get(ys2), 1e-5, 1e-4);
     }
 
-    // ---------------------------------------------------------------- attention and intervention
-
-    @Test
-    void attentionForwardAndBackwardWithMasks() {
-        int[][] cases = {{1, 1, 1, 1, 1}, {2, 3, 5, 4, 3}, {3, 7, 13, 8, 5}, {1, 13, 7, 3, 1}};  // b, lq, lk, d, dv
-        for (int[] cs : cases) {
-            int b = cs[0], lq = cs[1], lk = cs[2], d = cs[3], dv = cs[4];
-            float scale = (float) (1 / Math.sqrt(d));
-            float[] q = values(1, b * lq * d, -1, 1), k = values(2, b * lk * d, -1, 1), v = values(3, b * lk * dv, -1, 1);
-            float[] dOut = values(4, b * lq * dv, -1, 1);
-            for (int maskKind = 0; maskKind < 3; maskKind++) {
-                float[] mask = maskKind == 0 ? null : values(5, (maskKind == 1 ? 1 : b) * lq * lk, -2, 0);
-                if (mask != null && lk > 1) {
-                    for (int i = 0; i < mask.length; i += 3) {
-                        mask[i] = -1e9f;       // hidden keys
-                    }
-                    for (int i = 0; i < mask.length; i += lk) {
-                        mask[i] = 0f;          // but never a whole row
-                    }
-                }
-                long maskStride = maskKind == 2 ? (long) lq * lk : 0;
-                Storage qs = put(q), ks = put(k), vs = put(v);
-                Storage ps = zeros(b * lq * lk), os = zeros(b * lq * dv);
-                backend().attentionForward(b, lq, lk, d, dv, scale, qs, ks, vs, mask == null ? null : put(mask),
-                        maskStride, ps, os);
-                float[] p = new float[b * lq * lk], o = new float[b * lq * dv];
-                Oracle.attentionForward(b, lq, lk, d, dv, scale, q, k, v, mask, maskStride, p, o);
-                String what = "attention " + java.util.Arrays.toString(cs) + " mask=" + maskKind;
-                assertClose(what + " probs", p, get(ps), 1e-6, 1e-5);
-                assertClose(what + " out", o, get(os), 1e-5, 1e-4);
-                Storage dqs = put(values(6, b * lq * d, -1, 1)), dks = put(values(7, b * lk * d, -1, 1));
-                Storage dvs = put(values(8, b * lk * dv, -1, 1));
-                backend().attentionBackward(b, lq, lk, d, dv, scale, qs, ks, vs, ps, put(dOut), dqs, dks, dvs);
-                float[] dq = new float[b * lq * d], dk = new float[b * lk * d], dvv = new float[b * lk * dv];
-                Oracle.attentionBackward(b, lq, lk, d, dv, scale, q, k, v, get(ps), dOut, dq, dk, dvv);
-                assertClose(what + " dq", dq, get(dqs), 1e-5, 1e-4);
-                assertClose(what + " dk", dk, get(dks), 1e-5, 1e-4);
-                assertClose(what + " dv", dvv, get(dvs), 1e-5, 1e-4);
-                Storage dqOnly = zeros(b * lq * d);
-                backend().attentionBackward(b, lq, lk, d, dv, scale, qs, ks, vs, ps, put(dOut), dqOnly, null, null);
-                assertClose(what + " dq alone", dq, get(dqOnly), 1e-5, 1e-4);
-            }
-        }
-    }
-
-    @Test
-    void interventionWithSharedAndPerItemStrataAndWeights() {
-        int[][] cases = {{1, 1, 1}, {3, 3, 7}, {7, 5, 13}, {2, 3, 1031}};   // n, k, d
-        for (int[] cs : cases) {
-            int n = cs[0], k = cs[1], d = cs[2];
-            for (int kind = 0; kind < 4; kind++) {
-                boolean sharedW = (kind & 1) != 0, sharedZ = (kind & 2) != 0;
-                long ws = sharedW ? 0 : k, zs = sharedZ ? 0 : (long) k * d;
-                float[] w = values(1, sharedW ? k : n * k, 0, 1);
-                float[] z = values(2, sharedZ ? k * d : n * k * d, -1, 1);
-                float[] dOut = values(3, n * d, -1, 1);
-                Storage wS = put(w), zS = put(z);
-                Storage os = put(values(4, n * d, -1, 1));
-                backend().interventionForward(n, k, d, wS, ws, zS, zs, os);
-                float[] o = new float[n * d];
-                Oracle.interventionForward(n, k, d, w, ws, z, zs, o);
-                String what = "intervention " + java.util.Arrays.toString(cs) + " sharedW=" + sharedW + " sharedZ=" + sharedZ;
-                assertClose(what + " out", o, get(os), 1e-5, 1e-4);
-                Storage dws = put(values(5, w.length, -1, 1)), dzs = put(values(6, z.length, -1, 1));
-                backend().interventionBackward(n, k, d, wS, ws, zS, zs, put(dOut), dws, dzs);
-                float[] dw = new float[w.length], dz = new float[z.length];
-                Oracle.interventionBackward(n, k, d, w, ws, z, zs, dOut, dw, dz);
-                assertClose(what + " dw", dw, get(dws), 1e-4, 1e-4);
-                assertClose(what + " dz", dz, get(dzs), 1e-5, 1e-4);
-                Storage dzOnly = zeros(z.length);
-                backend().interventionBackward(n, k, d, wS, ws, zS, zs, put(dOut), null, dzOnly);
-                assertClose(what + " dz alone", dz, get(dzOnly), 1e-5, 1e-4);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- optimisers
 
     @Test
@@ -765,10 +689,6 @@ public abstract class BackendConformance {
                 be.adaptiveAvgPool2dBackward(1, 4, 4, 2, 2, zeros(4), s13));
         assertRefused("batchNormTrainForward mean: range [0, 8) is outside the storage of 4 floats", () ->
                 be.batchNormTrainForward(2, 1, 4, 1, 1e-5f, s8, null, null, zeros(8), zeros(4), zeros(8)));
-        assertRefused("attentionForward mask: range [0, 12) is outside the storage of 6 floats", () ->
-                be.attentionForward(2, 2, 3, 1, 1, 1f, zeros(4), zeros(6), zeros(6), zeros(6), 6, zeros(12), zeros(4)));
-        assertRefused("interventionBackward dz: range [0, 12) is outside the storage of 6 floats", () ->
-                be.interventionBackward(2, 3, 2, zeros(6), 3, zeros(12), 6, zeros(4), null, zeros(6)));
         assertRefused("adamStep v: range [0, 13)" + of8, () ->
                 be.adamStep(s13, s13, zeros(13), s8, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1));
         assertRefused("sgdStep momentumBuf: range [0, 13)" + of8, () ->

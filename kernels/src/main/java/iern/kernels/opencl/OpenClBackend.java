@@ -23,7 +23,6 @@ public final class OpenClBackend implements Backend {
     private final ClRuntime runtime;
     private final ClLaunch launch;
     private final ClStridedOps strided;
-    private final ClAttention attention;
     private final ClStorage dummy;
     private boolean closed;
 
@@ -37,7 +36,6 @@ public final class OpenClBackend implements Backend {
         this.runtime = new ClRuntime(device, forceGpuLayout);
         this.launch = new ClLaunch(runtime);
         this.strided = new ClStridedOps(launch);
-        this.attention = new ClAttention(this, strided);
         // Stands in for optional (null) buffers: kernels take a flag and never touch it.
         this.dummy = allocateRaw(1);
     }
@@ -415,29 +413,9 @@ public final class OpenClBackend implements Backend {
                 optional(dBeta, "dBeta"));
     }
 
-    // ------------------------------------------------------------------ attention and intervention
+    // ------------------------------------------------------------------ for the op kernels of this package
 
-    @Override
-    public synchronized void attentionForward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
-                                              Storage k, Storage v, Storage mask, long maskBatchStride,
-                                              Storage probs, Storage out) {
-        BackendArgs.attentionForward(b, lq, lk, d, dimV, q, k, v, mask, maskBatchStride, probs, out);
-        attention.forward(b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
-                cl(v, "attention v"), mask == null ? null : cl(mask, "attention mask"), maskBatchStride,
-                cl(probs, "attention probs"), cl(out, "attention out"));
-    }
-
-    @Override
-    public synchronized void attentionBackward(int b, int lq, int lk, int d, int dimV, float scale, Storage q,
-                                               Storage k, Storage v, Storage probs, Storage dOut, Storage dq,
-                                               Storage dk, Storage dv) {
-        BackendArgs.attentionBackward(b, lq, lk, d, dimV, q, k, v, probs, dOut, dq, dk, dv);
-        attention.backward(b, lq, lk, d, dimV, scale, cl(q, "attention q"), cl(k, "attention k"),
-                cl(v, "attention v"), cl(probs, "attention probs"), cl(dOut, "attention dOut"),
-                optional(dq, "attention dq"), optional(dk, "attention dk"), optional(dv, "attention dv"));
-    }
-
-    /** Row-wise softmax (or its backward) for the attention code, without a second lock. */
+    /** Row-wise softmax (or its backward) for the attention kernel, without a second lock. */
     void softmaxRows(ClStorage x, ClStorage y, int rows, int r) {
         softmaxLines(x, y, rows, r, 1, false);
     }
@@ -446,40 +424,12 @@ public final class OpenClBackend implements Backend {
         softmaxBackwardLines(y, dy, dx, rows, r, 1, false);
     }
 
-    @Override
-    public synchronized void interventionForward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                                 long zBatchStride, Storage out) {
-        BackendArgs.interventionForward(n, k, d, w, wBatchStride, z, zBatchStride, out);
-        ClStorage ws = cl(w, "interventionForward w"), zs = cl(z, "interventionForward z");
-        ClStorage os = cl(out, "interventionForward out");
-        if ((long) n * d > 0) {
-            launch.kernel("intervention.cl", "intervention_forward").i(n).i(k).i(d).mem(ws).l(wBatchStride).mem(zs)
-                    .l(zBatchStride).mem(os).items((long) n * d);
-        }
+    ClLaunch launch() {
+        return launch;
     }
 
-    @Override
-    public synchronized void interventionBackward(int n, int k, int d, Storage w, long wBatchStride, Storage z,
-                                                  long zBatchStride, Storage dOut, Storage dw, Storage dz) {
-        BackendArgs.interventionBackward(n, k, d, w, wBatchStride, z, zBatchStride, dOut, dw, dz);
-        ClStorage ws = cl(w, "interventionBackward w"), zs = cl(z, "interventionBackward z");
-        ClStorage gs = cl(dOut, "interventionBackward dOut");
-        if (dw != null) {
-            ClStorage dws = cl(dw, "interventionBackward dw");
-            long groups = wBatchStride == 0 ? k : (long) n * k;
-            if (groups > 0) {
-                launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d).l(wBatchStride)
-                        .mem(zs).l(zBatchStride).mem(gs).mem(dws).groups(groups, launch.reductionLocalSize(d));
-            }
-        }
-        if (dz != null) {
-            ClStorage dzs = cl(dz, "interventionBackward dz");
-            long total = (zBatchStride == 0 ? 1L : n) * k * d;
-            if (total > 0) {
-                launch.kernel("intervention.cl", "intervention_backward_strata").i(n).i(k).i(d).mem(ws)
-                        .l(wBatchStride).l(zBatchStride).mem(gs).mem(dzs).items(total);
-            }
-        }
+    ClStridedOps strided() {
+        return strided;
     }
 
     // ------------------------------------------------------------------ optimisers
@@ -575,7 +525,7 @@ public final class OpenClBackend implements Backend {
         return c;
     }
 
-    private ClStorage optional(Storage s, String what) {
+    ClStorage optional(Storage s, String what) {
         return s == null ? null : cl(s, what);
     }
 }

@@ -1,0 +1,173 @@
+package iern.engine;
+
+import iern.engine.cpu.CpuBackend;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The extension point for an op with kernels of its own, declared once in one file: its
+ * argument contract ({@link #check}, the {@link BackendArgs} message format), the floats each
+ * argument spans ({@link #extent}), its CPU kernel on host arrays ({@link #cpu}, required),
+ * and its name, by which device modules register optional device kernels
+ * ({@link DeviceKernel}). The op's file also holds its tensor-level entry (backward rule via
+ * {@link #record}) and its oracle; see {@code iern.engine.ops.Attention}.
+ *
+ * <p>{@link #run} checks the arguments, then runs, in this order of preference:
+ * <ol>
+ *   <li>on the CPU backend, the CPU kernel straight on the storages' arrays;</li>
+ *   <li>a {@link DeviceKernel} registered for this op and the backend's class;</li>
+ *   <li>otherwise the host fallback: every non-null argument is read into a host array
+ *       ({@link #extent} floats from offset 0, outputs too, so floats a kernel leaves
+ *       alone keep their value), the CPU kernel runs, the outputs are written back. Correct
+ *       on any backend, but it pays two transfers per argument and runs on the host:
+ *       register a device kernel where that matters.</li>
+ * </ol>
+ * Adding an op therefore touches no {@link Backend} interface and no backend class.
+ *
+ * @param <P> the op's parameters (sizes, strides, scalars), usually a record
+ */
+public abstract class KernelOp<P> {
+    private final String name;
+    private final int inputs;
+    private final String[] args;
+
+    /**
+     * @param name    the op's name, first word of its error messages and the key of its device kernels
+     * @param inputs  how many of {@code args} are inputs (the rest are outputs)
+     * @param args    argument names in call order, inputs then outputs
+     */
+    protected KernelOp(String name, int inputs, String... args) {
+        if (inputs < 0 || inputs > args.length) {
+            throw new IllegalArgumentException(name + ": " + inputs + " inputs of " + args.length + " arguments");
+        }
+        this.name = name;
+        this.inputs = inputs;
+        this.args = args.clone();
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * The contract: refuses bad parameters and storages (null where required, too small)
+     * with {@code IllegalArgumentException("<name> <argument>: <what is wrong>")}, before any
+     * work. {@code io} has one entry per argument, null where absent.
+     */
+    protected abstract void check(P p, Storage[] io);
+
+    /** Floats of argument {@code arg} (from offset 0) the kernel may read or write; 0 when it touches none. */
+    protected abstract long extent(P p, int arg);
+
+    /**
+     * The CPU kernel (required): {@code io} holds the arguments' host arrays, null where the
+     * argument is absent; arrays may be longer than {@link #extent}.
+     */
+    protected abstract void cpu(P p, float[][] io);
+
+    /** Runs the op on {@code backend}; {@code io}: inputs then outputs as named in the constructor. */
+    public final void run(Backend backend, P p, Storage... io) {
+        if (io.length != args.length) {
+            throw new IllegalArgumentException(name + ": " + io.length + " storages for the " + args.length
+                    + " arguments " + String.join(", ", args));
+        }
+        check(p, io);
+        for (int i = 0; i < io.length; i++) {
+            if (io[i] != null && io[i].backend() != backend) {
+                throw new IllegalArgumentException(name + " " + args[i] + ": storage of backend "
+                        + io[i].backend().name() + " handed to backend " + backend.name());
+            }
+        }
+        if (backend instanceof CpuBackend) {
+            float[][] host = new float[io.length][];
+            for (int i = 0; i < io.length; i++) {
+                host[i] = io[i] == null ? null : CpuBackend.data(io[i]);
+            }
+            cpu(p, host);
+            return;
+        }
+        DeviceKernel<P> device = device(backend);
+        if (device != null) {
+            device.run(backend, p, io);
+            return;
+        }
+        hostFallback(backend, p, io);
+    }
+
+    /** Whether {@code backend} runs this op with a registered device kernel (else: CPU kernel or host fallback). */
+    public final boolean onDevice(Backend backend) {
+        return device(backend) != null;
+    }
+
+    private void hostFallback(Backend backend, P p, Storage[] io) {
+        float[][] host = new float[io.length][];
+        for (int i = 0; i < io.length; i++) {
+            if (io[i] != null) {
+                long n = extent(p, i);
+                if (n > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException(name + " " + args[i] + ": " + n
+                            + " floats are too many for the host fallback");
+                }
+                host[i] = new float[(int) n];
+                if (n > 0) {
+                    backend.read(io[i], 0, host[i], 0, (int) n);
+                }
+            }
+        }
+        cpu(p, host);
+        for (int i = inputs; i < io.length; i++) {
+            if (io[i] != null && host[i].length > 0) {
+                backend.write(io[i], 0, host[i], 0, host[i].length);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private DeviceKernel<P> device(Backend backend) {
+        for (DeviceKernel<?> d : Registry.BY_OP.getOrDefault(name, List.of())) {
+            if (d.backend().isInstance(backend)) {
+                return (DeviceKernel<P>) d;
+            }
+        }
+        return null;
+    }
+
+    /** Device kernels by op name, loaded once. */
+    private static final class Registry {
+        static final Map<String, List<DeviceKernel<?>>> BY_OP = load();
+
+        private static Map<String, List<DeviceKernel<?>>> load() {
+            Map<String, List<DeviceKernel<?>>> m = new HashMap<>();
+            for (DeviceKernel<?> d : ServiceLoader.load(DeviceKernel.class)) {
+                m.computeIfAbsent(d.op(), k -> new ArrayList<>()).add(d);
+            }
+            return Map.copyOf(m);
+        }
+    }
+
+    // ---------------------------------------------------------------- for ops outside this package
+
+    /** A backward rule: one gradient per input (null where none is needed), run with recording off. */
+    @FunctionalInterface
+    public interface Backward {
+        Tensor[] grads(Tensor gradOut);
+    }
+
+    /** Whether an op with these inputs records a node (recording on and some input requires a gradient). */
+    public static boolean needsGrad(Tensor... inputs) {
+        return Autograd.needsGrad(inputs);
+    }
+
+    /** Attaches {@code rule} to {@code out} when an input requires a gradient; returns {@code out}. */
+    public static Tensor record(String op, Tensor out, Backward rule, Tensor... inputs) {
+        return Autograd.record(op, out, rule::grads, inputs);
+    }
+
+    /** Refuses tensors of two backends, naming the op. */
+    public static void requireSameBackend(String op, Tensor a, Tensor b) {
+        Elementwise.requireSameBackend(op, a, b);
+    }
+}

@@ -1,0 +1,253 @@
+package iern.engine.testing;
+
+import static iern.engine.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import iern.engine.Backend;
+import iern.engine.KernelOp;
+import iern.engine.RandomBits;
+import iern.engine.Storage;
+import iern.engine.Tensor;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * One test body for the {@link KernelOp} ops on every backend: each op's kernels against its
+ * oracle on odd shapes, its argument contract, and a toy op defined only here (a CPU kernel
+ * and nothing else) that must run, with correct gradients, on any backend: on a device
+ * backend through the host fallback, with no change to {@link Backend}. A backend test
+ * extends this class and returns its backend.
+ */
+public abstract class OpConformance {
+
+    /** The backend under test (may be the same instance for every test). */
+    protected abstract Backend backend();
+
+    private final List<Storage> live = new ArrayList<>();
+
+    @AfterEach
+    void releaseStorages() {
+        for (Storage s : live) {
+            s.close();
+        }
+        live.clear();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Storage put(float[] v) {
+        Storage s = backend().allocate(v.length);
+        live.add(s);
+        if (v.length > 0) {
+            backend().write(s, 0, v, 0, v.length);
+        }
+        return s;
+    }
+
+    private Storage zeros(int n) {
+        Storage s = backend().allocate(n);
+        live.add(s);
+        return s;
+    }
+
+    private float[] get(Storage s) {
+        float[] v = new float[(int) s.size()];
+        backend().read(s, 0, v, 0, v.length);
+        return v;
+    }
+
+    /** Reproducible values in [lo, hi). */
+    private static float[] values(long seed, int n, float lo, float hi) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = lo + (hi - lo) * RandomBits.uniform(seed, i);
+        }
+        return v;
+    }
+
+    private static void assertRefused(String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, message);
+        assertEquals(message, e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    @Test
+    void attentionForwardAndBackwardWithMasks() {
+        int[][] cases = {{1, 1, 1, 1, 1}, {2, 3, 5, 4, 3}, {3, 7, 13, 8, 5}, {1, 13, 7, 3, 1}};  // b, lq, lk, d, dv
+        Backend be = backend();
+        for (int[] cs : cases) {
+            int b = cs[0], lq = cs[1], lk = cs[2], d = cs[3], dv = cs[4];
+            float scale = (float) (1 / Math.sqrt(d));
+            float[] q = values(1, b * lq * d, -1, 1), k = values(2, b * lk * d, -1, 1), v = values(3, b * lk * dv, -1, 1);
+            float[] dOut = values(4, b * lq * dv, -1, 1);
+            for (int maskKind = 0; maskKind < 3; maskKind++) {
+                float[] mask = maskKind == 0 ? null : values(5, (maskKind == 1 ? 1 : b) * lq * lk, -2, 0);
+                if (mask != null && lk > 1) {
+                    for (int i = 0; i < mask.length; i += 3) {
+                        mask[i] = -1e9f;       // hidden keys
+                    }
+                    for (int i = 0; i < mask.length; i += lk) {
+                        mask[i] = 0f;          // but never a whole row
+                    }
+                }
+                long maskStride = maskKind == 2 ? (long) lq * lk : 0;
+                Storage qs = put(q), ks = put(k), vs = put(v);
+                Storage ps = zeros(b * lq * lk), os = zeros(b * lq * dv);
+                Attention.forward(be, b, lq, lk, d, dv, scale, qs, ks, vs, mask == null ? null : put(mask),
+                        maskStride, ps, os);
+                float[] p = new float[b * lq * lk], o = new float[b * lq * dv];
+                Attention.oracleForward(b, lq, lk, d, dv, scale, q, k, v, mask, maskStride, p, o);
+                String what = "attention " + java.util.Arrays.toString(cs) + " mask=" + maskKind;
+                assertClose(what + " probs", p, get(ps), 1e-6, 1e-5);
+                assertClose(what + " out", o, get(os), 1e-5, 1e-4);
+                Storage dqs = put(values(6, b * lq * d, -1, 1)), dks = put(values(7, b * lk * d, -1, 1));
+                Storage dvs = put(values(8, b * lk * dv, -1, 1));
+                Attention.backward(be, b, lq, lk, d, dv, scale, qs, ks, vs, ps, put(dOut), dqs, dks, dvs);
+                float[] dq = new float[b * lq * d], dk = new float[b * lk * d], dvv = new float[b * lk * dv];
+                Attention.oracleBackward(b, lq, lk, d, dv, scale, q, k, v, get(ps), dOut, dq, dk, dvv);
+                assertClose(what + " dq", dq, get(dqs), 1e-5, 1e-4);
+                assertClose(what + " dk", dk, get(dks), 1e-5, 1e-4);
+                assertClose(what + " dv", dvv, get(dvs), 1e-5, 1e-4);
+                Storage dqOnly = zeros(b * lq * d);
+                Attention.backward(be, b, lq, lk, d, dv, scale, qs, ks, vs, ps, put(dOut), dqOnly, null, null);
+                assertClose(what + " dq alone", dq, get(dqOnly), 1e-5, 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void attentionArgumentsAreRefusedNamingOpArgumentAndBound() {
+        assertRefused("attentionForward mask: range [0, 12) is outside the storage of 6 floats", () ->
+                Attention.forward(backend(), 2, 2, 3, 1, 1, 1f, zeros(4), zeros(6), zeros(6), zeros(6), 6, zeros(12),
+                        zeros(4)));
+    }
+
+    // ---------------------------------------------------------------- intervention
+
+    @Test
+    void interventionWithSharedAndPerItemStrataAndWeights() {
+        int[][] cases = {{1, 1, 1}, {3, 3, 7}, {7, 5, 13}, {2, 3, 1031}};   // n, k, d
+        Backend be = backend();
+        for (int[] cs : cases) {
+            int n = cs[0], k = cs[1], d = cs[2];
+            for (int kind = 0; kind < 4; kind++) {
+                boolean sharedW = (kind & 1) != 0, sharedZ = (kind & 2) != 0;
+                long ws = sharedW ? 0 : k, zs = sharedZ ? 0 : (long) k * d;
+                float[] w = values(1, sharedW ? k : n * k, 0, 1);
+                float[] z = values(2, sharedZ ? k * d : n * k * d, -1, 1);
+                float[] dOut = values(3, n * d, -1, 1);
+                Storage wS = put(w), zS = put(z);
+                Storage os = put(values(4, n * d, -1, 1));
+                Intervention.forward(be, n, k, d, wS, ws, zS, zs, os);
+                float[] o = new float[n * d];
+                Intervention.oracleForward(n, k, d, w, ws, z, zs, o);
+                String what = "intervention " + java.util.Arrays.toString(cs) + " sharedW=" + sharedW + " sharedZ=" + sharedZ;
+                assertClose(what + " out", o, get(os), 1e-5, 1e-4);
+                Storage dws = put(values(5, w.length, -1, 1)), dzs = put(values(6, z.length, -1, 1));
+                Intervention.backward(be, n, k, d, wS, ws, zS, zs, put(dOut), dws, dzs);
+                float[] dw = new float[w.length], dz = new float[z.length];
+                Intervention.oracleBackward(n, k, d, w, ws, z, zs, dOut, dw, dz);
+                assertClose(what + " dw", dw, get(dws), 1e-4, 1e-4);
+                assertClose(what + " dz", dz, get(dzs), 1e-5, 1e-4);
+                Storage dzOnly = zeros(z.length);
+                Intervention.backward(be, n, k, d, wS, ws, zS, zs, put(dOut), null, dzOnly);
+                assertClose(what + " dz alone", dz, get(dzOnly), 1e-5, 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void interventionArgumentsAreRefusedNamingOpArgumentAndBound() {
+        assertRefused("interventionBackward dz: range [0, 12) is outside the storage of 6 floats", () ->
+                Intervention.backward(backend(), 2, 3, 2, zeros(6), 3, zeros(12), 6, zeros(4), null, zeros(6)));
+    }
+
+    // ---------------------------------------------------------------- a new op needs no backend change
+
+    /** Toy op {@code y = a x^3} on n floats: its parameters. */
+    private record Cube(long n, float a) {}
+
+    /** Forward: inputs x, output y. A CPU kernel only. */
+    private static final KernelOp<Cube> CUBE = new KernelOp<>("toyCube", 1, "x", "y") {
+        @Override
+        protected void check(Cube p, Storage[] io) {
+            iern.engine.BackendArgs.atLeast(name(), "n", p.n(), 0);
+            iern.engine.BackendArgs.range(name(), "x", io[0], 0, p.n());
+            iern.engine.BackendArgs.range(name(), "y", io[1], 0, p.n());
+        }
+
+        @Override
+        protected long extent(Cube p, int arg) {
+            return p.n();
+        }
+
+        @Override
+        protected void cpu(Cube p, float[][] io) {
+            for (int i = 0; i < p.n(); i++) {
+                float x = io[0][i];
+                io[1][i] = p.a() * x * x * x;
+            }
+        }
+    };
+
+    /** Backward: inputs x, dy, output dx = 3 a x^2 dy. A CPU kernel only. */
+    private static final KernelOp<Cube> CUBE_BACKWARD = new KernelOp<>("toyCubeBackward", 2, "x", "dy", "dx") {
+        @Override
+        protected void check(Cube p, Storage[] io) {
+            for (int i = 0; i < 3; i++) {
+                iern.engine.BackendArgs.range(name(), i == 0 ? "x" : i == 1 ? "dy" : "dx", io[i], 0, p.n());
+            }
+        }
+
+        @Override
+        protected long extent(Cube p, int arg) {
+            return p.n();
+        }
+
+        @Override
+        protected void cpu(Cube p, float[][] io) {
+            for (int i = 0; i < p.n(); i++) {
+                float x = io[0][i];
+                io[2][i] = 3 * p.a() * x * x * io[1][i];
+            }
+        }
+    };
+
+    private static Tensor cube(Tensor x, float a) {
+        Backend be = x.backend();
+        Cube p = new Cube(x.numel(), a);
+        Tensor y = Tensor.zeros(be, x.shape());
+        CUBE.run(be, p, x.storage(), y.storage());
+        return KernelOp.record("toyCube", y, g -> {
+            Tensor dx = Tensor.zeros(be, x.shape());
+            CUBE_BACKWARD.run(be, p, x.storage(), g.storage(), dx.storage());
+            return new Tensor[] {dx};
+        }, x);
+    }
+
+    @Test
+    void anOpWithOnlyACpuKernelRunsOnEveryBackendWithCorrectGradients() {
+        Backend be = backend();
+        assertFalse(CUBE.onDevice(be), "the toy op has no device kernel anywhere");
+        Tensor x = Tensor.randn(be, 11, 3, 7).detach().requiresGrad(true);
+        float[] xs = x.toArray();
+        float[] expected = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            expected[i] = 0.5f * xs[i] * xs[i] * xs[i];
+        }
+        Tensor y = cube(x, 0.5f);
+        assertEquals(be, y.backend());
+        assertClose("toyCube forward", expected, y.toArray(), 1e-6, 1e-6);
+        GradCheck.check("toyCube", in -> cube(in.get(0), 0.5f), List.of(x), 1e-2, 2e-3, 2e-2);
+        assertRefused("toyCube y: range [0, 21) is outside the storage of 20 floats", () ->
+                CUBE.run(be, new Cube(21, 1f), zeros(21), zeros(20)));
+    }
+}
