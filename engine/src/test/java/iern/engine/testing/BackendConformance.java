@@ -3,7 +3,6 @@ package iern.engine.testing;
 import static iern.engine.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import iern.engine.Backend;
 import iern.engine.Backend.Binary;
@@ -11,67 +10,18 @@ import iern.engine.Backend.Reduce;
 import iern.engine.Backend.Unary;
 import iern.engine.ConvShape;
 import iern.engine.PoolShape;
-import iern.engine.RandomBits;
 import iern.engine.Storage;
 import iern.engine.oracle.GemmConvOracle;
 import iern.engine.oracle.Oracle;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * One test body for every backend: each {@link Backend} method against the scalar oracle on
  * odd shapes (1, 3, 7, 13 and tails past vector widths), with offsets, strides, broadcasting
  * and accumulation. A backend test extends this class and returns its backend.
  */
-public abstract class BackendConformance {
+public abstract class BackendConformance extends BackendTestBase {
 
-    /** The backend under test (may be the same instance for every test). */
-    protected abstract Backend backend();
-
-    private final List<Storage> live = new ArrayList<>();
-
-    @AfterEach
-    void releaseStorages() {
-        for (Storage s : live) {
-            s.close();
-        }
-        live.clear();
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    protected Storage put(float[] v) {
-        Storage s = backend().allocate(v.length);
-        live.add(s);
-        if (v.length > 0) {
-            backend().write(s, 0, v, 0, v.length);
-        }
-        return s;
-    }
-
-    protected Storage zeros(int n) {
-        Storage s = backend().allocate(n);
-        live.add(s);
-        return s;
-    }
-
-    protected float[] get(Storage s) {
-        float[] v = new float[(int) s.size()];
-        backend().read(s, 0, v, 0, v.length);
-        return v;
-    }
-
-    /** Reproducible values in [lo, hi). */
-    protected static float[] values(long seed, int n, float lo, float hi) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = lo + (hi - lo) * RandomBits.uniform(seed, i);
-        }
-        return v;
-    }
 
     private static final double ABS = 1e-5;
     private static final double REL = 1e-4;
@@ -640,10 +590,6 @@ public abstract class BackendConformance {
     // ---------------------------------------------------------------- argument checks
 
     /** The call is refused before it runs, with exactly {@code message} (BackendArgs' one format). */
-    private static void assertRefused(String message, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, message);
-        assertEquals(message, e.getMessage());
-    }
 
     @Test
     void outOfRangeOffsetsAndLengthsAreRefusedNamingOpArgumentAndBound() {

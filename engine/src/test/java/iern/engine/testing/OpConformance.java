@@ -3,20 +3,15 @@ package iern.engine.testing;
 import static iern.engine.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import iern.engine.Backend;
 import iern.engine.KernelOp;
-import iern.engine.RandomBits;
 import iern.engine.Storage;
 import iern.engine.Tensor;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Intervention;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * One test body for the {@link KernelOp} ops on every backend: each op's kernels against its
@@ -25,57 +20,9 @@ import org.junit.jupiter.api.function.Executable;
  * backend through the host fallback, with no change to {@link Backend}. A backend test
  * extends this class and returns its backend.
  */
-public abstract class OpConformance {
+public abstract class OpConformance extends BackendTestBase {
 
-    /** The backend under test (may be the same instance for every test). */
-    protected abstract Backend backend();
 
-    private final List<Storage> live = new ArrayList<>();
-
-    @AfterEach
-    void releaseStorages() {
-        for (Storage s : live) {
-            s.close();
-        }
-        live.clear();
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private Storage put(float[] v) {
-        Storage s = backend().allocate(v.length);
-        live.add(s);
-        if (v.length > 0) {
-            backend().write(s, 0, v, 0, v.length);
-        }
-        return s;
-    }
-
-    private Storage zeros(int n) {
-        Storage s = backend().allocate(n);
-        live.add(s);
-        return s;
-    }
-
-    private float[] get(Storage s) {
-        float[] v = new float[(int) s.size()];
-        backend().read(s, 0, v, 0, v.length);
-        return v;
-    }
-
-    /** Reproducible values in [lo, hi). */
-    private static float[] values(long seed, int n, float lo, float hi) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = lo + (hi - lo) * RandomBits.uniform(seed, i);
-        }
-        return v;
-    }
-
-    private static void assertRefused(String message, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, message);
-        assertEquals(message, e.getMessage());
-    }
 
     // ---------------------------------------------------------------- attention
 
