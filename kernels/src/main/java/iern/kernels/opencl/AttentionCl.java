@@ -1,8 +1,6 @@
 package iern.kernels.opencl;
 
-import iern.engine.Backend;
 import iern.engine.Backend.Binary;
-import iern.engine.DeviceKernel;
 import iern.engine.Storage;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Attention.Dims;
@@ -24,49 +22,31 @@ public final class AttentionCl {
     private AttentionCl() {}
 
     /** {@link Attention#FORWARD} on OpenCL. */
-    public static final class Forward implements DeviceKernel<Dims> {
-        @Override
-        public String op() {
-            return Attention.FORWARD.name();
+    public static final class Forward extends ClKernel<Dims> {
+        public Forward() {
+            super(Attention.FORWARD);
         }
 
         @Override
-        public Class<? extends Backend> backend() {
-            return OpenClBackend.class;
-        }
-
-        @Override
-        public void run(Backend backend, Dims p, Storage[] io) {
-            OpenClBackend be = (OpenClBackend) backend;
-            synchronized (be) {
-                forward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.cl(io[0], "attention q"),
-                        be.cl(io[1], "attention k"), be.cl(io[2], "attention v"), be.optional(io[3], "attention mask"),
-                        p.maskBatchStride(), be.cl(io[4], "attention probs"), be.cl(io[5], "attention out"));
-            }
+        void launch(OpenClBackend be, Dims p, Storage[] io) {
+            forward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.cl(io[0], "attention q"),
+                    be.cl(io[1], "attention k"), be.cl(io[2], "attention v"), be.optional(io[3], "attention mask"),
+                    p.maskBatchStride(), be.cl(io[4], "attention probs"), be.cl(io[5], "attention out"));
         }
     }
 
     /** {@link Attention#BACKWARD} on OpenCL. */
-    public static final class Backward implements DeviceKernel<Dims> {
-        @Override
-        public String op() {
-            return Attention.BACKWARD.name();
+    public static final class Backward extends ClKernel<Dims> {
+        public Backward() {
+            super(Attention.BACKWARD);
         }
 
         @Override
-        public Class<? extends Backend> backend() {
-            return OpenClBackend.class;
-        }
-
-        @Override
-        public void run(Backend backend, Dims p, Storage[] io) {
-            OpenClBackend be = (OpenClBackend) backend;
-            synchronized (be) {
-                backward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.cl(io[0], "attention q"),
-                        be.cl(io[1], "attention k"), be.cl(io[2], "attention v"), be.cl(io[3], "attention probs"),
-                        be.cl(io[4], "attention dOut"), be.optional(io[5], "attention dq"),
-                        be.optional(io[6], "attention dk"), be.optional(io[7], "attention dv"));
-            }
+        void launch(OpenClBackend be, Dims p, Storage[] io) {
+            backward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.cl(io[0], "attention q"),
+                    be.cl(io[1], "attention k"), be.cl(io[2], "attention v"), be.cl(io[3], "attention probs"),
+                    be.cl(io[4], "attention dOut"), be.optional(io[5], "attention dq"),
+                    be.optional(io[6], "attention dk"), be.optional(io[7], "attention dv"));
         }
     }
 

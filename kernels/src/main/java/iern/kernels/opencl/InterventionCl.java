@@ -1,7 +1,5 @@
 package iern.kernels.opencl;
 
-import iern.engine.Backend;
-import iern.engine.DeviceKernel;
 import iern.engine.Storage;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.Intervention.Dims;
@@ -17,69 +15,51 @@ public final class InterventionCl {
     private InterventionCl() {}
 
     /** {@link Intervention#FORWARD} on OpenCL. */
-    public static final class Forward implements DeviceKernel<Dims> {
-        @Override
-        public String op() {
-            return Intervention.FORWARD.name();
+    public static final class Forward extends ClKernel<Dims> {
+        public Forward() {
+            super(Intervention.FORWARD);
         }
 
         @Override
-        public Class<? extends Backend> backend() {
-            return OpenClBackend.class;
-        }
-
-        @Override
-        public void run(Backend backend, Dims p, Storage[] io) {
-            OpenClBackend be = (OpenClBackend) backend;
-            synchronized (be) {
-                ClStorage ws = be.cl(io[0], "interventionForward w"), zs = be.cl(io[1], "interventionForward z");
-                ClStorage os = be.cl(io[2], "interventionForward out");
-                int n = p.n(), k = p.k(), d = p.d();
-                if ((long) n * d > 0) {
-                    be.launch().kernel("intervention.cl", "intervention_forward").i(n).i(k).i(d).mem(ws)
-                            .l(p.wBatchStride()).mem(zs).l(p.zBatchStride()).mem(os).items((long) n * d);
-                }
+        void launch(OpenClBackend be, Dims p, Storage[] io) {
+            ClStorage ws = be.cl(io[0], "interventionForward w"), zs = be.cl(io[1], "interventionForward z");
+            ClStorage os = be.cl(io[2], "interventionForward out");
+            int n = p.n(), k = p.k(), d = p.d();
+            if ((long) n * d > 0) {
+                be.launch().kernel("intervention.cl", "intervention_forward").i(n).i(k).i(d).mem(ws)
+                        .l(p.wBatchStride()).mem(zs).l(p.zBatchStride()).mem(os).items((long) n * d);
             }
         }
     }
 
     /** {@link Intervention#BACKWARD} on OpenCL. */
-    public static final class Backward implements DeviceKernel<Dims> {
-        @Override
-        public String op() {
-            return Intervention.BACKWARD.name();
+    public static final class Backward extends ClKernel<Dims> {
+        public Backward() {
+            super(Intervention.BACKWARD);
         }
 
         @Override
-        public Class<? extends Backend> backend() {
-            return OpenClBackend.class;
-        }
-
-        @Override
-        public void run(Backend backend, Dims p, Storage[] io) {
-            OpenClBackend be = (OpenClBackend) backend;
-            synchronized (be) {
-                ClStorage ws = be.cl(io[0], "interventionBackward w"), zs = be.cl(io[1], "interventionBackward z");
-                ClStorage gs = be.cl(io[2], "interventionBackward dOut");
-                int n = p.n(), k = p.k(), d = p.d();
-                long wBatchStride = p.wBatchStride(), zBatchStride = p.zBatchStride();
-                ClLaunch launch = be.launch();
-                if (io[3] != null) {
-                    ClStorage dws = be.cl(io[3], "interventionBackward dw");
-                    long groups = wBatchStride == 0 ? k : (long) n * k;
-                    if (groups > 0) {
-                        launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d)
-                                .l(wBatchStride).mem(zs).l(zBatchStride).mem(gs).mem(dws)
-                                .groups(groups, launch.reductionLocalSize(d));
-                    }
+        void launch(OpenClBackend be, Dims p, Storage[] io) {
+            ClStorage ws = be.cl(io[0], "interventionBackward w"), zs = be.cl(io[1], "interventionBackward z");
+            ClStorage gs = be.cl(io[2], "interventionBackward dOut");
+            int n = p.n(), k = p.k(), d = p.d();
+            long wBatchStride = p.wBatchStride(), zBatchStride = p.zBatchStride();
+            ClLaunch launch = be.launch();
+            if (io[3] != null) {
+                ClStorage dws = be.cl(io[3], "interventionBackward dw");
+                long groups = wBatchStride == 0 ? k : (long) n * k;
+                if (groups > 0) {
+                    launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d)
+                            .l(wBatchStride).mem(zs).l(zBatchStride).mem(gs).mem(dws)
+                            .groups(groups, launch.reductionLocalSize(d));
                 }
-                if (io[4] != null) {
-                    ClStorage dzs = be.cl(io[4], "interventionBackward dz");
-                    long total = (zBatchStride == 0 ? 1L : n) * k * d;
-                    if (total > 0) {
-                        launch.kernel("intervention.cl", "intervention_backward_strata").i(n).i(k).i(d).mem(ws)
-                                .l(wBatchStride).l(zBatchStride).mem(gs).mem(dzs).items(total);
-                    }
+            }
+            if (io[4] != null) {
+                ClStorage dzs = be.cl(io[4], "interventionBackward dz");
+                long total = (zBatchStride == 0 ? 1L : n) * k * d;
+                if (total > 0) {
+                    launch.kernel("intervention.cl", "intervention_backward_strata").i(n).i(k).i(d).mem(ws)
+                            .l(wBatchStride).l(zBatchStride).mem(gs).mem(dzs).items(total);
                 }
             }
         }
