@@ -287,7 +287,10 @@ final class TrainCommand implements Callable<Integer> {
             outw.printf("  %s: %d training, %d test images%s%n", key.setting(), data.trainSamples.size(), data.testSamples.size(),
                     data.idSamples.isEmpty() ? "" : ", " + data.idSamples.size() + " in-distribution hold-out");
             TrainingDisplay display = new TrainingDisplay(outw, dir, model.isBaseline());
-            Trainer.Result r = Trainer.run(model, train, data, dir, resume, evalEvery, display, stop);
+            Trainer.Result r;
+            try (display) {
+                r = Trainer.run(model, train, data, dir, resume, evalEvery, display, stop);
+            }
             if (r.accuracy() != null) {
                 display.finish(r.accuracy(), model.emotions());
                 writeJson(dir.resolve("result.json"), resultMap(key, r));

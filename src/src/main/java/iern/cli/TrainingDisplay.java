@@ -12,11 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Shows a run as it trains (a progress bar per epoch with the step's losses, one line per
- * epoch) and keeps its record: {@code metrics.jsonl}, {@code losses.png}, {@code accuracy.png},
- * and at the end {@code confusion.png}.
+ * Shows a run as it trains (on a terminal a progress bar per epoch with the step's losses; one
+ * line per epoch everywhere) and keeps its record: {@code metrics.jsonl}, {@code losses.png},
+ * {@code accuracy.png}, and at the end {@code confusion.png}.
  */
-final class TrainingDisplay implements Trainer.Listener {
+final class TrainingDisplay implements Trainer.Listener, AutoCloseable {
     private final PrintWriter out;
     private final PrintStream bars;
     private final Path dir;
@@ -52,7 +52,21 @@ final class TrainingDisplay implements Trainer.Listener {
     @Override
     public void epochStart(int epoch, int epochs, int steps) {
         epochStart = System.nanoTime();
-        bar = new ProgressBar(bars, interactive, String.format(Locale.ROOT, "  epoch %d/%d", epoch + 1, epochs), steps, 30);
+        newBar(String.format(Locale.ROOT, "  epoch %d/%d", epoch + 1, epochs), steps, true);
+    }
+
+    private void newBar(String label, long total, boolean itemRate) {
+        close();
+        bar = new ProgressBar(bars, interactive, label, total, itemRate);
+    }
+
+    /** Ends the bar on screen, if one is drawing (also when training stops with an error). */
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
     }
 
     @Override
@@ -60,25 +74,27 @@ final class TrainingDisplay implements Trainer.Listener {
         String detail = baseline
                 ? String.format(Locale.ROOT, "cls %.3f", l.cls())
                 : String.format(Locale.ROOT, "dis %.3f feat %.3f cls %.3f", l.dis(), l.feat(), l.cls());
-        bar.step(l.images(), detail);
-    }
-
-    @Override
-    public void evalStart(int batches) {
-        if (interactive) {
-            bar = new ProgressBar(bars, true, "  evaluating", batches, 30);
+        if (bar != null) {
+            bar.step(l.images(), detail);
         }
     }
 
     @Override
+    public void evalStart(int batches) {
+        // evaluation reports batches, not images: the bar shows batches done and time left, no rate
+        newBar("  evaluating", batches, false);
+    }
+
+    @Override
     public void evalStep(int done) {
-        if (interactive && bar != null) {
+        if (bar != null) {
             bar.step(0, "");
         }
     }
 
     @Override
     public void epochEnd(Map<String, Object> record) {
+        close();
         log.append(record);
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         StringBuilder b = new StringBuilder();
