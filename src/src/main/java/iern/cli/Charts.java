@@ -49,6 +49,8 @@ public final class Charts {
             c.getStyler().setYAxisMin(0.0);
             c.getStyler().setYAxisMax(1.0);
         }
+        int epochs = series.values().stream().mapToInt(col -> col.length).max().orElse(0);
+        c.getStyler().setMarkerSize(epochs > 30 ? 0 : 6); // long runs: the lines alone, no crowd of markers
         for (Map.Entry<String, double[]> s : series.entrySet()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
