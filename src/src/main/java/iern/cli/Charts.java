@@ -97,15 +97,21 @@ public final class Charts {
         for (String m : methods) {
             List<Double> means = new ArrayList<>();
             List<Double> sds = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
             for (String s : settings) {
                 double[] v = groups.get(s).get(m);
                 boolean has = v != null && Double.isFinite(v[0]);
-                // one decimal, as the label shows it; XChart takes no gaps here: a method that did
-                // not run in a setting gets an empty bar (0)
+                if (!has) {
+                    missing.add(s);
+                }
+                // one decimal, as the label shows it; XChart takes no gaps here (null and NaN both
+                // fail), so a method that did not run in a setting gets an empty bar, and its legend
+                // entry says where it did not run, so that bar is never read as 0%
                 means.add(has ? Math.round(1000 * Math.max(0, Math.min(1, v[0]))) / 10.0 : 0.0);
                 sds.add(has && Double.isFinite(v[1]) ? 100 * v[1] : 0.0);
             }
-            c.addSeries(m, settings, means, sds);
+            c.addSeries(missing.isEmpty() ? m : m + " (not run: " + String.join(", ", missing) + ")", settings,
+                    means, sds);
         }
         save(c, png);
     }
