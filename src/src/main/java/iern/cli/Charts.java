@@ -85,7 +85,7 @@ public final class Charts {
                 }
             }
         }
-        CategoryChart c = new CategoryChartBuilder().width(900).height(440).title(title).yAxisTitle("accuracy (%)").build();
+        CategoryChart c = new CategoryChartBuilder().width(1000).height(440).title(title).yAxisTitle("accuracy (%)").build();
         style(c.getStyler());
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisMax(100.0);

@@ -100,8 +100,8 @@ final class ResultTable {
             json.put(setting, perVariant);
         }
         TrainCommand.writeJson(out.resolve("summary.json"), json);
-        Charts.bars(out.resolve("summary.png"), "Accuracy" + pooledOver + " (mean and sd over seeds; bias0:"
-                + " unseen people, else out of distribution)", figure);
+        Charts.bars(out.resolve("summary.png"), "Accuracy" + pooledOver + ", mean and sd over seeds"
+                + " (bias0: unseen people; else OOD)", figure);
         return String.format(Locale.ROOT, "Accuracy%s (mean ± sd over seeds): out of distribution (test images of"
                 + " held-out cells) for bias100 and bias90, on unseen people for the bias0 ceiling. Beside each, leak:"
                 + " a fresh linear probe's accuracy naming the source from the pooled emotion features (IERN's e, the"
