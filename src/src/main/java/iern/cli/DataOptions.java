@@ -39,11 +39,7 @@ public final class DataOptions {
 
     /** The label file exists and is a regular file (its content is checked when it is read). */
     void requireLabels() {
-        Path p = labelsFile();
-        if (!Files.isRegularFile(p)) {
-            throw new UserError((labels != null ? "--labels " : "label file ") + p + (Files.exists(p)
-                    ? " is not a regular file (a directory, device or FIFO)" : " does not exist"));
-        }
+        regularFile(labels != null ? "--labels" : "label file", labelsFile(), "");
     }
 
     boolean isDefaultData() {
@@ -85,14 +81,19 @@ public final class DataOptions {
     /** A split file: an explicit path, or {@code <DIR>/<name>}; missing files are an error. */
     Path split(Path explicit, String name, String option) {
         Path p = explicit != null ? explicit : data.resolve(name);
-        if (Files.exists(p) && !Files.isRegularFile(p)) {
-            throw new UserError((explicit != null ? option + " " : "split file ") + p
-                    + " is not a regular file (a directory, device or FIFO)");
+        return regularFile(explicit != null ? option : "split file", p, explicit != null ? ""
+                : " (is --data a Mix-Dataset root with the paper's split files? `iern folds` writes them)");
+    }
+
+    /**
+     * {@code p} if it is a regular file; else an error that says whether it is missing or something
+     * else (a directory, device or FIFO, which reading would hang on or misread).
+     */
+    static Path regularFile(String what, Path p, String hintIfMissing) {
+        if (Files.isRegularFile(p)) {
+            return p;
         }
-        if (!Files.isRegularFile(p)) {
-            throw new UserError((explicit != null ? option + " " : "split file ") + p + " does not exist"
-                    + (explicit == null ? " (is --data a Mix-Dataset root with the paper's split files? `iern folds` writes them)" : ""));
-        }
-        return p;
+        throw new UserError(what + " " + p + (Files.exists(p)
+                ? " is not a regular file (a directory, device or FIFO)" : " does not exist" + hintIfMissing));
     }
 }

@@ -87,7 +87,7 @@ public final class MetricsLog {
                 text.append(k).append('\n');
             }
         }
-        int dropped = lines.stream().filter(l -> !l.isBlank()).toList().size() - (epochs - missing);
+        int dropped = (int) lines.stream().filter(l -> !l.isBlank()).count() - (epochs - missing);
         if (dropped == 0) {
             return null;
         }

@@ -97,11 +97,7 @@ final class PredictCommand implements Callable<Integer> {
     /** A checkpoint file, or the run directory holding one; a missing or non-regular file is named. */
     static Path checkpointFile(Path given) {
         Path file = Files.isDirectory(given) ? given.resolve(iern.model.Trainer.CHECKPOINT) : given;
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("checkpoint " + file + (Files.exists(file)
-                    ? " is not a regular file (a device, FIFO or socket)" : " does not exist"));
-        }
-        return file;
+        return DataOptions.regularFile("checkpoint", file, "");
     }
 
     private static final java.util.regex.Pattern IMAGE_NAME =
