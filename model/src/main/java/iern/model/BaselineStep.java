@@ -33,7 +33,7 @@ public final class BaselineStep implements TrainingStep {
      */
     public BaselineStep(IernNetwork net, TrainConfig train, SplitPriors priors) {
         if (!net.config.isBaseline()) {
-            throw new IllegalArgumentException("BaselineStep needs a baseline network, got " + net.config.method());
+            throw new IllegalArgumentException("BaselineStep needs a baseline network, got " + net.config.method().id());
         }
         this.net = net;
         adam = new Adam((float) train.beta1(), (float) train.beta2(), 1e-8f, 0f);

@@ -17,13 +17,13 @@ final class ConfigReader {
 
     private Object get(String key) {
         if (!map.containsKey(key)) {
-            throw new IllegalArgumentException(source + ": missing key '" + key + "'");
+            throw new iern.engine.InvalidInput(source + ": missing key '" + key + "'");
         }
         return map.get(key);
     }
 
     private IllegalArgumentException wrong(String key, String expected) {
-        return new IllegalArgumentException(source + ": key '" + key + "' should be " + expected + ", found "
+        return new iern.engine.InvalidInput(source + ": key '" + key + "' should be " + expected + ", found "
                 + iern.data.Printable.of(Json.write(map.get(key))));
     }
 

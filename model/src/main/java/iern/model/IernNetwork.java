@@ -65,7 +65,7 @@ public final class IernNetwork extends Module {
         if (adversary != null) {
             initHeads(List.of(adversary), rng.split());
         }
-        attention = config.intervention().equals("attention")
+        attention = config.intervention() == Intervention.ATTENTION
                 ? registerModule("attention", new StrataAttention(c, config.attentionDim(), rng.split()))
                 : null;
         // uniform: 1/K; prior and attention: P(z) from the training split (1/K when unknown).
@@ -74,7 +74,7 @@ public final class IernNetwork extends Module {
     }
 
     private static SourceAdversary newAdversary(ModelConfig config, SplittableRandom rng) {
-        if (config.adversary().equals("linear")) {
+        if (config.adversary() == Adversary.LINEAR) {
             return SourceAdversary.linear(config.featChannels(), config.numEmotions(), config.numConfounders(), rng);
         }
         return new SourceAdversary(config.featChannels(), config.numEmotions(), config.numConfounders(),

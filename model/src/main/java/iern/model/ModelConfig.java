@@ -12,7 +12,7 @@ import java.util.Objects;
  * Everything that fixes the shapes of the networks, so a checkpoint can say what it was
  * trained as and refuse to load into anything else.
  *
- * @param method        {@code iern} (the paper) or {@code baseline} (backbone + classifier, cross-entropy only)
+ * @param method        IERN (the paper) or the baseline (backbone + classifier, cross-entropy only)
  * @param backbone      {@code resnet18}, {@code resnet34} or {@code resnet50}
  * @param width         multiplier on the ResNet channel counts (1 = torchvision's widths)
  * @param featChannels  channels of the feature map {@code b} after the 1x1 conv (512 in the paper)
@@ -31,21 +31,19 @@ import java.util.Objects;
  *                      features are trained to fool ({@link SourceAdversary}), or {@code linear}: the same
  *                      with linear heads on the pooled features
  */
-public record ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,
+public record ModelConfig(Method method, String backbone, double width, int featChannels, int imageSize,
                           List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
-                          int disBlocks, String intervention, double[] prior, int attentionDim, String adversary) {
+                          int disBlocks, Intervention intervention, double[] prior, int attentionDim,
+                          Adversary adversary) {
 
-    public static final List<String> METHODS = List.of("iern", "baseline");
     public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50");
-    public static final List<String> INTERVENTIONS = List.of("uniform", "prior", "attention");
-    public static final List<String> ADVERSARIES = List.of("none", "conditional", "linear");
 
     /** Without an adversary, as the paper. */
-    public ModelConfig(String method, String backbone, double width, int featChannels, int imageSize,
+    public ModelConfig(Method method, String backbone, double width, int featChannels, int imageSize,
                        List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
-                       int disBlocks, String intervention, double[] prior, int attentionDim) {
+                       int disBlocks, Intervention intervention, double[] prior, int attentionDim) {
         this(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks, reconsBlocks,
-                disBlocks, intervention, prior, attentionDim, "none");
+                disBlocks, intervention, prior, attentionDim, Adversary.NONE);
     }
 
     /**
@@ -66,62 +64,56 @@ public record ModelConfig(String method, String backbone, double width, int feat
         Objects.requireNonNull(confounders, "confounders");
         emotions = List.copyOf(emotions);
         confounders = List.copyOf(confounders);
-        if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("method " + Printable.quote(method) + ": expected one of " + METHODS);
-        }
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(intervention, "intervention");
+        Objects.requireNonNull(adversary, "adversary");
         if (!BACKBONES.contains(backbone)) {
-            throw new IllegalArgumentException("backbone " + Printable.quote(backbone) + ": expected one of " + BACKBONES);
-        }
-        if (!INTERVENTIONS.contains(intervention)) {
-            throw new IllegalArgumentException("intervention " + Printable.quote(intervention) + ": expected one of " + INTERVENTIONS);
-        }
-        if (!ADVERSARIES.contains(adversary)) {
-            throw new IllegalArgumentException("adversary " + Printable.quote(adversary) + ": expected one of " + ADVERSARIES);
+            throw new iern.engine.InvalidInput("backbone " + Printable.quote(backbone) + ": expected one of " + BACKBONES);
         }
         if (!(width > 0) || width > MAX_WIDTH) {
-            throw new IllegalArgumentException("width " + width + ": expected a multiplier in (0, " + MAX_WIDTH + "]");
+            throw new iern.engine.InvalidInput("width " + width + ": expected a multiplier in (0, " + MAX_WIDTH + "]");
         }
         if (featChannels < 16 || featChannels % 16 != 0 || featChannels > MAX_FEAT_CHANNELS) {
             // The discriminators halve the width three times and must keep at least two channels.
-            throw new IllegalArgumentException("feat_channels " + featChannels + ": expected a multiple of 16 in [16, "
+            throw new iern.engine.InvalidInput("feat_channels " + featChannels + ": expected a multiple of 16 in [16, "
                     + MAX_FEAT_CHANNELS + "] (the discriminators halve it three times)");
         }
         if (imageSize > MAX_IMAGE_SIZE) {
-            throw new IllegalArgumentException("image_size " + imageSize + ": expected at most " + MAX_IMAGE_SIZE);
+            throw new iern.engine.InvalidInput("image_size " + imageSize + ": expected at most " + MAX_IMAGE_SIZE);
         }
         names("emotions", emotions, 2);
         names("confounders", confounders, 1);
         if (genBlocks < 0 || genBlocks > MAX_BLOCKS || reconsBlocks < 0 || reconsBlocks > MAX_BLOCKS
                 || disBlocks < 0 || disBlocks > 4) {
-            throw new IllegalArgumentException("gen_blocks " + genBlocks + ", recons_blocks " + reconsBlocks
+            throw new iern.engine.InvalidInput("gen_blocks " + genBlocks + ", recons_blocks " + reconsBlocks
                     + ", dis_blocks " + disBlocks + ": expected gen and recons in [0, " + MAX_BLOCKS
                     + "], dis in [0, 4]");
         }
         if (prior != null) {
             if (prior.length != confounders.size()) {
-                throw new IllegalArgumentException("prior has " + prior.length + " entries for "
+                throw new iern.engine.InvalidInput("prior has " + prior.length + " entries for "
                         + confounders.size() + " confounders");
             }
             double sum = 0;
             for (double v : prior) {
                 if (!(v >= 0) || Double.isInfinite(v)) {
-                    throw new IllegalArgumentException("prior " + java.util.Arrays.toString(prior)
+                    throw new iern.engine.InvalidInput("prior " + java.util.Arrays.toString(prior)
                             + ": expected finite probabilities at least 0");
                 }
                 sum += v;
             }
             if (!(sum > 0)) {
-                throw new IllegalArgumentException("prior " + java.util.Arrays.toString(prior) + ": all zero");
+                throw new iern.engine.InvalidInput("prior " + java.util.Arrays.toString(prior) + ": all zero");
             }
             prior = prior.clone();
         }
         if (attentionDim < 1 || attentionDim > MAX_ATTENTION_DIM) {
-            throw new IllegalArgumentException("attention_dim " + attentionDim + ": expected a number in [1, "
+            throw new iern.engine.InvalidInput("attention_dim " + attentionDim + ": expected a number in [1, "
                     + MAX_ATTENTION_DIM + "]");
         }
         int f = featSizeOf(imageSize);
         if (f < 2) {
-            throw new IllegalArgumentException("image size " + imageSize + " gives a " + f + "x" + f
+            throw new iern.engine.InvalidInput("image size " + imageSize + " gives a " + f + "x" + f
                     + " feature map; the discriminator's 4x4 stride-2 conv needs at least 2x2: use an image size of"
                     + " at least " + minImageSize());
         }
@@ -129,15 +121,15 @@ public record ModelConfig(String method, String backbone, double width, int feat
 
     private static void names(String field, List<String> list, int min) {
         if (list.size() < min || list.size() > MAX_CLASSES) {
-            throw new IllegalArgumentException(field + ": " + list.size() + " names, expected " + min + " to "
+            throw new iern.engine.InvalidInput(field + ": " + list.size() + " names, expected " + min + " to "
                     + MAX_CLASSES);
         }
         if (new java.util.HashSet<>(list).size() != list.size()) {
-            throw new IllegalArgumentException(field + ": names repeat in " + Printable.of(list.toString()));
+            throw new iern.engine.InvalidInput(field + ": names repeat in " + Printable.of(list.toString()));
         }
         for (String n : list) {
             if (n.isEmpty() || n.length() > MAX_NAME || !n.equals(Printable.of(n))) {
-                throw new IllegalArgumentException(field + ": name " + Printable.quote(n) + " should be 1 to "
+                throw new iern.engine.InvalidInput(field + ": name " + Printable.quote(n) + " should be 1 to "
                         + MAX_NAME + " printable characters");
             }
         }
@@ -149,8 +141,8 @@ public record ModelConfig(String method, String backbone, double width, int feat
 
     /** The paper's IERN: ResNet-50, 512 features, 224 pixels. */
     public static ModelConfig paper() {
-        return new ModelConfig("iern", "resnet50", 1.0, 512, 224, MIX_EMOTIONS, MIX_SOURCES, 2, 3, 3,
-                "uniform", null, 64);
+        return new ModelConfig(Method.IERN, "resnet50", 1.0, 512, 224, MIX_EMOTIONS, MIX_SOURCES, 2, 3, 3,
+                Intervention.UNIFORM, null, 64);
     }
 
     /** Side of the backbone's output map: the stem (7x7/2, max-pool 3x3/2) and three stride-2 stages. */
@@ -193,14 +185,14 @@ public record ModelConfig(String method, String backbone, double width, int feat
     }
 
     public boolean isBaseline() {
-        return method.equals("baseline");
+        return method == Method.BASELINE;
     }
 
     /** The weights of the backdoor adjustment for {@code uniform} and {@code prior}. */
     public float[] strataWeights() {
         int k = numConfounders();
         float[] w = new float[k];
-        if (intervention.equals("uniform") || prior == null) {
+        if (intervention == Intervention.UNIFORM || prior == null) {
             java.util.Arrays.fill(w, 1f / k);
         } else {
             double sum = 0;
@@ -214,12 +206,12 @@ public record ModelConfig(String method, String backbone, double width, int feat
         return w;
     }
 
-    public ModelConfig withMethod(String m) {
+    public ModelConfig withMethod(Method m) {
         return new ModelConfig(m, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
                 reconsBlocks, disBlocks, intervention, prior, attentionDim, adversary);
     }
 
-    public ModelConfig withIntervention(String mode) {
+    public ModelConfig withIntervention(Intervention mode) {
         return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
                 reconsBlocks, disBlocks, mode, prior, attentionDim, adversary);
     }
@@ -229,13 +221,13 @@ public record ModelConfig(String method, String backbone, double width, int feat
                 reconsBlocks, disBlocks, intervention, p, attentionDim, adversary);
     }
 
-    public ModelConfig withAdversary(String a) {
+    public ModelConfig withAdversary(Adversary a) {
         return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
                 reconsBlocks, disBlocks, intervention, prior, attentionDim, a);
     }
 
     public boolean hasAdversary() {
-        return !adversary.equals("none");
+        return adversary != Adversary.NONE;
     }
 
     public ModelConfig withClasses(List<String> emo, List<String> conf) {
@@ -245,7 +237,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", method);
+        m.put("method", method.id());
         m.put("backbone", backbone);
         m.put("width", width);
         m.put("feat_channels", featChannels);
@@ -256,7 +248,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
         m.put("gen_blocks", genBlocks);
         m.put("recons_blocks", reconsBlocks);
         m.put("dis_blocks", disBlocks);
-        m.put("intervention", intervention);
+        m.put("intervention", intervention.id());
         List<Double> p = null;
         if (prior != null) {
             p = new ArrayList<>();
@@ -266,7 +258,7 @@ public record ModelConfig(String method, String backbone, double width, int feat
         }
         m.put("prior", p);
         m.put("attention_dim", attentionDim);
-        m.put("adversary", adversary);
+        m.put("adversary", adversary.id());
         return m;
     }
 
@@ -281,19 +273,20 @@ public record ModelConfig(String method, String backbone, double width, int feat
             p = new double[list.size()];
             for (int i = 0; i < p.length; i++) {
                 if (!(list.get(i) instanceof Number n)) {
-                    throw new IllegalArgumentException(source + ": key 'prior' should be an array of numbers, found "
+                    throw new iern.engine.InvalidInput(source + ": key 'prior' should be an array of numbers, found "
                             + Printable.of(Json.write(list)));
                 }
                 p[i] = n.doubleValue();
             }
         }
         try {
-            return new ModelConfig(r.string("method"), r.string("backbone"), r.number("width"),
+            return new ModelConfig(Method.of(r.string("method")), r.string("backbone"), r.number("width"),
                     r.integer("feat_channels"), r.integer("image_size"), emo, conf, r.integer("gen_blocks"),
-                    r.integer("recons_blocks"), r.integer("dis_blocks"), r.string("intervention"), p,
-                    r.integer("attention_dim"), m.containsKey("adversary") ? r.string("adversary") : "none");
+                    r.integer("recons_blocks"), r.integer("dis_blocks"), Intervention.of(r.string("intervention")), p,
+                    r.integer("attention_dim"),
+                    m.containsKey("adversary") ? Adversary.of(r.string("adversary")) : Adversary.NONE);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+            throw new iern.engine.InvalidInput(e.getMessage().startsWith(source) ? e.getMessage()
                     : source + ": " + e.getMessage(), e);
         }
     }

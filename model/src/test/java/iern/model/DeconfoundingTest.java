@@ -92,7 +92,7 @@ class DeconfoundingTest {
     @ParameterizedTest
     @CsvSource({"iern, conditional", "baseline, conditional", "iern, linear", "baseline, linear"})
     void adversarialStepsTrainTheAdversaryAndLeaveItTrainable(String method, String kind) {
-        ModelConfig cfg = Tiny.config(method, "uniform").withAdversary(kind);
+        ModelConfig cfg = Tiny.config(method, "uniform").withAdversary(Adversary.of(kind));
         IernNetwork net = new IernNetwork(cfg, 5);
         assertTrue(net.adversary != null && net.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("src_adv.")));
         float[] before = net.adversary.parameters().getFirst().toArray();

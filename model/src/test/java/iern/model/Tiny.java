@@ -11,8 +11,8 @@ final class Tiny {
     static final int IMAGE = 36;
 
     static ModelConfig config(String method, String intervention) {
-        return new ModelConfig(method, "resnet18", 1.0 / 16, 16, IMAGE, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 1, 1, 3, intervention, new double[] {0.5, 0.3, 0.2}, 8);
+        return new ModelConfig(Method.of(method), "resnet18", 1.0 / 16, 16, IMAGE, ModelConfig.MIX_EMOTIONS,
+                ModelConfig.MIX_SOURCES, 1, 1, 3, Intervention.of(intervention), new double[] {0.5, 0.3, 0.2}, 8);
     }
 
     static TrainConfig train(long seed) {

@@ -97,7 +97,7 @@ final class EvalCommand implements Callable<Integer> {
                 .shuffle(false).dropLast(false).workers(1).build()) {
             Evaluator.evaluate(net, loader, acc, null);
         }
-        w.print(Report.accuracy(ckpt.model().method() + " (" + ckpt.model().intervention() + ") from " + file
+        w.print(Report.accuracy(ckpt.model().method().id() + " (" + ckpt.model().intervention().id() + ") from " + file
                 + ", " + ckpt.epochsDone() + " epochs, on " + splitFile + (fold > 0 ? " (fold " + fold + ")" : ""), acc));
         if (bad.skippedCount() > 0) {
             w.println(bad.summary());

@@ -43,8 +43,8 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        // A user error (bad path, bad number, unknown backend) is one clear line and exit code 2,
-        // not a stack trace; a bug still shows its trace.
+        // A user error (bad option, bad file: UserError, InvalidInput, DataException, an I/O error) is
+        // one clear line and exit code 2, not a stack trace; a bug, any other exception, shows its trace.
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof iern.model.TrainingDiverged) {
@@ -52,8 +52,8 @@ public final class Main implements Runnable {
                 err.flush();
                 return DIVERGED;
             }
-            if (ex instanceof UserError || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.UncheckedIOException || isDataError(ex)) {
+            if (ex instanceof UserError || ex instanceof iern.engine.InvalidInput
+                    || ex instanceof java.io.UncheckedIOException || ex instanceof iern.data.DataException) {
                 err.println("iern " + commandLine.getCommandName() + ": error: " + ex.getMessage());
                 err.flush();
                 return 2;
@@ -64,9 +64,5 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl;
-    }
-
-    private static boolean isDataError(Throwable ex) {
-        return ex.getClass().getName().equals("iern.data.DataException");
     }
 }

@@ -144,4 +144,26 @@ public final class MetricsLog {
         }
         return out;
     }
+
+    /**
+     * How far the unfinished run in {@code runDir} got, for a list of missing runs: {@code " (epoch
+     * 3 of 10)"}, {@code " (not started)"}, or {@code " (log unreadable)"}.
+     */
+    public static String progress(Path runDir) {
+        Path log = runDir.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(log)) {
+            return " (not started)";
+        }
+        try {
+            List<Map<String, Object>> records = new MetricsLog(log).read();
+            if (records.isEmpty()) {
+                return " (started, no epoch finished)";
+            }
+            Map<String, Object> last = records.getLast();
+            return last.get("epoch") instanceof Number e && last.get("epochs") instanceof Number n
+                    ? " (epoch " + e.intValue() + " of " + n.intValue() + " done)" : " (started)";
+        } catch (RuntimeException e) {
+            return " (log unreadable: " + e.getMessage() + ")";
+        }
+    }
 }

@@ -3,18 +3,22 @@ package iern.cli;
 import iern.data.folds.FoldBuilder;
 import iern.engine.Backend;
 import iern.engine.Engine;
-import iern.engine.io.Json;
 import iern.model.Accuracy;
+import iern.model.Adversary;
+import iern.model.Choice;
+import iern.model.Intervention;
+import iern.model.Method;
 import iern.model.ModelConfig;
 import iern.model.RunData;
 import iern.model.StopSignal;
 import iern.model.TrainConfig;
 import iern.model.Trainer;
-import java.io.IOException;
+import iern.model.grid.Grid;
+import iern.model.grid.Run;
+import iern.model.grid.RunResult;
+import iern.model.grid.Summary;
+import iern.model.grid.Variant;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -175,51 +179,70 @@ final class TrainCommand implements Callable<Integer> {
             + " (without --resume or --force an existing run is an error).")
     boolean force;
 
+    @Option(names = "--shard", paramLabel = "I/N|N",
+            description = "Train only this worker's share of the grid: the runs whose index in the grid's order"
+                + " (settings, folds, variants, seeds, as listed) is I modulo N. With N alone, I is the"
+                + " scheduler's task index (SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX). Finished runs are"
+                + " skipped, partial ones resumed; `iern summarize` pools the workers' runs.")
+    String shard;
+
     @Mixin
     EngineOptions engine;
-
-    /** One training run of the grid. */
-    record RunKey(String bias, int fold, String variant, long seed) {
-        String dir() {
-            return (bias.isEmpty() ? "custom" : "bias" + bias) + (fold > 0 ? "-fold" + fold : "") + "/" + variant
-                    + "-seed" + seed;
-        }
-
-        String setting() {
-            return bias.isEmpty() ? "custom split" : "bias" + bias;
-        }
-    }
 
     @Override
     public Integer call() {
         PrintWriter outw = spec.commandLine().getOut();
         TrainConfig train = trainConfig(seeds.getFirst());
-        List<String> variants = mainJob() ? MAIN_JOB_VARIANTS : variants();
-        List<RunKey> runs = runs(variants);
+        Grid grid = grid();
+        int[] worker = shard == null ? null : Shard.parse(shard, System.getenv());
         if (resume && force) {
             throw new UserError("--resume continues runs and --force deletes them: give one");
         }
+        if (worker != null && force) {
+            throw new UserError("--shard finishes what is missing and never deletes a run: --force cannot go with it");
+        }
+        List<Run> runs = worker == null ? grid.runs() : grid.shard(worker[0], worker[1]);
+        resume |= worker != null;   // a worker finishes what is missing: partial runs continue
         dataOptions.ensure(outw);
         ModelConfig base = modelConfig();
         Backend backend = engine.open(outw::println);
-        for (RunKey key : runs) {
-            splitFiles(key);
+        for (Run run : runs) {
+            splitFiles(run);
         }
         dataOptions.requireLabels();
+        List<Run> todo = new ArrayList<>();
+        List<RunResult> done = new ArrayList<>();
+        for (Run run : runs) {
+            if (worker != null && RunResult.complete(out.resolve(run.dir()))) {
+                done.add(RunResult.read(out.resolve(run.dir()).resolve(RunResult.FILE)));
+            } else {
+                todo.add(run);
+            }
+        }
+        if (worker != null) {
+            outw.printf("iern train: shard %d of %d: %d of the grid's %d runs, %d already finished%n", worker[0],
+                    worker[1], runs.size(), grid.size(), done.size());
+        }
         // Every run's directory is claimed before the first epoch: unwritable, in use or already there is found now.
         List<RunDirectory> claimed = new ArrayList<>();
         try {
-            for (RunKey key : runs) {
-                claimed.add(RunDirectory.claim(out.resolve(key.dir()), resume, force));
+            for (Run run : todo) {
+                claimed.add(RunDirectory.claim(out.resolve(run.dir()), resume, force));
             }
-            return trainAll(runs, base, train, backend, outw);
+            grid.record(out);
+            return trainAll(todo, base, train, backend, outw, worker == null ? null : done);
         } finally {
             claimed.forEach(RunDirectory::close);
         }
     }
 
+    /** The run directories of the grid the options name, in grid order (for {@code iern slurm}). */
+    List<String> plannedRunDirs() {
+        return grid().dirs();
+    }
+
     /** The run's training and test split files; a missing one is an error naming it. */
-    private Path[] splitFiles(RunKey key) {
+    private Path[] splitFiles(Run key) {
         if (trainSplit != null) {
             return new Path[] {dataOptions.split(trainSplit, null, "--train-split"),
                 dataOptions.split(testSplit, null, "--test-split")};
@@ -229,7 +252,13 @@ final class TrainCommand implements Callable<Integer> {
             dataOptions.split(null, FoldBuilder.splitName("test", bias, key.fold()), null)};
     }
 
-    private int trainAll(List<RunKey> runs, ModelConfig base, TrainConfig train, Backend backend, PrintWriter outw) {
+    /**
+     * Trains the runs in order, then prints the table. A shard worker ({@code finished} not null:
+     * the runs of its share that were already done) prints its runs' results and leaves
+     * {@code summary.json} to {@code iern summarize}, which sees every worker's runs.
+     */
+    private int trainAll(List<Run> runs, ModelConfig base, TrainConfig train, Backend backend, PrintWriter outw,
+                         List<RunResult> finished) {
         Engine.use(backend);
         StopSignal stop = new StopSignal();
         Thread hook = new Thread(() -> {
@@ -243,20 +272,31 @@ final class TrainCommand implements Callable<Integer> {
                 base.imageSize(), base.featSize(), base.featSize(), train.epochs(), train.batchSize());
         outw.flush();
         try {
-            Map<RunKey, Trainer.Result> results = new LinkedHashMap<>();
+            Map<Run, Trainer.Result> results = new LinkedHashMap<>();
+            List<RunResult> rows = new ArrayList<>(finished == null ? List.of() : finished);
             long t0 = System.nanoTime();
-            for (RunKey key : runs) {
-                Trainer.Result r = runOne(key, base, train.withSeed(key.seed()).withPriorAdjust(adjusts(key.variant())),
+            for (Run key : runs) {
+                Trainer.Result r = runOne(key, base, train.withSeed(key.seed()).withPriorAdjust(key.variant().logitAdjust()),
                         stop, outw);
                 if (r.interrupted()) {
-                    outw.println("interrupted; run again with --resume to continue");
+                    outw.println(finished == null ? "interrupted; run again with --resume to continue"
+                            : "interrupted; run the same command again to continue");
                     outw.flush();
                     return 130;
                 }
                 results.put(key, r);
+                rows.add(RunResult.read(out.resolve(key.dir()).resolve(RunResult.FILE)));
             }
             outw.println();
-            outw.print(summary(results, runs));
+            if (finished == null) {
+                outw.print(summary(Summary.of(rows), results));
+            } else {
+                for (RunResult r : rows) {
+                    outw.printf("  %s-fold%d/%s-seed%d: %s (%d of %d), source leak %s%n", r.setting(), r.fold(), r.variant(),
+                            r.seed(), Report.pct(r.accuracy()), r.correct(), r.total(), Report.pct(r.leak()));
+                }
+                outw.printf("this shard's runs are finished; `iern summarize --out %s` pools every worker's%n", out);
+            }
             outw.printf("all runs took %s%n", ProgressBar.duration((System.nanoTime() - t0) / 1e9));
             outw.flush();
         } finally {
@@ -269,16 +309,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Trainer.Result runOne(RunKey key, ModelConfig base, TrainConfig train, StopSignal stop, PrintWriter outw) {
+    private Trainer.Result runOne(Run key, ModelConfig base, TrainConfig train, StopSignal stop, PrintWriter outw) {
         Path dir = out.resolve(key.dir());
-        ModelConfig model = variantConfig(base, key.variant());
+        ModelConfig model = key.variant().apply(base);
         Path[] splits = splitFiles(key);
         Path trainFile = splits[0];
         Path testFile = splits[1];
         outw.printf("%n== %s  (%s)%n", key.dir(), dir);
         outw.flush();
         RunData.Spec dataSpec = new RunData.Spec(dataOptions.data, dataOptions.labelsFile(), trainFile, testFile,
-                key.bias().equals("0") ? 0 : key.fold(), model.imageSize(), train.batchSize(), train.seed(), train.augment(), workers,
+                key.isCeiling() ? 0 : key.fold(), model.imageSize(), train.batchSize(), train.seed(), train.augment(), workers,
                 dataOptions.skipBad, idHoldout);
         try (RunData data = RunData.open(dataSpec)) {
             if (data.bad.skippedCount() > 0) {
@@ -293,7 +333,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (r.accuracy() != null) {
                 display.finish(r.accuracy(), model.emotions());
-                writeJson(dir.resolve("result.json"), resultMap(key, r));
+                RunResult.write(dir, key, r);
                 outw.printf("  test: out of distribution %s, overall %s; source leak %s (chance %s)%n",
                         Report.pct(r.accuracy().outOfDistribution()), Report.pct(r.accuracy().overall()),
                         Report.pct(number(r.diagnostics(), "source_leak")),
@@ -304,41 +344,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> resultMap(RunKey key, Trainer.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("bias", key.bias());
-        m.put("fold", key.fold());
-        m.put("variant", key.variant());
-        m.put("seed", key.seed());
-        m.put("epochs_done", r.epochsDone());
-        m.put("seconds", r.seconds());
-        m.put("accuracy", r.accuracy().toMap());
-        long[] ct = headlineCounts(key.setting(), r.accuracy());
-        m.put("headline", Map.of("correct", ct[0], "images", ct[1]));
-        m.put("diagnostics", r.diagnostics());
-        return m;
-    }
-
-    static void writeJson(Path file, Object value) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, Json.pretty(value), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     static double number(Map<String, Object> m, String key) {
         return m != null && m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    /**
-     * The headline counts {correct, total} a setting is judged by: out of distribution (the
-     * held-out cells) for bias100 and bias90; for the bias0 ceiling, which holds out people and no
-     * cells, all of its test images.
-     */
-    static long[] headlineCounts(String setting, Accuracy a) {
-        return setting.equals("bias0") ? a.count((src, e, in) -> true) : a.count((src, e, in) -> !in);
     }
 
     /**
@@ -346,21 +353,16 @@ final class TrainCommand implements Callable<Integer> {
      * beside accuracy), then the in-distribution table when there is a hold-out and each setting's
      * per-emotion table.
      */
-    String summary(Map<RunKey, Trainer.Result> results, List<RunKey> runs) {
-        List<ResultTable.Run> rows = new ArrayList<>();
+    String summary(Summary experiment, Map<Run, Trainer.Result> results) {
         Map<String, Map<String, Map<Long, Accuracy>>> pooled = new LinkedHashMap<>();
-        for (Map.Entry<RunKey, Trainer.Result> e : results.entrySet()) {
-            RunKey k = e.getKey();
+        for (Map.Entry<Run, Trainer.Result> e : results.entrySet()) {
+            Run k = e.getKey();
             Accuracy acc = e.getValue().accuracy();
-            long[] ct = headlineCounts(k.setting(), acc);
-            rows.add(new ResultTable.Run(k.setting(), k.variant(), k.fold(), k.seed(), ct[0], ct[1],
-                    number(e.getValue().diagnostics(), "source_leak"),
-                    number(e.getValue().diagnostics(), "source_leak_chance")));
             pooled.computeIfAbsent(k.setting(), x -> new LinkedHashMap<>())
-                    .computeIfAbsent(k.variant(), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(k.variant().name(), x -> new LinkedHashMap<>())
                     .computeIfAbsent(k.seed(), x -> new Accuracy(acc.emotions(), acc.sources(), null)).add(acc);
         }
-        StringBuilder b = new StringBuilder(ResultTable.render(rows, out));
+        StringBuilder b = new StringBuilder(ResultTable.render(experiment, out));
         if (idHoldout > 0) {
             Map<String, Map<String, List<Accuracy>>> table = new LinkedHashMap<>();
             for (var s : pooled.entrySet()) {
@@ -398,84 +400,56 @@ final class TrainCommand implements Callable<Integer> {
      * baseline, IERN as in the paper and the best de-confounding variant of the experiment in the
      * README (chosen on fold 1, seed 1).
      */
-    static final List<String> MAIN_JOB_VARIANTS = List.of("baseline", "iern", "iern+la");
+    static final List<Variant> MAIN_JOB_VARIANTS = List.of(Variant.of(Method.BASELINE), Variant.of(Method.IERN),
+            new Variant(Method.IERN, Intervention.UNIFORM, Adversary.NONE, true));
 
     private boolean mainJob() {
         var parsed = spec.commandLine().getParseResult();
-        return !parsed.hasMatchedOption("--method") && !parsed.hasMatchedOption("--intervention")
+        return parsed != null && !parsed.hasMatchedOption("--method") && !parsed.hasMatchedOption("--intervention")
                 && !parsed.hasMatchedOption("--adversary") && !parsed.hasMatchedOption("--logit-adjust");
     }
 
-    /** Suffix of a variant trained with a source adversary, by adversary. */
-    static final Map<String, String> ADVERSARY_SUFFIX = Map.of("conditional", "+cadv", "linear", "+ladv");
-
-    /**
-     * Variant names: {@code baseline}, {@code iern} (uniform, the paper), {@code iern-prior},
-     * {@code iern-attention}, each with {@code +cadv} when trained with the conditional adversary.
-     */
-    private List<String> variants() {
+    /** The variants the lists name: every method x intervention (IERN only) x adversary x adjustment. */
+    private List<Variant> variants() {
+        List<Boolean> adjust = new ArrayList<>();
         for (String la : logitAdjust) {
             if (!la.equals("none") && !la.equals("source")) {
                 throw new UserError("--logit-adjust " + la + ": expected none or source");
             }
+            adjust.add(la.equals("source"));
         }
-        for (String a : adversaries) {
-            if (!ModelConfig.ADVERSARIES.contains(a)) {
-                throw new UserError("--adversary " + a + ": expected one of " + ModelConfig.ADVERSARIES);
-            }
-        }
-        List<String> v = new ArrayList<>();
-        for (String m : methods) {
-            List<String> names = new ArrayList<>();
-            if (m.equals("baseline")) {
-                names.add("baseline");
-            } else if (m.equals("iern")) {
-                for (String i : interventions) {
-                    if (!ModelConfig.INTERVENTIONS.contains(i)) {
-                        throw new UserError("--intervention " + i + ": expected one of " + ModelConfig.INTERVENTIONS);
-                    }
-                    names.add(i.equals("uniform") ? "iern" : "iern-" + i);
-                }
-            } else {
-                throw new UserError("--method " + m + ": expected baseline or iern");
-            }
-            for (String name : names) {
-                for (String a : adversaries) {
-                    for (String la : logitAdjust) {
-                        v.add(name + (a.equals("none") ? "" : ADVERSARY_SUFFIX.get(a))
-                                + (la.equals("source") ? ADJUST_SUFFIX : ""));
-                    }
+        return Variant.product(choices("--method", methods, Method.values()),
+                choices("--intervention", interventions, Intervention.values()),
+                choices("--adversary", adversaries, Adversary.values()), adjust);
+    }
+
+    /** Option values as enum constants; an unknown one is a user error listing the accepted names. */
+    private static <E extends Choice> List<E> choices(String option, List<String> values, E[] all) {
+        List<E> out = new ArrayList<>();
+        for (String v : values) {
+            E found = null;
+            for (E e : all) {
+                if (e.id().equals(v)) {
+                    found = e;
                 }
             }
-        }
-        return v;
-    }
-
-    /** Suffix of a variant trained with the source-prior logit adjustment. */
-    static final String ADJUST_SUFFIX = "+la";
-
-    static boolean adjusts(String variant) {
-        return variant.endsWith(ADJUST_SUFFIX);
-    }
-
-    /** The model of a variant name (see {@link #variants}). */
-    static ModelConfig variantConfig(ModelConfig base, String variant) {
-        String adversary = "none";
-        String name = adjusts(variant) ? variant.substring(0, variant.length() - ADJUST_SUFFIX.length()) : variant;
-        variant = name;
-        for (var e : ADVERSARY_SUFFIX.entrySet()) {
-            if (variant.endsWith(e.getValue())) {
-                adversary = e.getKey();
-                name = variant.substring(0, variant.length() - e.getValue().length());
+            if (found == null) {
+                List<String> ids = Choice.ids(all);
+                throw new UserError(option + " " + v + ": expected " + (ids.size() == 2 ? ids.get(0) + " or " + ids.get(1)
+                        : "one of " + ids));
             }
+            out.add(found);
         }
-        ModelConfig m = name.equals("baseline") ? base.withMethod("baseline")
-                : base.withMethod("iern").withIntervention(name.contains("-") ? name.substring(name.indexOf('-') + 1)
-                    : "uniform");
-        return m.withAdversary(adversary);
+        return out;
     }
 
-    private List<RunKey> runs(List<String> variants) {
+    /** The grid the options name: the main job's three variants, or every combination of the lists. */
+    private Grid grid() {
+        List<Variant> variants = mainJob() ? MAIN_JOB_VARIANTS : variants();
+        return new Grid(runs(variants));
+    }
+
+    private List<Run> runs(List<Variant> variants) {
         if ((trainSplit == null) != (testSplit == null)) {
             throw new UserError("--train-split and --test-split go together: give both or neither");
         }
@@ -486,14 +460,8 @@ final class TrainCommand implements Callable<Integer> {
         distinct("--intervention", interventions);
         distinct("--adversary", adversaries);
         distinct("--logit-adjust", logitAdjust);
-        List<RunKey> runs = new ArrayList<>();
         if (trainSplit != null) {
-            for (String v : variants) {
-                for (long s : seeds) {
-                    runs.add(new RunKey("", 0, v, s));
-                }
-            }
-            return runs;
+            return Grid.of(List.of(""), List.of(0), variants, seeds).runs();
         }
         for (String b : biases) {
             if (!b.equals("100") && !b.equals("90") && !b.equals("0")) {
@@ -505,16 +473,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--fold " + f + ": expected 1, 2 or 3");
             }
         }
-        for (String b : biases) {
-            for (int f : folds) {
-                for (String v : variants) {
-                    for (long s : seeds) {
-                        runs.add(new RunKey(b, f, v, s));
-                    }
-                }
-            }
-        }
-        return runs;
+        return Grid.of(biases, folds, variants, seeds).runs();
     }
 
     /** A value named twice would train one run twice into one directory. */
@@ -586,8 +545,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--image-size " + imageSize + ": expected 33 to 1024 pixels (the discriminators need"
                     + " at least a 2x2 feature map)");
         }
-        return new ModelConfig("iern", backbone, width, feat, imageSize, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 2, 3, 3, "uniform", null, 64);
+        return new ModelConfig(Method.IERN, backbone, width, feat, imageSize, ModelConfig.MIX_EMOTIONS,
+                ModelConfig.MIX_SOURCES, 2, 3, 3, Intervention.UNIFORM, null, 64);
     }
 
     static String fmt(double v) {

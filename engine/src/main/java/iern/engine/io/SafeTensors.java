@@ -300,7 +300,7 @@ public final class SafeTensors {
         for (Map.Entry<String, FloatArray> e : tensors.entrySet()) {
             String name = e.getKey();
             if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
-                throw new IllegalArgumentException(file + ": invalid tensor name '" + name + "'");
+                throw new iern.engine.InvalidInput(file + ": invalid tensor name '" + name + "'");
             }
             FloatArray a = e.getValue();
             Map<String, Object> info = new LinkedHashMap<>();
