@@ -1,7 +1,7 @@
 package iern.bench;
 
 import iern.engine.ConvShape;
-import iern.engine.cpu.Conv2dCpu;
+import iern.engine.cpu.CpuConv2d;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,15 +56,15 @@ public class ConvBench {
 
     @Benchmark
     public float[] forward() {
-        Conv2dCpu.forward(s, x, w, bias, y);
+        CpuConv2d.forward(s, x, w, bias, y);
         return y;
     }
 
     @Benchmark
     public float[] forwardBackward() {
-        Conv2dCpu.forward(s, x, w, bias, y);
-        Conv2dCpu.backwardData(s, dy, w, dx);
-        Conv2dCpu.backwardWeight(s, x, dy, dw, dBias);
+        CpuConv2d.forward(s, x, w, bias, y);
+        CpuConv2d.backwardData(s, dy, w, dx);
+        CpuConv2d.backwardWeight(s, x, dy, dw, dBias);
         return dw;
     }
 }

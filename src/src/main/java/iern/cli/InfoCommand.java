@@ -27,10 +27,11 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("java       %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vm.name"));
         out.printf("machine    %s, %d cores, %d MiB max heap%n", System.getProperty("os.arch"),
                 rt.availableProcessors(), rt.maxMemory() >> 20);
-        out.printf("threads    %s%n", System.getProperty("iern.threads", rt.availableProcessors() + " (all cores)"));
+        out.printf("threads    %d%s%n", iern.engine.cpu.CpuSettings.THREADS,
+                System.getProperty("iern.threads") == null ? " (all cores)" : "");
         int lanes = FloatVector.SPECIES_PREFERRED.length();
         out.printf("simd       %d float lanes (%d-bit vectors)%s%n", lanes, lanes * 32,
-                Boolean.parseBoolean(System.getProperty("iern.simd", "true")) ? "" : ", disabled by -Diern.simd=false");
+                iern.engine.cpu.CpuSettings.SIMD ? "" : ", disabled by -Diern.simd=false");
         out.println("backends:");
         for (BackendProvider p : Backends.providers()) {
             if (p.available()) {

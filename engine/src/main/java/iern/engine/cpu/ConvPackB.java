@@ -10,7 +10,7 @@ import iern.engine.ConvShape;
  * the column matrix (9x the input for a 3x3 kernel) is never written out and read back.
  * It pays when output rows are long (a panel column run covers many pixels per tap: ResNet's
  * 56x56 stage runs about 1.6x faster than explicit im2col); on 7x7 maps the short runs make it
- * slower than explicit im2col, so {@link Conv2dCpu} only uses it for wide outputs.
+ * slower than explicit im2col, so {@link CpuConv2d} only uses it for wide outputs.
  */
 final class ConvPackB implements GemmBSource {
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * The pure-Java backend: storages are heap {@code float[]} kept in a pool keyed by exact
  * length, so once a training step has run once its buffers come back from the pool instead of
  * the garbage collector. Kernels run on the fixed {@link Parallel} pool; GEMM and convolution
- * are {@link Sgemm} and {@link Conv2dCpu}, everything else lives in the small {@code Cpu*}
+ * are {@link Sgemm} and {@link CpuConv2d}, everything else lives in the small {@code Cpu*}
  * kernel classes of this package. Every method first checks its arguments with
  * {@link BackendArgs}, as every backend does.
  */
@@ -245,19 +245,19 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
         BackendArgs.conv2dForward(s, x, w, bias, y);
-        Conv2dCpu.forward(s, data(x), data(w), dataOrNull(bias), data(y));
+        CpuConv2d.forward(s, data(x), data(w), dataOrNull(bias), data(y));
     }
 
     @Override
     public void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
         BackendArgs.conv2dBackwardData(s, dy, w, dx);
-        Conv2dCpu.backwardData(s, data(dy), data(w), data(dx));
+        CpuConv2d.backwardData(s, data(dy), data(w), data(dx));
     }
 
     @Override
     public void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
         BackendArgs.conv2dBackwardWeight(s, x, dy, dw, dBias);
-        Conv2dCpu.backwardWeight(s, data(x), data(dy), data(dw), dataOrNull(dBias));
+        CpuConv2d.backwardWeight(s, data(x), data(dy), data(dw), dataOrNull(dBias));
     }
 
     @Override

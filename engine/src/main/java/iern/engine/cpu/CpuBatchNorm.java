@@ -29,7 +29,7 @@ final class CpuBatchNorm {
     }
 
     private static boolean simd(int hw) {
-        return Sgemm.SIMD && hw >= LANES;
+        return CpuSettings.SIMD && hw >= LANES;
     }
 
     // ---------------------------------------------------------------- row kernels

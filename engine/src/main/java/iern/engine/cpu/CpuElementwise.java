@@ -169,7 +169,7 @@ final class CpuElementwise {
     }
 
     private static void unaryRange(Unary op, float[] x, int xo, float[] y, int yo, int i0, int i1, float a, float b) {
-        if (Sgemm.SIMD && (op == Unary.RELU || op == Unary.LEAKY_RELU)) {
+        if (CpuSettings.SIMD && (op == Unary.RELU || op == Unary.LEAKY_RELU)) {
             // Masked selects: as a loop, v > 0 ? v : 0 is a branch on data, mispredicted half the time.
             boolean relu = op == Unary.RELU;
             int i = i0;
@@ -197,7 +197,7 @@ final class CpuElementwise {
         Parallel.forRange(n, GRAIN, (i0, i1) -> {
             int i = i0;
             boolean relu = op == Unary.RELU;
-            if (Sgemm.SIMD && (relu || op == Unary.LEAKY_RELU)) {
+            if (CpuSettings.SIMD && (relu || op == Unary.LEAKY_RELU)) {
                 // Masked lanes, not branches: the sign of x is data, and C2 compiles the plain
                 // loop to a branch per element, mispredicted half the time (~10x slower).
                 // Where x <= 0 (or NaN) ReLU passes exactly 0, LeakyReLU a * dy.

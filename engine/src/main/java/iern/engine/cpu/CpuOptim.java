@@ -24,7 +24,7 @@ final class CpuOptim {
         float bc2Sqrt = (float) Math.sqrt(bc2);
         Parallel.forRange(n, GRAIN, (i0, i1) -> {
             int i = i0;
-            if (Sgemm.SIMD) {
+            if (CpuSettings.SIMD) {
                 i = adamSimd(p, grad, m, v, i0, i1, stepSize, b1, b2, eps, wd, gradScale, bc2Sqrt);
             }
             adamScalar(p, grad, m, v, i, i1, stepSize, b1, b2, eps, wd, gradScale, bc2Sqrt);

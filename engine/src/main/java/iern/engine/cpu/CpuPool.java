@@ -21,7 +21,7 @@ final class CpuPool {
         // mask, where the scalar loop below takes a data-dependent branch per tap.
         int oxIn = (s.padW() + s.strideW() - 1) / s.strideW();
         int oxOut = Math.max(oxIn, Math.min(ow, Math.floorDiv(w - s.kw() + s.padW(), s.strideW()) + 1));
-        int[] lanesAt = Sgemm.SIMD ? gatherMap(s.strideW()) : null;
+        int[] lanesAt = CpuSettings.SIMD ? gatherMap(s.strideW()) : null;
         Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xb = p * h * w;

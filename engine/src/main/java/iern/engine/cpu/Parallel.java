@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One fixed pool of worker threads for every CPU kernel: {@code -Diern.threads=N} (default: all
- * cores). A call splits its range into chunks that the caller and the workers claim from one
- * shared counter, so it creates no threads and no objects. Calls made from inside a parallel
+ * One fixed pool of worker threads for every CPU kernel ({@link CpuSettings#THREADS}). A call
+ * splits its range into chunks that the caller and the workers claim from one shared counter, so
+ * it creates no threads and no objects. Calls made from inside a parallel
  * region execute inline on the calling thread.
  *
  * <p>The caller never waits for a worker that has not started: it claims chunks itself, and
@@ -30,8 +30,7 @@ public final class Parallel {
         void run(int start, int end);
     }
 
-    private static final int THREADS = Math.max(1, Integer.getInteger("iern.threads",
-            Runtime.getRuntime().availableProcessors()));
+    private static final int THREADS = CpuSettings.THREADS;
     private static final Worker[] WORKERS = new Worker[THREADS - 1];
 
     // The current region. Written by the caller (holding the class lock) before it publishes

@@ -8,15 +8,12 @@ package iern.engine.cpu;
  */
 public final class Sgemm {
 
-    /** {@code -Diern.simd=false} selects the plain-Java path (for machines or JDKs without SIMD). */
-    static final boolean SIMD = !"false".equals(System.getProperty("iern.simd"));
-
     private Sgemm() {}
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        sgemm(SIMD, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        sgemm(CpuSettings.SIMD, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** Same as the public entry, with the path chosen by the caller (tests run both). */

@@ -23,7 +23,7 @@ public final class VectorLoops {
     public static double dot(float[] a, int ao, float[] b, int bo, int len) {
         double s = 0;
         int e = 0;
-        if (Sgemm.SIMD) {
+        if (CpuSettings.SIMD) {
             int lanes = SP.length();
             while (e + lanes <= len) {
                 int end = Math.min(len, e + 256);
@@ -43,7 +43,7 @@ public final class VectorLoops {
     /** {@code y[yo+e] += alpha x[xo+e]} for e < len. */
     public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
         int e = 0;
-        if (Sgemm.SIMD) {
+        if (CpuSettings.SIMD) {
             FloatVector av = FloatVector.broadcast(SP, alpha);
             for (int lanes = SP.length(); e + lanes <= len; e += lanes) {
                 FloatVector.fromArray(SP, x, xo + e).fma(av, FloatVector.fromArray(SP, y, yo + e)).intoArray(y, yo + e);

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * kernels     {@link #FORWARD} (attentionForward), {@link #BACKWARD} (attentionBackward), on
  *             q [b, lq, d], k [b, lk, d], v [b, lk, dimV]; contract in each one's check
  * CPU         {@link #cpuForward}, {@link #cpuBackward} (below)
- * OpenCL      iern.kernels.opencl.AttentionCl (kernels module; GEMM + row softmax)
+ * OpenCL      iern.kernels.opencl.ClAttention (kernels module; GEMM + row softmax)
  * oracle      {@link #oracleForward}, {@link #oracleBackward} (below)
  * test        iern.engine.testing.OpConformance (engine test-jar; every backend)
  * </pre>

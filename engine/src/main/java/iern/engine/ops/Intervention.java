@@ -21,7 +21,7 @@ import java.util.Arrays;
  * kernels     {@link #FORWARD} (interventionForward), {@link #BACKWARD} (interventionBackward);
  *             contract in each one's check
  * CPU         {@link #cpuForward}, {@link #cpuBackward} (below)
- * OpenCL      iern.kernels.opencl.InterventionCl with its source intervention.cl (kernels module)
+ * OpenCL      iern.kernels.opencl.ClIntervention with its source intervention.cl (kernels module)
  * oracle      {@link #oracleForward}, {@link #oracleBackward} (below)
  * test        iern.engine.testing.OpConformance (engine test-jar; every backend)
  * </pre>

@@ -16,7 +16,7 @@ import iern.engine.ConvShape;
  * (one image per group) or a channel-major gather of the group. Workspaces are per calling
  * thread and only grow, so steady-state training allocates nothing here.
  */
-public final class Conv2dCpu {
+public final class CpuConv2d {
 
     /** Groups are made at least this many output pixels wide (one image per group if larger). */
     private static final int GROUP_COLUMNS = 1024;
@@ -37,18 +37,18 @@ public final class Conv2dCpu {
 
     private static final ThreadLocal<ConvWorkspace> WORKSPACE = ThreadLocal.withInitial(ConvWorkspace::new);
 
-    private Conv2dCpu() {}
+    private CpuConv2d() {}
 
     public static void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
-        forward(Sgemm.SIMD, s, x, w, bias, y);
+        forward(CpuSettings.SIMD, s, x, w, bias, y);
     }
 
     public static void backwardData(ConvShape s, float[] dy, float[] w, float[] dx) {
-        backwardData(Sgemm.SIMD, s, dy, w, dx);
+        backwardData(CpuSettings.SIMD, s, dy, w, dx);
     }
 
     public static void backwardWeight(ConvShape s, float[] x, float[] dy, float[] dw, float[] dBias) {
-        backwardWeight(Sgemm.SIMD, s, x, dy, dw, dBias);
+        backwardWeight(CpuSettings.SIMD, s, x, dy, dw, dBias);
     }
 
     static void forward(boolean simd, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {

@@ -11,8 +11,8 @@ import iern.engine.ops.Intervention.Dims;
  * {@code intervention_backward_weights} (a work-group reduction per weight) and
  * {@code intervention_backward_strata}. Calls hold the backend's lock, as its own methods do.
  */
-public final class InterventionCl {
-    private InterventionCl() {}
+public final class ClIntervention {
+    private ClIntervention() {}
 
     /** {@link Intervention#FORWARD} on OpenCL. */
     public static final class Forward extends ClKernel<Dims> {

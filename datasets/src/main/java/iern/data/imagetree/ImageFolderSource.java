@@ -1,4 +1,4 @@
-package iern.data.folder;
+package iern.data.imagetree;
 
 import iern.data.BadInput;
 import iern.data.DataException;

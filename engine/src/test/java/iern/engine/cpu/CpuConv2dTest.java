@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class Conv2dCpuTest {
+class CpuConv2dTest {
 
     /** Every shape on both GEMM paths (vector and plain). */
     static Stream<Arguments> cases() {
@@ -54,13 +54,13 @@ class Conv2dCpuTest {
             float[] expected = new float[ySize];
             GemmConvOracle.conv2dForward(s, x, w, bb, expected);
             float[] actual = random(ySize, 4); // garbage must be overwritten
-            Conv2dCpu.forward(simd, s, x, w, bb, actual);
+            CpuConv2d.forward(simd, s, x, w, bb, actual);
             assertClose("forward bias=" + (bb != null), expected, actual, s.cIn() * s.kh() * s.kw());
             if (simd) { // again with the weights packed on every block width (the wide-output GEMM path)
                 float[] packed = random(ySize, 4);
                 GemmPacked.directPanels = 0;
                 try {
-                    Conv2dCpu.forward(true, s, x, w, bb, packed);
+                    CpuConv2d.forward(true, s, x, w, bb, packed);
                 } finally {
                     GemmPacked.directPanels = GemmPacked.DIRECT_A_PANELS;
                 }
@@ -78,7 +78,7 @@ class Conv2dCpuTest {
         float[] expected = new float[xSize];
         GemmConvOracle.conv2dBackwardData(s, dy, w, expected);
         float[] actual = random(xSize, 7);
-        Conv2dCpu.backwardData(simd, s, dy, w, actual);
+        CpuConv2d.backwardData(simd, s, dy, w, actual);
         assertClose("backwardData", expected, actual, s.cOut() * s.kh() * s.kw());
     }
 
@@ -93,12 +93,12 @@ class Conv2dCpuTest {
         GemmConvOracle.conv2dBackwardWeight(s, x, dy, expectedW, expectedB);
         float[] actualW = random(wSize, 10);
         float[] actualB = random(s.cOut(), 11);
-        Conv2dCpu.backwardWeight(simd, s, x, dy, actualW, actualB);
+        CpuConv2d.backwardWeight(simd, s, x, dy, actualW, actualB);
         int reduction = s.n() * s.outH() * s.outW();
         assertClose("backwardWeight dW", expectedW, actualW, reduction);
         assertClose("backwardWeight dBias", expectedB, actualB, reduction);
         float[] onlyW = random(wSize, 12);
-        Conv2dCpu.backwardWeight(simd, s, x, dy, onlyW, null);
+        CpuConv2d.backwardWeight(simd, s, x, dy, onlyW, null);
         assertClose("backwardWeight dW without bias", expectedW, onlyW, reduction);
     }
 
@@ -106,7 +106,7 @@ class Conv2dCpuTest {
     void rejectsShortOutputNamingIt() {
         ConvShape s = ConvShape.of(2, 3, 5, 5, 4, 3, 1, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                Conv2dCpu.forward(s, new float[150], new float[108], null, new float[199]));
+                CpuConv2d.forward(s, new float[150], new float[108], null, new float[199]));
         assertTrue(e.getMessage().contains("y has 199 values") && e.getMessage().contains("needs 200"), e.getMessage());
     }
 }

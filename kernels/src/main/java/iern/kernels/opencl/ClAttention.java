@@ -18,8 +18,8 @@ import iern.engine.ops.Attention.Dims;
  * The probabilities are written straight into {@code probs}; the backward pass keeps dS in
  * one pooled scratch buffer. Calls hold the backend's lock, as its own methods do.
  */
-public final class AttentionCl {
-    private AttentionCl() {}
+public final class ClAttention {
+    private ClAttention() {}
 
     /** {@link Attention#FORWARD} on OpenCL. */
     public static final class Forward extends ClKernel<Dims> {
