@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.data.Printable;
 import iern.engine.FloatArray;
 import iern.engine.io.Json;
@@ -97,26 +98,26 @@ public final class Checkpoint {
         try {
             contents = SafeTensors.read(file);
         } catch (NoSuchFileException e) {
-            throw new iern.engine.InvalidInput("checkpoint " + file + " does not exist");
+            throw new InvalidInput("checkpoint " + file + " does not exist");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
         String metaText = contents.metadata().get(META_KEY);
         if (metaText == null) {
-            throw new iern.engine.InvalidInput(file + ": not an IERN checkpoint (no '" + META_KEY
+            throw new InvalidInput(file + ": not an IERN checkpoint (no '" + META_KEY
                     + "' entry in the safetensors metadata)");
         }
         Map<String, Object> meta = Json.parseObject(metaText, file + " metadata");
         ConfigReader r = new ConfigReader(meta, file + " metadata");
         int format = r.integer("format");
         if (format != FORMAT) {
-            throw new iern.engine.InvalidInput(file + ": checkpoint format " + format + ", this program reads " + FORMAT);
+            throw new InvalidInput(file + ": checkpoint format " + format + ", this program reads " + FORMAT);
         }
         ModelConfig model = ModelConfig.fromMap(asMap(meta.get("model"), file), file + " metadata 'model'");
         TrainConfig train = TrainConfig.fromMap(asMap(meta.get("train"), file), file + " metadata 'train'");
         int epochsDone = r.integer("epochs_done");
         if (epochsDone < 0 || epochsDone > train.epochs()) {
-            throw new iern.engine.InvalidInput(file + " metadata: epochs_done " + epochsDone + ": expected 0 to "
+            throw new InvalidInput(file + " metadata: epochs_done " + epochsDone + ": expected 0 to "
                     + train.epochs() + " (the epochs of its training configuration)");
         }
         checkTensors(file, contents.tensors());
@@ -133,14 +134,14 @@ public final class Checkpoint {
         for (Map.Entry<String, FloatArray> e : tensors.entrySet()) {
             String name = e.getKey();
             if (!name.startsWith("model.") && !name.startsWith("optim.")) {
-                throw new iern.engine.InvalidInput(file + ": unexpected tensor " + Printable.quote(name)
+                throw new InvalidInput(file + ": unexpected tensor " + Printable.quote(name)
                         + " (an IERN checkpoint holds model.* and optim.* tensors only)");
             }
             float[] d = e.getValue().data();
             boolean variance = name.startsWith("model.") && name.endsWith(".running_var");
             for (int i = 0; i < d.length; i++) {
                 if (!Float.isFinite(d[i]) || (variance && d[i] < 0)) {
-                    throw new iern.engine.InvalidInput(file + ": tensor " + Printable.quote(name) + " holds " + d[i]
+                    throw new InvalidInput(file + ": tensor " + Printable.quote(name) + " holds " + d[i]
                             + " at element " + i + (variance ? " (a variance must be finite and at least 0)"
                             : " (weights must be finite)") + "; the checkpoint is damaged");
                 }
@@ -153,7 +154,7 @@ public final class Checkpoint {
         if (o instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
-        throw new iern.engine.InvalidInput(file + ": metadata lacks the model or training configuration");
+        throw new InvalidInput(file + ": metadata lacks the model or training configuration");
     }
 
     /**
@@ -181,14 +182,14 @@ public final class Checkpoint {
     public static void restore(Loaded ckpt, TrainingStep step, TrainConfig train, Map<String, Object> data) {
         Object was = ckpt.data().get("samples");
         if (was != null && data.get("samples") != null && !was.equals(data.get("samples"))) {
-            throw new iern.engine.InvalidInput("checkpoint " + ckpt.file() + " was trained on other data: "
+            throw new InvalidInput("checkpoint " + ckpt.file() + " was trained on other data: "
                     + Printable.of(Json.write(ckpt.data())) + " vs this run's " + Printable.of(Json.write(data))
                     + "; resuming would mix two data sets. Use the --data and split it was trained on.");
         }
         ModelConfig model = step.network().config;
         List<String> diff = ckpt.model().differences(model);
         if (!diff.isEmpty()) {
-            throw new iern.engine.InvalidInput("checkpoint " + ckpt.file() + " was made for another model: "
+            throw new InvalidInput("checkpoint " + ckpt.file() + " was made for another model: "
                     + String.join("; ", diff) + " (checkpoint vs this run). Use the options it was trained with,"
                     + " or another output directory.");
         }
@@ -202,13 +203,13 @@ public final class Checkpoint {
             }
         }
         if (trainDiff.length() > 0) {
-            throw new iern.engine.InvalidInput("checkpoint " + ckpt.file() + " was trained with other settings: "
+            throw new InvalidInput("checkpoint " + ckpt.file() + " was trained with other settings: "
                     + trainDiff + " (checkpoint vs this run); resuming would mix two runs.");
         }
         for (String name : ckpt.tensors().keySet()) {
             if (name.startsWith("optim.") && step.optimizers().keySet().stream()
                     .noneMatch(o -> name.startsWith("optim." + o + "."))) {
-                throw new iern.engine.InvalidInput("checkpoint " + ckpt.file() + ": tensor " + Printable.quote(name)
+                throw new InvalidInput("checkpoint " + ckpt.file() + ": tensor " + Printable.quote(name)
                         + " belongs to no optimiser of this run " + step.optimizers().keySet());
             }
         }

@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.data.Printable;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,7 @@ public interface Choice {
                 return e;
             }
         }
-        throw new iern.engine.InvalidInput(what + " " + Printable.quote(String.valueOf(id)) + ": expected one of "
+        throw new InvalidInput(what + " " + Printable.quote(String.valueOf(id)) + ": expected one of "
                 + ids(values));
     }
 }

@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.engine.io.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +18,13 @@ final class ConfigReader {
 
     private Object get(String key) {
         if (!map.containsKey(key)) {
-            throw new iern.engine.InvalidInput(source + ": missing key '" + key + "'");
+            throw new InvalidInput(source + ": missing key '" + key + "'");
         }
         return map.get(key);
     }
 
     private IllegalArgumentException wrong(String key, String expected) {
-        return new iern.engine.InvalidInput(source + ": key '" + key + "' should be " + expected + ", found "
+        return new InvalidInput(source + ": key '" + key + "' should be " + expected + ", found "
                 + iern.data.Printable.of(Json.write(map.get(key))));
     }
 

@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.data.Printable;
 import iern.engine.io.Json;
 import java.util.ArrayList;
@@ -68,68 +69,66 @@ public record ModelConfig(Method method, String backbone, double width, int feat
         Objects.requireNonNull(intervention, "intervention");
         Objects.requireNonNull(adversary, "adversary");
         if (!BACKBONES.contains(backbone)) {
-            throw new iern.engine.InvalidInput("backbone " + Printable.quote(backbone) + ": expected one of " + BACKBONES);
+            throw new InvalidInput("backbone " + Printable.of(String.valueOf(backbone)) + ": expected one of " + BACKBONES);
         }
         if (!(width > 0) || width > MAX_WIDTH) {
-            throw new iern.engine.InvalidInput("width " + width + ": expected a multiplier in (0, " + MAX_WIDTH + "]");
+            throw new InvalidInput("width " + width + ": expected a multiplier in (0, "
+                    + java.math.BigDecimal.valueOf(MAX_WIDTH).stripTrailingZeros().toPlainString() + "]");
         }
         if (featChannels < 16 || featChannels % 16 != 0 || featChannels > MAX_FEAT_CHANNELS) {
             // The discriminators halve the width three times and must keep at least two channels.
-            throw new iern.engine.InvalidInput("feat_channels " + featChannels + ": expected a multiple of 16 in [16, "
+            throw new InvalidInput("feat_channels " + featChannels + ": expected a multiple of 16 in [16, "
                     + MAX_FEAT_CHANNELS + "] (the discriminators halve it three times)");
         }
-        if (imageSize > MAX_IMAGE_SIZE) {
-            throw new iern.engine.InvalidInput("image_size " + imageSize + ": expected at most " + MAX_IMAGE_SIZE);
+        int f = featSizeOf(imageSize);
+        if (f < 2 || imageSize > MAX_IMAGE_SIZE) {
+            throw new InvalidInput("image_size " + imageSize + ": expected " + minImageSize() + " to " + MAX_IMAGE_SIZE
+                    + " pixels (" + (f < 2 ? imageSize + " gives a " + f + "x" + f + " feature map; " : "")
+                    + "the discriminator's 4x4 stride-2 conv needs at least 2x2, so at least " + minImageSize() + ")");
         }
         names("emotions", emotions, 2);
         names("confounders", confounders, 1);
         if (genBlocks < 0 || genBlocks > MAX_BLOCKS || reconsBlocks < 0 || reconsBlocks > MAX_BLOCKS
                 || disBlocks < 0 || disBlocks > 4) {
-            throw new iern.engine.InvalidInput("gen_blocks " + genBlocks + ", recons_blocks " + reconsBlocks
+            throw new InvalidInput("gen_blocks " + genBlocks + ", recons_blocks " + reconsBlocks
                     + ", dis_blocks " + disBlocks + ": expected gen and recons in [0, " + MAX_BLOCKS
                     + "], dis in [0, 4]");
         }
         if (prior != null) {
             if (prior.length != confounders.size()) {
-                throw new iern.engine.InvalidInput("prior has " + prior.length + " entries for "
+                throw new InvalidInput("prior has " + prior.length + " entries for "
                         + confounders.size() + " confounders");
             }
             double sum = 0;
             for (double v : prior) {
                 if (!(v >= 0) || Double.isInfinite(v)) {
-                    throw new iern.engine.InvalidInput("prior " + java.util.Arrays.toString(prior)
+                    throw new InvalidInput("prior " + java.util.Arrays.toString(prior)
                             + ": expected finite probabilities at least 0");
                 }
                 sum += v;
             }
             if (!(sum > 0)) {
-                throw new iern.engine.InvalidInput("prior " + java.util.Arrays.toString(prior) + ": all zero");
+                throw new InvalidInput("prior " + java.util.Arrays.toString(prior) + ": all zero");
             }
             prior = prior.clone();
         }
         if (attentionDim < 1 || attentionDim > MAX_ATTENTION_DIM) {
-            throw new iern.engine.InvalidInput("attention_dim " + attentionDim + ": expected a number in [1, "
+            throw new InvalidInput("attention_dim " + attentionDim + ": expected a number in [1, "
                     + MAX_ATTENTION_DIM + "]");
-        }
-        int f = featSizeOf(imageSize);
-        if (f < 2) {
-            throw new iern.engine.InvalidInput("image size " + imageSize + " gives a " + f + "x" + f
-                    + " feature map; the discriminator's 4x4 stride-2 conv needs at least 2x2: use an image size of"
-                    + " at least " + minImageSize());
         }
     }
 
     private static void names(String field, List<String> list, int min) {
         if (list.size() < min || list.size() > MAX_CLASSES) {
-            throw new iern.engine.InvalidInput(field + ": " + list.size() + " names, expected " + min + " to "
+            throw new InvalidInput(field + ": " + list.size() + " names, expected " + min + " to "
                     + MAX_CLASSES);
         }
         if (new java.util.HashSet<>(list).size() != list.size()) {
-            throw new iern.engine.InvalidInput(field + ": names repeat in " + Printable.of(list.toString()));
+            throw new InvalidInput(field + ": names repeat in " + Printable.of(list.toString()));
         }
         for (String n : list) {
             if (n.isEmpty() || n.length() > MAX_NAME || !n.equals(Printable.of(n))) {
-                throw new iern.engine.InvalidInput(field + ": name " + Printable.quote(n) + " should be 1 to "
+                throw new InvalidInput(field + ": name " + Printable.quote(n) + " should be 1 to "
                         + MAX_NAME + " printable characters");
             }
         }
@@ -273,7 +272,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
             p = new double[list.size()];
             for (int i = 0; i < p.length; i++) {
                 if (!(list.get(i) instanceof Number n)) {
-                    throw new iern.engine.InvalidInput(source + ": key 'prior' should be an array of numbers, found "
+                    throw new InvalidInput(source + ": key 'prior' should be an array of numbers, found "
                             + Printable.of(Json.write(list)));
                 }
                 p[i] = n.doubleValue();
@@ -286,7 +285,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
                     r.integer("attention_dim"),
                     m.containsKey("adversary") ? Adversary.of(r.string("adversary")) : Adversary.NONE);
         } catch (IllegalArgumentException e) {
-            throw new iern.engine.InvalidInput(e.getMessage().startsWith(source) ? e.getMessage()
+            throw new InvalidInput(e.getMessage().startsWith(source) ? e.getMessage()
                     : source + ": " + e.getMessage(), e);
         }
     }

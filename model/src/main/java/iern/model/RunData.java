@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.data.BadInput;
 import iern.data.Sample;
 import iern.data.SampleSet;
@@ -54,12 +55,12 @@ public final class RunData implements AutoCloseable {
     private RunData(Spec spec) {
         bad = spec.skipBad() ? BadInput.skip() : BadInput.fail();
         if (!Files.isDirectory(spec.root())) {
-            throw new iern.engine.InvalidInput("data directory " + spec.root() + " does not exist"
+            throw new InvalidInput("data directory " + spec.root() + " does not exist"
                     + " (run `iern synth` to make the synthetic benchmark, or point --data at a Mix-Dataset root)");
         }
         for (Path p : new Path[] {spec.labels(), spec.trainSplit(), spec.testSplit()}) {
             if (!Files.isRegularFile(p)) {
-                throw new iern.engine.InvalidInput(p + " does not exist or is not a file");
+                throw new InvalidInput(p + " does not exist or is not a file");
             }
         }
         LabelTable labels = MixDataset.labels(spec.root(), spec.labels(), bad);
@@ -104,7 +105,7 @@ public final class RunData implements AutoCloseable {
         Pipeline trainPipe = new Pipeline(Pipeline.loadSizeFor(size), size, preset);
         Pipeline testPipe = Pipeline.test(size);
         if (trainSamples.size() < spec.batchSize()) {
-            throw new iern.engine.InvalidInput(spec.trainSplit() + ": " + trainSamples.size()
+            throw new InvalidInput(spec.trainSplit() + ": " + trainSamples.size()
                     + " training images, fewer than one batch of " + spec.batchSize());
         }
         train = Loader.builder(ImageStore.open(trainSamples, trainPipe, bad), trainPipe).batchSize(spec.batchSize())

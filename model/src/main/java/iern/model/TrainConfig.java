@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.engine.optim.LinearWarmupDecay;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +44,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
      */
     public static double centerWeightFor(int d) {
         if (d < 1) {
-            throw new iern.engine.InvalidInput("feature size " + d + ": expected at least 1");
+            throw new InvalidInput("feature size " + d + ": expected at least 1");
         }
         return PAPER_LAMBDA_CENTER * PAPER_FEATURE_SIZE / d;
     }
@@ -73,28 +74,28 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
         if (warmupEpochs < 0 || constantEpochs < 0 || decayEpochs < 0
                 || warmupEpochs + constantEpochs + decayEpochs < 1
                 || warmupEpochs + constantEpochs + decayEpochs > MAX_EPOCHS) {
-            throw new iern.engine.InvalidInput("epochs: warm-up " + warmupEpochs + ", constant " + constantEpochs
+            throw new InvalidInput("epochs: warm-up " + warmupEpochs + ", constant " + constantEpochs
                     + ", decay " + decayEpochs + " (each at least 0, at least one epoch and at most " + MAX_EPOCHS + " in all)");
         }
         if (batchSize < 2 || batchSize > MAX_BATCH) {
             // Batch norm in training mode needs at least two samples per stratum.
-            throw new iern.engine.InvalidInput("batch size " + batchSize + ": expected 2 to " + MAX_BATCH);
+            throw new InvalidInput("batch size " + batchSize + ": expected 2 to " + MAX_BATCH);
         }
         if (!(lr >= 0) || !(baseLr >= 0) || Double.isInfinite(lr) || Double.isInfinite(baseLr)) {
-            throw new iern.engine.InvalidInput("learning rates " + lr + ", " + baseLr
+            throw new InvalidInput("learning rates " + lr + ", " + baseLr
                     + ": expected finite numbers at least 0");
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new iern.engine.InvalidInput("Adam betas " + beta1 + ", " + beta2 + ": expected numbers in [0, 1)");
+            throw new InvalidInput("Adam betas " + beta1 + ", " + beta2 + ": expected numbers in [0, 1)");
         }
         if (!AUGMENTATIONS.contains(augment)) {
-            throw new iern.engine.InvalidInput("augmentation '" + augment + "': expected one of " + AUGMENTATIONS);
+            throw new InvalidInput("augmentation '" + augment + "': expected one of " + AUGMENTATIONS);
         }
         if (!(lambdaCenter > 0) || Double.isInfinite(lambdaCenter)) {
-            throw new iern.engine.InvalidInput("centre-loss weight " + lambdaCenter + ": expected a positive number");
+            throw new InvalidInput("centre-loss weight " + lambdaCenter + ": expected a positive number");
         }
         if (!(advWeight >= 0) || Double.isInfinite(advWeight)) {
-            throw new iern.engine.InvalidInput("adversary weight " + advWeight + ": expected a finite number at least 0");
+            throw new InvalidInput("adversary weight " + advWeight + ": expected a finite number at least 0");
         }
     }
 
@@ -157,7 +158,7 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
                 m.containsKey("adv_weight") ? r.number("adv_weight") : 1.0,
                 m.get("prior_adjust") instanceof Boolean b2 && b2);
         } catch (IllegalArgumentException e) {
-            throw new iern.engine.InvalidInput(e.getMessage().startsWith(source) ? e.getMessage()
+            throw new InvalidInput(e.getMessage().startsWith(source) ? e.getMessage()
                     : source + ": " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.InvalidInput;
 import iern.data.loader.Batch;
 import iern.engine.Tensor;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public final class Trainer {
     public static Result run(ModelConfig requested, TrainConfig train, RunData data, Path runDir, boolean resume,
                              int evalEvery, Listener listener, StopSignal stop) {
         if (!requested.emotions().equals(data.emotions) || !requested.confounders().equals(data.sources)) {
-            throw new iern.engine.InvalidInput("the model's classes " + requested.emotions() + "/"
+            throw new InvalidInput("the model's classes " + requested.emotions() + "/"
                     + requested.confounders() + " differ from the data's " + data.emotions + "/" + data.sources);
         }
         ModelConfig model = requested.isBaseline() ? requested : requested.withPrior(data.prior);

@@ -3,6 +3,7 @@ package iern.cli;
 import iern.data.folds.FoldBuilder;
 import iern.engine.Backend;
 import iern.engine.Engine;
+import iern.engine.InvalidInput;
 import iern.model.Accuracy;
 import iern.model.Adversary;
 import iern.model.Choice;
@@ -531,22 +532,24 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(w, c, d, batch, lr, baseLr, beta1, 0.999, lambda, seed, augment, advWeight);
     }
 
+    /** ModelConfig's fields as the options that set them, so its checks read as option errors. */
+    private static final Map<String, String> MODEL_OPTIONS = Map.of("backbone", "--backbone", "width", "--width",
+            "feat_channels", "--feat", "image_size", "--image-size");
+
+    /** The shared sizes of every variant; ModelConfig checks them, its refusals name the option. */
     ModelConfig modelConfig() {
-        if (!ModelConfig.BACKBONES.contains(backbone)) {
-            throw new UserError("--backbone " + backbone + ": expected one of " + ModelConfig.BACKBONES);
+        try {
+            return new ModelConfig(Method.IERN, backbone, width, feat, imageSize, ModelConfig.MIX_EMOTIONS,
+                    ModelConfig.MIX_SOURCES, 2, 3, 3, Intervention.UNIFORM, null, 64);
+        } catch (InvalidInput e) {
+            String m = e.getMessage();
+            for (var field : MODEL_OPTIONS.entrySet()) {
+                if (m.startsWith(field.getKey() + " ")) {
+                    throw new UserError(field.getValue() + m.substring(field.getKey().length()));
+                }
+            }
+            throw e;
         }
-        if (!(width > 0 && width <= ModelConfig.MAX_WIDTH)) {
-            throw new UserError("--width " + width + ": expected a multiplier in (0, " + fmt(ModelConfig.MAX_WIDTH) + "]");
-        }
-        if (feat < 16 || feat % 16 != 0 || feat > ModelConfig.MAX_FEAT_CHANNELS) {
-            throw new UserError("--feat " + feat + ": expected a multiple of 16 from 16 to " + ModelConfig.MAX_FEAT_CHANNELS);
-        }
-        if (imageSize < 33 || imageSize > 1024) {
-            throw new UserError("--image-size " + imageSize + ": expected 33 to 1024 pixels (the discriminators need"
-                    + " at least a 2x2 feature map)");
-        }
-        return new ModelConfig(Method.IERN, backbone, width, feat, imageSize, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 2, 3, 3, Intervention.UNIFORM, null, 64);
     }
 
     static String fmt(double v) {

@@ -1,5 +1,6 @@
 package iern.cli;
 
+import iern.engine.InvalidInput;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,7 +115,7 @@ class CliGridTest {
         assertTrue(err.toString().contains("internal error") && err.toString().contains("\tat "), err.toString());
         err.getBuffer().setLength(0);
         code = cl.getExecutionExceptionHandler().handleExecutionException(
-                new iern.engine.InvalidInput("checkpoint.json: key 'width' should be a number"), cl, null);
+                new InvalidInput("checkpoint.json: key 'width' should be a number"), cl, null);
         assertEquals(2, code);
         assertFalse(err.toString().contains("\tat "), err.toString());
     }

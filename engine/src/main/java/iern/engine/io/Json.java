@@ -1,5 +1,6 @@
 package iern.engine.io;
 
+import iern.engine.InvalidInput;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -71,7 +72,7 @@ public final class Json {
     /** Parses one JSON value; {@code source} (a file, "... metadata") starts every error message. */
     public static Object parse(String text, String source) {
         if (text.length() > MAX_DOCUMENT_CHARS) {
-            throw new iern.engine.InvalidInput(source + ": JSON text of " + text.length()
+            throw new InvalidInput(source + ": JSON text of " + text.length()
                     + " characters is longer than the limit of " + MAX_DOCUMENT_CHARS);
         }
         JsonParser p;
@@ -120,7 +121,7 @@ public final class Json {
         if (parse(text, source) instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
-        throw new iern.engine.InvalidInput(source + ": expected a JSON object at the top level");
+        throw new InvalidInput(source + ": expected a JSON object at the top level");
     }
 
     private static Object read(JsonParser p, JsonToken t, String source) throws IOException {
@@ -162,11 +163,11 @@ public final class Json {
         return d;
     }
 
-    private static iern.engine.InvalidInput error(String source, JsonLocation at, String what) {
+    private static InvalidInput error(String source, JsonLocation at, String what) {
         String where = at == null || at.getLineNr() < 0 ? ""
                 : " at line " + at.getLineNr() + ", column " + at.getColumnNr()
                         + (at.getCharOffset() >= 0 ? " (character " + at.getCharOffset() + ")" : "");
-        return new iern.engine.InvalidInput(source + ": bad JSON" + where + ": " + what);
+        return new InvalidInput(source + ": bad JSON" + where + ": " + what);
     }
 
     /**

@@ -1,5 +1,6 @@
 package iern.engine.io;
 
+import iern.engine.InvalidInput;
 import iern.engine.FloatArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -300,7 +301,7 @@ public final class SafeTensors {
         for (Map.Entry<String, FloatArray> e : tensors.entrySet()) {
             String name = e.getKey();
             if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
-                throw new iern.engine.InvalidInput(file + ": invalid tensor name '" + name + "'");
+                throw new InvalidInput(file + ": invalid tensor name '" + name + "'");
             }
             FloatArray a = e.getValue();
             Map<String, Object> info = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package iern.model.grid;
 
+import iern.engine.InvalidInput;
 import iern.engine.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ public record Grid(List<Run> runs) {
         Set<String> dirs = new LinkedHashSet<>();
         for (Run r : runs) {
             if (!dirs.add(r.dir())) {
-                throw new iern.engine.InvalidInput("the grid names run " + r.dir() + " twice");
+                throw new InvalidInput("the grid names run " + r.dir() + " twice");
             }
         }
     }
@@ -60,7 +61,7 @@ public record Grid(List<Run> runs) {
     /** Worker {@code index} of {@code count}: the runs whose index in the grid is {@code index} modulo {@code count}. */
     public List<Run> shard(int index, int count) {
         if (count < 1 || index < 0 || index >= count) {
-            throw new iern.engine.InvalidInput("shard " + index + "/" + count + ": expected 0 <= index < count");
+            throw new InvalidInput("shard " + index + "/" + count + ": expected 0 <= index < count");
         }
         List<Run> mine = new ArrayList<>();
         for (int i = index; i < runs.size(); i += count) {
@@ -116,11 +117,11 @@ public record Grid(List<Run> runs) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
                 Map<String, Object> m = Json.parseObject(Files.readString(f, StandardCharsets.UTF_8), f.toString());
                 if (!(m.get("runs") instanceof List<?> list)) {
-                    throw new iern.engine.InvalidInput(f + ": expected a list 'runs'");
+                    throw new InvalidInput(f + ": expected a list 'runs'");
                 }
                 for (Object o : list) {
                     if (!(o instanceof String s) || s.contains("..") || s.startsWith("/")) {
-                        throw new iern.engine.InvalidInput(f + ": run " + o + " is not a run directory name");
+                        throw new InvalidInput(f + ": run " + o + " is not a run directory name");
                     }
                     all.add(s);
                 }

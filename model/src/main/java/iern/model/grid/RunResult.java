@@ -1,5 +1,6 @@
 package iern.model.grid;
 
+import iern.engine.InvalidInput;
 import iern.engine.io.Json;
 import iern.model.Accuracy;
 import iern.model.Trainer;
@@ -72,12 +73,12 @@ public record RunResult(String setting, String variant, int fold, long seed, lon
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new iern.engine.InvalidInput(file + ": not a run result (" + e.getMessage() + ")", e);
+            throw new InvalidInput(file + ": not a run result (" + e.getMessage() + ")", e);
         }
         if (!(r.get("accuracy") instanceof Map<?, ?> acc) || !(acc.get("images") instanceof Number images)
                 || !(r.get("variant") instanceof String variant) || !(r.get("seed") instanceof Number seed)
                 || !(r.get("bias") instanceof String bias) || !(r.get("fold") instanceof Number fold)) {
-            throw new iern.engine.InvalidInput(file + ": expected bias, fold, variant, seed and accuracy.images");
+            throw new InvalidInput(file + ": expected bias, fold, variant, seed and accuracy.images");
         }
         String setting = bias.isEmpty() ? "custom split" : "bias" + bias;
         long correct;

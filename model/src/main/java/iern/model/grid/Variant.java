@@ -1,5 +1,6 @@
 package iern.model.grid;
 
+import iern.engine.InvalidInput;
 import iern.data.Printable;
 import iern.model.Adversary;
 import iern.model.Intervention;
@@ -19,7 +20,7 @@ public record Variant(Method method, Intervention intervention, Adversary advers
 
     public Variant {
         if (method == Method.BASELINE && intervention != Intervention.UNIFORM) {
-            throw new iern.engine.InvalidInput("the baseline has no intervention (" + intervention.id() + ")");
+            throw new InvalidInput("the baseline has no intervention (" + intervention.id() + ")");
         }
     }
 
@@ -84,7 +85,7 @@ public record Variant(Method method, Intervention intervention, Adversary advers
             }
         }
         if (v == null || !v.name().equals(name)) {
-            throw new iern.engine.InvalidInput("variant " + Printable.quote(name) + ": expected baseline, iern or"
+            throw new InvalidInput("variant " + Printable.quote(name) + ": expected baseline, iern or"
                     + " iern-prior/iern-attention, then +cadv or +ladv, then +la");
         }
         return v;
