@@ -32,7 +32,7 @@ public final class Backends {
 
     /**
      * Opens the backend named by {@code spec}. {@code auto} takes the first available of
-     * opencl, cpu and reports the choice through {@code log}.
+     * cuda (when a provider is present), opencl, cpu and reports the choice through {@code log}.
      */
     public static Backend open(String spec, java.util.function.Consumer<String> log) {
         if (spec == null || spec.isBlank()) {
