@@ -29,9 +29,52 @@ public final class Checkpoint {
     public static final int FORMAT = 1;
     private static final String META_KEY = "iern";
 
-    /** What a checkpoint says about itself, plus its tensors. */
+    /**
+     * What a checkpoint says about itself, plus its tensors; {@code partial} is null unless the run
+     * was stopped inside an epoch.
+     */
     public record Loaded(Path file, ModelConfig model, TrainConfig train, int epochsDone, boolean complete,
-                         Map<String, FloatArray> tensors, Map<String, Object> data) {}
+                         Map<String, FloatArray> tensors, Map<String, Object> data, PartialEpoch partial) {}
+
+    /**
+     * Where a stop request left an epoch: its first {@code steps} steps are in the weights, and
+     * their loss sums and training tally are kept, so a resumed run skips those batches (the
+     * loader's order and augmentation follow from the seed and the epoch) and ends bit for bit
+     * where the uninterrupted run would, with the same metrics.
+     */
+    public record PartialEpoch(int steps, double[] sums, long correct, long seen) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps", steps);
+            List<Double> l = new java.util.ArrayList<>();
+            for (double v : sums) {
+                l.add(v);
+            }
+            m.put("sums", l);
+            m.put("correct", correct);
+            m.put("seen", seen);
+            return m;
+        }
+
+        static PartialEpoch fromMap(Map<String, Object> m, String source) {
+            ConfigReader r = new ConfigReader(m, source);
+            int steps = r.integer("steps");
+            long correct = r.longValue("correct");
+            long seen = r.longValue("seen");
+            List<Object> list = r.list("sums");
+            if (steps < 1 || correct < 0 || seen < correct || list.size() != StepLosses.NAMES.length) {
+                throw new InvalidInput(source + ": steps " + steps + ", correct " + correct + ", seen " + seen + ", "
+                        + list.size() + " sums: expected at least one step, 0 <= correct <= seen and "
+                        + StepLosses.NAMES.length + " sums");
+            }
+            double[] sums = new double[list.size()];
+            for (int i = 0; i < sums.length; i++) {
+                // a loss the run never computes (IERN's for the baseline) is summed as NaN, written as null
+                sums[i] = list.get(i) instanceof Number n ? n.doubleValue() : Double.NaN;
+            }
+            return new PartialEpoch(steps, sums, correct, seen);
+        }
+    }
 
     private Checkpoint() {}
 
@@ -42,6 +85,12 @@ public final class Checkpoint {
     /** With {@code data}: what the run was trained on ({@link RunData#provenance}), checked on resume. */
     public static void save(Path file, TrainingStep step, TrainConfig train, int epochsDone, boolean complete,
                             Map<String, Object> data) {
+        save(file, step, train, epochsDone, complete, data, null);
+    }
+
+    /** With {@code partial}: the run stops inside epoch {@code epochsDone + 1}, after {@code partial.steps()} steps. */
+    public static void save(Path file, TrainingStep step, TrainConfig train, int epochsDone, boolean complete,
+                            Map<String, Object> data, PartialEpoch partial) {
         IernNetwork net = step.network();
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, FloatArray> e : net.stateToHost().entrySet()) {
@@ -52,7 +101,7 @@ public final class Checkpoint {
                 tensors.put("optim." + o.getKey() + "." + e.getKey(), e.getValue());
             }
         }
-        save(file, net, tensors, train, epochsDone, complete, data);
+        save(file, net, tensors, train, epochsDone, complete, data, partial);
     }
 
     /** Weights only (no optimiser state): for a model that is done training or exported. */
@@ -61,11 +110,11 @@ public final class Checkpoint {
         for (Map.Entry<String, FloatArray> e : net.stateToHost().entrySet()) {
             tensors.put("model." + e.getKey(), e.getValue());
         }
-        save(file, net, tensors, train, epochsDone, true, Map.of());
+        save(file, net, tensors, train, epochsDone, true, Map.of(), null);
     }
 
     private static void save(Path file, IernNetwork net, Map<String, FloatArray> tensors, TrainConfig train,
-                             int epochsDone, boolean complete, Map<String, Object> data) {
+                             int epochsDone, boolean complete, Map<String, Object> data, PartialEpoch partial) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("epochs_done", epochsDone);
@@ -74,6 +123,9 @@ public final class Checkpoint {
         meta.put("train", train.toMap());
         if (!data.isEmpty()) {
             meta.put("data", data);
+        }
+        if (partial != null) {
+            meta.put("partial_epoch", partial.toMap());
         }
         try {
             SafeTensors.write(file, tensors, Map.of(META_KEY, Json.write(meta)));
@@ -122,7 +174,14 @@ public final class Checkpoint {
         }
         checkTensors(file, contents.tensors());
         Map<String, Object> data = meta.get("data") instanceof Map<?, ?> ? asMap(meta.get("data"), file) : Map.of();
-        return new Loaded(file, model, train, epochsDone, r.bool("complete"), contents.tensors(), data);
+        PartialEpoch partial = null;
+        if (meta.get("partial_epoch") != null) {
+            partial = PartialEpoch.fromMap(asMap(meta.get("partial_epoch"), file), file + " metadata 'partial_epoch'");
+            if (epochsDone >= train.epochs()) {
+                throw new InvalidInput(file + " metadata: a partial epoch after all " + epochsDone + " epochs");
+            }
+        }
+        return new Loaded(file, model, train, epochsDone, r.bool("complete"), contents.tensors(), data, partial);
     }
 
     /**

@@ -65,6 +65,7 @@ public final class Trainer {
         IernNetwork net = new IernNetwork(model, train.seed());
         int epochs = train.epochs();
         int first = 0;
+        Checkpoint.PartialEpoch partial = null;
         Accuracy last = null;
         Map<String, Object> diagnostics = Map.of();
         try (TrainingStep step = TrainingStep.of(net, train, data.priors())) {
@@ -72,7 +73,9 @@ public final class Trainer {
                 Checkpoint.Loaded loaded = Checkpoint.load(ckptFile);
                 Checkpoint.restore(loaded, step, train, data.provenance());
                 first = loaded.epochsDone();
-                listener.info("resuming " + ckptFile + " after epoch " + first + " of " + epochs);
+                partial = loaded.partial();
+                listener.info("resuming " + ckptFile + " after epoch " + first + " of " + epochs
+                        + (partial == null ? "" : " and " + partial.steps() + " steps of epoch " + (first + 1)));
             } else if (Files.exists(ckptFile)) {
                 listener.info("starting over in " + runDir + " (its old checkpoint will be replaced; --resume continues it)");
             }
@@ -88,11 +91,16 @@ public final class Trainer {
                     data.train.startEpoch(epoch);
                     listener.epochStart(epoch, epochs, steps);
                     long epochStart = System.nanoTime();
-                    double[] sums = new double[StepLosses.NAMES.length];
-                    long correct = 0;
-                    long seen = 0;
+                    // a run stopped inside this epoch skips the batches it had trained on, keeping their sums
+                    int skip = partial != null && epoch == first ? partial.steps() : 0;
+                    double[] sums = skip > 0 ? partial.sums().clone() : new double[StepLosses.NAMES.length];
+                    long correct = skip > 0 ? partial.correct() : 0;
+                    long seen = skip > 0 ? partial.seen() : 0;
                     int s = 0;
                     for (Batch b; (b = data.train.next()) != null; s++) {
+                        if (s < skip) {
+                            continue;
+                        }
                         if (x == null) {
                             x = Tensor.zeros(b.capacity(), 3, b.height, b.width);
                         }
@@ -114,9 +122,10 @@ public final class Trainer {
                         seen += losses.images();
                         listener.step(epoch, s, steps, losses);
                         if (stop != null && stop.requested()) {
-                            Checkpoint.save(ckptFile, step, train, epoch, false, data.provenance());
-                            listener.info("stopped in epoch " + (epoch + 1) + " step " + (s + 1) + "; saved " + ckptFile
-                                    + " (--resume repeats epoch " + (epoch + 1) + " from these weights)");
+                            Checkpoint.save(ckptFile, step, train, epoch, false, data.provenance(),
+                                    new Checkpoint.PartialEpoch(s + 1, sums.clone(), correct, seen));
+                            listener.info("stopped in epoch " + (epoch + 1) + " after step " + (s + 1) + "; saved "
+                                    + ckptFile + " (--resume continues from the next step)");
                             return new Result(last, epoch, true, seconds(start), ckptFile, diagnostics);
                         }
                     }
