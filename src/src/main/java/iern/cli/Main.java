@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "                out-of-distribution accuracies side by side.",
             ""},
         subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
-            FoldsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+            FoldsCommand.class, InfoCommand.class, SlurmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit codes besides 0: 1 a bug (with its trace), 2 a user or data error, 3 a loss became NaN or infinite. */
     static final int DIVERGED = 3;
