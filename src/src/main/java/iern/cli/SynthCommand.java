@@ -28,14 +28,14 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--subjects", defaultValue = "150", paramLabel = "N",
+    @Option(names = "--subjects", defaultValue = "300", paramLabel = "N",
             description = "Identities per source (each shows all six emotions). Default: ${DEFAULT-VALUE}.")
     int subjects;
 
     @Option(names = "--size", defaultValue = "64", paramLabel = "PX", description = "Image side. Default: ${DEFAULT-VALUE}.")
     int size;
 
-    @Option(names = "--frames", defaultValue = "2", paramLabel = "N",
+    @Option(names = "--frames", defaultValue = "1", paramLabel = "N",
             description = "Peak frames per sequence (rising to the apex). Default: ${DEFAULT-VALUE}.")
     int frames;
 
