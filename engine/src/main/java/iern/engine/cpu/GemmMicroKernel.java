@@ -16,6 +16,10 @@ final class GemmMicroKernel {
     /** Rows per tile: 12 by default; 8 kept for machines with 16 vector registers. */
     static final int MR = Integer.getInteger("iern.gemm.mr", VL >= 16 ? 12 : 8) == 8 ? 8 : 12;
 
+    static {
+        JitDirectives.apply();
+    }
+
     private GemmMicroKernel() {}
 
     /** Dispatches to the tile of height {@link #MR}; the branch folds away since MR is constant. */
