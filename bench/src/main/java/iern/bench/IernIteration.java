@@ -19,7 +19,7 @@ record IernIteration(TrainingStep step, Tensor x, int[] emotions, int[] confound
     static IernIteration of(String config, boolean batchedStrata) {
         int size = config.equals("r18_224") ? 224 : 64;
         ModelConfig cfg = new ModelConfig(iern.model.Method.IERN, "resnet18", 1.0, 512, size, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.Intervention.UNIFORM, null, 64);
+                ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 64);
         TrainConfig train = new TrainConfig(0, 1, 0, BATCH, 2e-4, 1e-4, 0.5, 0.999, 5e-4, 1, "none");
         TrainingStep step = new IernStep(new IernNetwork(cfg, 1), train, batchedStrata);
         step.startEpoch(0, train);

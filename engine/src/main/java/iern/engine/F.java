@@ -1,7 +1,5 @@
 package iern.engine;
 
-import iern.engine.ops.Attention;
-import iern.engine.ops.Intervention;
 import java.util.Arrays;
 
 /**
@@ -66,36 +64,9 @@ public final class F {
         return a.sub(target).square().mean();
     }
 
-    // ================================================================ attention and intervention
-
-    /**
-     * Multi-head scaled dot-product attention: {@code q [b, lq, e]}, {@code k [b, lk, e]},
-     * {@code v [b, lk, ev]}; {@code e} and {@code ev} split into {@code heads} equal parts,
-     * each head attends with scale {@code 1/sqrt(e/heads)}; result {@code [b, lq, ev]}.
-     * {@code mask} (additive, no gradient, may be null) is {@code [lq, lk]} shared or
-     * {@code [b, lq, lk]} per batch item.
-     */
-    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, int heads) {
-        return Attention.apply(q, k, v, mask, heads);
-    }
-
-    /**
-     * The backdoor adjustment with a shared confounder memory:
-     * {@code out[i] = sum_j w[i, j] z[j]}. {@code w} is {@code [n, K]} (per item, e.g. attention
-     * weights) or {@code [K]} (shared, e.g. uniform 1/K or the prior P(z), then n = 1);
-     * {@code z} is {@code [K, ...]}; the result is {@code [n, ...]}.
-     */
-    public static Tensor intervention(Tensor w, Tensor z) {
-        return Intervention.apply(w, z, false);
-    }
-
-    /**
-     * As {@link #intervention} with strata per item: {@code z [n, K, ...]}, {@code w [n, K]}
-     * or shared {@code [K]}; the result is {@code [n, ...]}.
-     */
-    public static Tensor interventionPerItem(Tensor w, Tensor z) {
-        return Intervention.apply(w, z, true);
-    }
+    // ================================================================ strata weights
+    // (attention and the intervention themselves are kernel ops: iern.engine.ops.Attention.apply,
+    // iern.engine.ops.Intervention.shared and perItem)
 
     /** Uniform stratum weights {@code [K]} of 1/K (IERN's own choice). */
     public static Tensor uniformWeights(Backend backend, int k) {

@@ -1,6 +1,5 @@
 package iern.engine;
 
-import iern.engine.cpu.CpuBackend;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,11 +80,8 @@ public abstract class KernelOp<P> {
                         + io[i].backend().name() + " handed to backend " + backend.name());
             }
         }
-        if (backend instanceof CpuBackend) {
-            float[][] host = new float[io.length][];
-            for (int i = 0; i < io.length; i++) {
-                host[i] = io[i] == null ? null : CpuBackend.data(io[i]);
-            }
+        float[][] host = hostArrays(io);
+        if (host != null) {
             cpu(p, host);
             return;
         }
@@ -95,6 +91,22 @@ public abstract class KernelOp<P> {
             return;
         }
         hostFallback(backend, p, io);
+    }
+
+    /** The storages' heap arrays when every one lives in Java memory (the CPU backend), else null. */
+    private static float[][] hostArrays(Storage[] io) {
+        float[][] host = new float[io.length][];
+        boolean any = false;
+        for (int i = 0; i < io.length; i++) {
+            if (io[i] != null) {
+                host[i] = io[i].hostArray();
+                if (host[i] == null) {
+                    return null;
+                }
+                any = true;
+            }
+        }
+        return any ? host : null;
     }
 
     /** Whether {@code backend} runs this op with a registered device kernel (else: CPU kernel or host fallback). */

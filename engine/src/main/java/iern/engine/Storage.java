@@ -13,6 +13,15 @@ public interface Storage extends AutoCloseable {
 
     Backend backend();
 
+    /**
+     * The heap array behind this storage, exactly {@link #size()} long, when it lives in Java
+     * memory (the CPU backend); null for a device buffer. A kernel op runs its CPU kernel on
+     * these arrays directly.
+     */
+    default float[] hostArray() {
+        return null;
+    }
+
     /** Returns the memory to the backend. Using the storage afterwards is an error. */
     @Override
     void close();

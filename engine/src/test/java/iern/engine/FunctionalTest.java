@@ -11,6 +11,8 @@ import iern.engine.testing.GradCheck;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
 
 /** Batch norm, losses, attention and intervention through {@link F}. */
 class FunctionalTest {
@@ -136,12 +138,12 @@ class FunctionalTest {
             for (Tensor mask : new Tensor[] {null, shared, perItem}) {
                 String what = "attention heads=" + heads + " mask=" + (mask == null ? "none" : mask.rank());
                 assertClose(what, attentionByOps(q, k, v, mask, heads).toArray(),
-                        F.attention(q, k, v, mask, heads).toArray(), 1e-5, 1e-4);
-                grad(what, in -> F.attention(in.get(0), in.get(1), in.get(2), mask, heads), q, k, v);
+                        Attention.apply(q, k, v, mask, heads).toArray(), 1e-5, 1e-4);
+                grad(what, in -> Attention.apply(in.get(0), in.get(1), in.get(2), mask, heads), q, k, v);
             }
         }
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class,
-                () -> F.attention(q, k, v, null, 4));
+                () -> Attention.apply(q, k, v, null, 4));
         assertTrue(err.getMessage().contains("4 heads do not divide"), err.getMessage());
     }
 
@@ -154,25 +156,25 @@ class FunctionalTest {
         Tensor prior = param(19, 0, 1, kk);
         // reference: weights times strata summed over K, with ops
         Tensor ref1 = w.reshape(n, kk, 1).mul(z.reshape(1, kk, 6)).sum(1, false).reshape(n, 2, 3);
-        assertClose("intervention per-item weights, shared strata", ref1.toArray(), F.intervention(w, z).toArray(),
+        assertClose("intervention per-item weights, shared strata", ref1.toArray(), Intervention.shared(w, z).toArray(),
                 1e-5, 1e-4);
-        assertArrayEquals(new int[] {n, 2, 3}, F.intervention(w, z).shape());
+        assertArrayEquals(new int[] {n, 2, 3}, Intervention.shared(w, z).shape());
         Tensor ref2 = prior.reshape(kk, 1).mul(z.reshape(kk, 6)).sum(0, true).reshape(1, 2, 3);
-        assertClose("intervention prior weights", ref2.toArray(), F.intervention(prior, z).toArray(), 1e-5, 1e-4);
+        assertClose("intervention prior weights", ref2.toArray(), Intervention.shared(prior, z).toArray(), 1e-5, 1e-4);
         Tensor ref3 = w.reshape(n, kk, 1).mul(zi).sum(1, false);
-        assertClose("intervention per-item strata", ref3.toArray(), F.interventionPerItem(w, zi).toArray(), 1e-5, 1e-4);
+        assertClose("intervention per-item strata", ref3.toArray(), Intervention.perItem(w, zi).toArray(), 1e-5, 1e-4);
         Tensor ref4 = prior.reshape(1, kk, 1).mul(zi).sum(1, false);
         assertClose("intervention shared weights per-item strata", ref4.toArray(),
-                F.interventionPerItem(prior, zi).toArray(), 1e-5, 1e-4);
+                Intervention.perItem(prior, zi).toArray(), 1e-5, 1e-4);
         Tensor uniform = F.uniformWeights(Engine.backend(), kk);
-        assertClose("uniform = mean over strata", z.mean(0, true).toArray(), F.intervention(uniform, z).toArray(),
+        assertClose("uniform = mean over strata", z.mean(0, true).toArray(), Intervention.shared(uniform, z).toArray(),
                 1e-6, 1e-5);
-        grad("intervention shared strata", in -> F.intervention(in.get(0), in.get(1)), w, z);
-        grad("intervention prior", in -> F.intervention(in.get(0), in.get(1)), prior, z);
-        grad("intervention per item", in -> F.interventionPerItem(in.get(0), in.get(1)), w, zi);
-        grad("intervention shared w per item", in -> F.interventionPerItem(in.get(0), in.get(1)), prior, zi);
+        grad("intervention shared strata", in -> Intervention.shared(in.get(0), in.get(1)), w, z);
+        grad("intervention prior", in -> Intervention.shared(in.get(0), in.get(1)), prior, z);
+        grad("intervention per item", in -> Intervention.perItem(in.get(0), in.get(1)), w, zi);
+        grad("intervention shared w per item", in -> Intervention.perItem(in.get(0), in.get(1)), prior, zi);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> F.intervention(Tensor.ones(3, 5), z));
+                () -> Intervention.shared(Tensor.ones(3, 5), z));
         assertTrue(e.getMessage().contains("weights [3, 5] do not match strata [4, 2, 3]"), e.getMessage());
     }
 
@@ -188,7 +190,7 @@ class FunctionalTest {
             }
             assertEquals(1, s, 1e-5);
         }
-        grad("attentionWeights with prior then intervention", in -> F.intervention(
+        grad("attentionWeights with prior then intervention", in -> Intervention.shared(
                 F.attentionWeights(in.get(0), in.get(1), in.get(2)), in.get(1)), q, keys, prior);
     }
 }

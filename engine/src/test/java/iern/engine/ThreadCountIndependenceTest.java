@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
 
 /**
  * The worker count is fixed per JVM ({@code -Diern.threads}), so this test runs a forward and
@@ -31,8 +33,8 @@ class ThreadCountIndependenceTest {
         h = F.batchNorm2d(h, g, b, null, null, true, 0.1f, 1e-5f, 2).relu().maxPool2d(3, 2, 1).avgPool2d(2, 2, 0);
         Tensor q = h.adaptiveAvgPool2d(2, 2).flatten(1).matmul(lin);
         Tensor seq = q.reshape(1, 4, 37);
-        Tensor att = F.attention(seq, seq, seq, null, 1).reshape(4, 37);
-        Tensor out = F.intervention(F.attentionWeights(att, z, null), z).add(q.softmax(1)).logSoftmax(1);
+        Tensor att = Attention.apply(seq, seq, seq, null, 1).reshape(4, 37);
+        Tensor out = Intervention.shared(F.attentionWeights(att, z, null), z).add(q.softmax(1)).logSoftmax(1);
         Tensor big = Tensor.randn(5, 300, 61).requiresGrad(true);
         Tensor loss = F.crossEntropy(out.slice(1, 0, 5), new int[] {1, 2, 3, 4})
                 .add(out.square().sum(0, false).mean())

@@ -65,7 +65,7 @@ public final class IernNetwork extends Module {
         if (adversary != null) {
             initHeads(List.of(adversary), rng.split());
         }
-        attention = config.intervention() == Intervention.ATTENTION
+        attention = config.intervention() == InterventionMode.ATTENTION
                 ? registerModule("attention", new StrataAttention(c, config.attentionDim(), rng.split()))
                 : null;
         // uniform: 1/K; prior and attention: P(z) from the training split (1/K when unknown).
@@ -123,12 +123,12 @@ public final class IernNetwork extends Module {
         int[] fs = {e.dim(1), e.dim(2), e.dim(3)};
         if (attention != null) {
             Tensor w = attention.weights(e, z, prior);
-            Tensor mixed = F.intervention(w, z.reshape(k, -1)).reshape(n, fs[0], fs[1], fs[2]);
+            Tensor mixed = iern.engine.ops.Intervention.shared(w, z.reshape(k, -1)).reshape(n, fs[0], fs[1], fs[2]);
             return cls.forward(reconstruct(e, mixed, 1));
         }
         Tensor logits = cls.forward(recons.forwardStrata(e, z));
         int emotions = logits.dim(1);
-        return F.intervention(strataWeights, logits.reshape(k, n * emotions)).reshape(n, emotions);
+        return iern.engine.ops.Intervention.shared(strataWeights, logits.reshape(k, n * emotions)).reshape(n, emotions);
     }
 
     /**

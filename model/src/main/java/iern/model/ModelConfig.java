@@ -34,7 +34,7 @@ import java.util.Objects;
  */
 public record ModelConfig(Method method, String backbone, double width, int featChannels, int imageSize,
                           List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
-                          int disBlocks, Intervention intervention, double[] prior, int attentionDim,
+                          int disBlocks, InterventionMode intervention, double[] prior, int attentionDim,
                           Adversary adversary) {
 
     public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50");
@@ -42,7 +42,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
     /** Without an adversary, as the paper. */
     public ModelConfig(Method method, String backbone, double width, int featChannels, int imageSize,
                        List<String> emotions, List<String> confounders, int genBlocks, int reconsBlocks,
-                       int disBlocks, Intervention intervention, double[] prior, int attentionDim) {
+                       int disBlocks, InterventionMode intervention, double[] prior, int attentionDim) {
         this(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks, reconsBlocks,
                 disBlocks, intervention, prior, attentionDim, Adversary.NONE);
     }
@@ -141,7 +141,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
     /** The paper's IERN: ResNet-50, 512 features, 224 pixels. */
     public static ModelConfig paper() {
         return new ModelConfig(Method.IERN, "resnet50", 1.0, 512, 224, MIX_EMOTIONS, MIX_SOURCES, 2, 3, 3,
-                Intervention.UNIFORM, null, 64);
+                InterventionMode.UNIFORM, null, 64);
     }
 
     /** Side of the backbone's output map: the stem (7x7/2, max-pool 3x3/2) and three stride-2 stages. */
@@ -191,7 +191,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
     public float[] strataWeights() {
         int k = numConfounders();
         float[] w = new float[k];
-        if (intervention == Intervention.UNIFORM || prior == null) {
+        if (intervention == InterventionMode.UNIFORM || prior == null) {
             java.util.Arrays.fill(w, 1f / k);
         } else {
             double sum = 0;
@@ -210,7 +210,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
                 reconsBlocks, disBlocks, intervention, prior, attentionDim, adversary);
     }
 
-    public ModelConfig withIntervention(Intervention mode) {
+    public ModelConfig withIntervention(InterventionMode mode) {
         return new ModelConfig(method, backbone, width, featChannels, imageSize, emotions, confounders, genBlocks,
                 reconsBlocks, disBlocks, mode, prior, attentionDim, adversary);
     }
@@ -281,7 +281,7 @@ public record ModelConfig(Method method, String backbone, double width, int feat
         try {
             return new ModelConfig(Method.of(r.string("method")), r.string("backbone"), r.number("width"),
                     r.integer("feat_channels"), r.integer("image_size"), emo, conf, r.integer("gen_blocks"),
-                    r.integer("recons_blocks"), r.integer("dis_blocks"), Intervention.of(r.string("intervention")), p,
+                    r.integer("recons_blocks"), r.integer("dis_blocks"), InterventionMode.of(r.string("intervention")), p,
                     r.integer("attention_dim"),
                     m.containsKey("adversary") ? Adversary.of(r.string("adversary")) : Adversary.NONE);
         } catch (IllegalArgumentException e) {

@@ -90,7 +90,7 @@ class CheckpointTest {
             Checkpoint.save(file, step, tc, 1, true);
         }
         ModelConfig other = new ModelConfig(iern.model.Method.IERN, "resnet18", 1.0 / 16, 32, Tiny.IMAGE, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 1, 1, 3, iern.model.Intervention.UNIFORM, new double[] {0.5, 0.3, 0.2}, 8);
+                ModelConfig.MIX_SOURCES, 1, 1, 3, iern.model.InterventionMode.UNIFORM, new double[] {0.5, 0.3, 0.2}, 8);
         try (TrainingStep step = TrainingStep.of(new IernNetwork(other, 1), tc)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Checkpoint.restore(Checkpoint.load(file), step, tc));

@@ -55,10 +55,10 @@ class ConfigJsonTest {
     @Test
     void invalidSettingsAreRefusedWithReasons() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig(iern.model.Method.IERN,
-                "resnet101", 1, 512, 224, ModelConfig.MIX_EMOTIONS, ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.Intervention.UNIFORM, null, 64));
+                "resnet101", 1, 512, 224, ModelConfig.MIX_EMOTIONS, ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 64));
         assertTrue(e.getMessage().contains("resnet101"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig(iern.model.Method.IERN,
-                "resnet18", 1, 40, 224, ModelConfig.MIX_EMOTIONS, List.of("a"), 2, 3, 3, iern.model.Intervention.UNIFORM, null, 64));
+                "resnet18", 1, 40, 224, ModelConfig.MIX_EMOTIONS, List.of("a"), 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 64));
         assertTrue(e.getMessage().contains("multiple of 16"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 0, 0, 8, 1e-3, 1e-3, 0.5, 0.999, 5e-4, 1, "none"));
         assertTrue(e.getMessage().contains("at least one epoch"), e.getMessage());

@@ -66,7 +66,7 @@ class NetworkShapesTest {
     void discriminatorKernelFollowsTheFeatureSize() {
         // 97 px gives 4x4 features: the 4x4/2 conv leaves 2x2, so the head's kernel is 2.
         ModelConfig cfg = new ModelConfig(iern.model.Method.IERN, "resnet18", 1.0 / 16, 16, 97, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 1, 1, 3, iern.model.Intervention.UNIFORM, null, 8);
+                ModelConfig.MIX_SOURCES, 1, 1, 3, iern.model.InterventionMode.UNIFORM, null, 8);
         assertEquals(4, cfg.featSize());
         assertEquals(2, cfg.disKernel());
         try (var s = TensorScope.open(); var g = Grad.off()) {
@@ -99,7 +99,7 @@ class NetworkShapesTest {
     void tooSmallImagesAreRefusedWithTheMinimum() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ModelConfig(iern.model.Method.IERN, "resnet18", 0.25, 64, 32, ModelConfig.MIX_EMOTIONS,
-                        ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.Intervention.UNIFORM, null, 8));
+                        ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 8));
         assertTrue(e.getMessage().contains("at least 33"), e.getMessage());
     }
 

@@ -12,7 +12,7 @@ final class Tiny {
 
     static ModelConfig config(String method, String intervention) {
         return new ModelConfig(Method.of(method), "resnet18", 1.0 / 16, 16, IMAGE, ModelConfig.MIX_EMOTIONS,
-                ModelConfig.MIX_SOURCES, 1, 1, 3, Intervention.of(intervention), new double[] {0.5, 0.3, 0.2}, 8);
+                ModelConfig.MIX_SOURCES, 1, 1, 3, InterventionMode.of(intervention), new double[] {0.5, 0.3, 0.2}, 8);
     }
 
     static TrainConfig train(long seed) {

@@ -7,7 +7,7 @@ import iern.engine.InvalidInput;
 import iern.model.Accuracy;
 import iern.model.Adversary;
 import iern.model.Choice;
-import iern.model.Intervention;
+import iern.model.InterventionMode;
 import iern.model.Method;
 import iern.model.ModelConfig;
 import iern.model.RunData;
@@ -402,7 +402,7 @@ final class TrainCommand implements Callable<Integer> {
      * README (chosen on fold 1, seed 1).
      */
     static final List<Variant> MAIN_JOB_VARIANTS = List.of(Variant.of(Method.BASELINE), Variant.of(Method.IERN),
-            new Variant(Method.IERN, Intervention.UNIFORM, Adversary.NONE, true));
+            new Variant(Method.IERN, InterventionMode.UNIFORM, Adversary.NONE, true));
 
     private boolean mainJob() {
         var parsed = spec.commandLine().getParseResult();
@@ -420,7 +420,7 @@ final class TrainCommand implements Callable<Integer> {
             adjust.add(la.equals("source"));
         }
         return Variant.product(choices("--method", methods, Method.values()),
-                choices("--intervention", interventions, Intervention.values()),
+                choices("--intervention", interventions, InterventionMode.values()),
                 choices("--adversary", adversaries, Adversary.values()), adjust);
     }
 
@@ -540,7 +540,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelConfig modelConfig() {
         try {
             return new ModelConfig(Method.IERN, backbone, width, feat, imageSize, ModelConfig.MIX_EMOTIONS,
-                    ModelConfig.MIX_SOURCES, 2, 3, 3, Intervention.UNIFORM, null, 64);
+                    ModelConfig.MIX_SOURCES, 2, 3, 3, InterventionMode.UNIFORM, null, 64);
         } catch (InvalidInput e) {
             String m = e.getMessage();
             for (var field : MODEL_OPTIONS.entrySet()) {

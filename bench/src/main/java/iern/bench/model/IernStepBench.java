@@ -65,11 +65,11 @@ public class IernStepBench {
     static ModelConfig model(String name) {
         return switch (name) {
             case "r18_224" -> new ModelConfig(iern.model.Method.IERN, "resnet18", 1.0, 512, 224, ModelConfig.MIX_EMOTIONS,
-                    ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.Intervention.UNIFORM, null, 64);
+                    ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 64);
             case "r18_64" -> new ModelConfig(iern.model.Method.IERN, "resnet18", 1.0, 512, 64, ModelConfig.MIX_EMOTIONS,
-                    ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.Intervention.UNIFORM, null, 64);
+                    ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 64);
             case "cpu_default" -> new ModelConfig(iern.model.Method.IERN, "resnet18", 0.25, 64, 64, ModelConfig.MIX_EMOTIONS,
-                    ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.Intervention.UNIFORM, null, 64);
+                    ModelConfig.MIX_SOURCES, 2, 3, 3, iern.model.InterventionMode.UNIFORM, null, 64);
             default -> throw new IllegalArgumentException("unknown config " + name);
         };
     }

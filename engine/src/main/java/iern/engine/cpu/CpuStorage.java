@@ -18,6 +18,11 @@ public final class CpuStorage implements Storage {
         this.size = size;
     }
 
+    @Override
+    public float[] hostArray() {
+        return array();
+    }
+
     /** The backing array, exactly {@link #size()} long; do not keep it past {@link #close()}. */
     public float[] array() {
         float[] d = data;

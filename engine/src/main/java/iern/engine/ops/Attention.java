@@ -143,7 +143,7 @@ public final class Attention {
     // ================================================================ tensor op
 
     /**
-     * Multi-head attention on tensors (see {@code F.attention}): {@code q [b, lq, e]},
+     * Multi-head attention on tensors: {@code q [b, lq, e]},
      * {@code k [b, lk, e]}, {@code v [b, lk, ev]}, {@code heads} dividing e and ev; {@code mask}
      * (additive, no gradient, may be null) is {@code [lq, lk]} or {@code [b, lq, lk]}.
      */

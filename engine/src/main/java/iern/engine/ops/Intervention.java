@@ -126,7 +126,25 @@ public final class Intervention {
     // ================================================================ tensor op
 
     /**
-     * The intervention on tensors (see {@code F.intervention}, {@code F.interventionPerItem}):
+     * The backdoor adjustment with a shared confounder memory:
+     * {@code out[i] = sum_j w[i, j] z[j]}. {@code w} is {@code [n, K]} (per item, e.g. attention
+     * weights) or {@code [K]} (shared, e.g. uniform 1/K or the prior P(z), then n = 1);
+     * {@code z} is {@code [K, ...]}; the result is {@code [n, ...]}.
+     */
+    public static Tensor shared(Tensor w, Tensor z) {
+        return apply(w, z, false);
+    }
+
+    /**
+     * As {@link #shared} with strata per item: {@code z [n, K, ...]}, {@code w [n, K]} or shared
+     * {@code [K]}; the result is {@code [n, ...]}.
+     */
+    public static Tensor perItem(Tensor w, Tensor z) {
+        return apply(w, z, true);
+    }
+
+    /**
+     * The intervention on tensors (see {@link #shared} and {@link #perItem}):
      * strata {@code z [K, ...]} shared, or {@code [n, K, ...]} with {@code perItem}; weights
      * {@code [K]} shared or {@code [n, K]}; result {@code [n, ...]}.
      */

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
 
 /**
  * Every op case the fixture script recorded with PyTorch 1.13: the same float32 inputs go
@@ -209,9 +211,9 @@ public class PyTorchOpsParityTest {
                 int dim = integer(cfg, "dim");
                 yield F.mse(logits.softmax(dim), 1f / logits.dim(dim));
             }
-            case "attention" -> F.attention(in.get("q"), in.get("k"), in.get("v"), in.get("mask"), integer(cfg, "heads"));
-            case "intervention" -> F.intervention(in.get("w"), in.get("z"));
-            case "intervention_per_item" -> F.interventionPerItem(in.get("w"), in.get("z"));
+            case "attention" -> Attention.apply(in.get("q"), in.get("k"), in.get("v"), in.get("mask"), integer(cfg, "heads"));
+            case "intervention" -> Intervention.shared(in.get("w"), in.get("z"));
+            case "intervention_per_item" -> Intervention.perItem(in.get("w"), in.get("z"));
             case "chain1" -> Tensor.cat(List.of(in.get("a"), in.get("b")), 1).permute(0, 2, 3, 1).slice(1, 2, 6)
                     .reshape(12, 15).transpose(0, 1);
             case "chain2" -> Tensor.stack(List.of(in.get("a").expand(3, 5, 7), in.get("b")), 1).sum(2, false);

@@ -38,7 +38,7 @@ class OpenClIernIterationTest {
         Engine.use(backend);
         try {
             ModelConfig config = new ModelConfig(iern.model.Method.IERN, "resnet18", 1.0 / 16, 16, 36, ModelConfig.MIX_EMOTIONS,
-                    ModelConfig.MIX_SOURCES, 1, 1, 3, iern.model.Intervention.of(intervention), new double[] {0.5, 0.3, 0.2}, 8);
+                    ModelConfig.MIX_SOURCES, 1, 1, 3, iern.model.InterventionMode.of(intervention), new double[] {0.5, 0.3, 0.2}, 8);
             TrainConfig train = new TrainConfig(0, 10, 0, 6, LR, LR / 2, 0.5, 0.999, 5e-4, 5, false);
             IernNetwork net = new IernNetwork(config, 5);
             double[][] losses = new double[steps][];

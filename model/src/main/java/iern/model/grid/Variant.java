@@ -3,7 +3,7 @@ package iern.model.grid;
 import iern.engine.InvalidInput;
 import iern.data.Printable;
 import iern.model.Adversary;
-import iern.model.Intervention;
+import iern.model.InterventionMode;
 import iern.model.Method;
 import iern.model.ModelConfig;
 import java.util.ArrayList;
@@ -15,25 +15,25 @@ import java.util.List;
  * {@code iern-attention}; then {@code +cadv} or {@code +ladv} with a source adversary, then
  * {@code +la} with the source-prior logit adjustment ({@code iern+cadv+la}).
  */
-public record Variant(Method method, Intervention intervention, Adversary adversary, boolean logitAdjust) {
+public record Variant(Method method, InterventionMode intervention, Adversary adversary, boolean logitAdjust) {
     private static final String ADJUST = "+la";
 
     public Variant {
-        if (method == Method.BASELINE && intervention != Intervention.UNIFORM) {
+        if (method == Method.BASELINE && intervention != InterventionMode.UNIFORM) {
             throw new InvalidInput("the baseline has no intervention (" + intervention.id() + ")");
         }
     }
 
     public static Variant of(Method method) {
-        return new Variant(method, Intervention.UNIFORM, Adversary.NONE, false);
+        return new Variant(method, InterventionMode.UNIFORM, Adversary.NONE, false);
     }
 
     /** Every variant of the given lists, baseline first; a baseline has no intervention, so it appears once. */
-    public static List<Variant> product(List<Method> methods, List<Intervention> interventions,
+    public static List<Variant> product(List<Method> methods, List<InterventionMode> interventions,
                                         List<Adversary> adversaries, List<Boolean> adjusts) {
         List<Variant> out = new ArrayList<>();
         for (Method m : methods) {
-            for (Intervention i : m == Method.BASELINE ? List.of(Intervention.UNIFORM) : interventions) {
+            for (InterventionMode i : m == Method.BASELINE ? List.of(InterventionMode.UNIFORM) : interventions) {
                 for (Adversary a : adversaries) {
                     for (boolean la : adjusts) {
                         out.add(new Variant(m, i, a, la));
@@ -46,7 +46,7 @@ public record Variant(Method method, Intervention intervention, Adversary advers
 
     public String name() {
         String base = method == Method.BASELINE ? "baseline"
-                : intervention == Intervention.UNIFORM ? "iern" : "iern-" + intervention.id();
+                : intervention == InterventionMode.UNIFORM ? "iern" : "iern-" + intervention.id();
         return base + adversarySuffix(adversary) + (logitAdjust ? ADJUST : "");
     }
 
@@ -74,12 +74,12 @@ public record Variant(Method method, Intervention intervention, Adversary advers
         }
         Variant v = null;
         if (rest.equals("baseline")) {
-            v = new Variant(Method.BASELINE, Intervention.UNIFORM, adversary, la);
+            v = new Variant(Method.BASELINE, InterventionMode.UNIFORM, adversary, la);
         } else if (rest.equals("iern")) {
-            v = new Variant(Method.IERN, Intervention.UNIFORM, adversary, la);
+            v = new Variant(Method.IERN, InterventionMode.UNIFORM, adversary, la);
         } else if (rest.startsWith("iern-")) {
-            for (Intervention i : Intervention.values()) {
-                if (i != Intervention.UNIFORM && rest.equals("iern-" + i.id())) {
+            for (InterventionMode i : InterventionMode.values()) {
+                if (i != InterventionMode.UNIFORM && rest.equals("iern-" + i.id())) {
                     v = new Variant(Method.IERN, i, adversary, la);
                 }
             }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iern.model.Adversary;
-import iern.model.Intervention;
+import iern.model.InterventionMode;
 import iern.model.Method;
 import iern.model.ModelConfig;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class GridTest {
     Path dir;
 
     static List<Variant> allVariants() {
-        return Variant.product(List.of(Method.values()), List.of(Intervention.values()), List.of(Adversary.values()),
+        return Variant.product(List.of(Method.values()), List.of(InterventionMode.values()), List.of(Adversary.values()),
                 List.of(false, true));
     }
 
@@ -43,8 +43,8 @@ class GridTest {
             assertEquals(v.intervention(), m.intervention());
             assertEquals(v.adversary(), m.adversary());
         }
-        assertEquals("iern-prior+cadv+la", new Variant(Method.IERN, Intervention.PRIOR, Adversary.CONDITIONAL, true).name());
-        assertEquals("baseline+ladv", new Variant(Method.BASELINE, Intervention.UNIFORM, Adversary.LINEAR, false).name());
+        assertEquals("iern-prior+cadv+la", new Variant(Method.IERN, InterventionMode.PRIOR, Adversary.CONDITIONAL, true).name());
+        assertEquals("baseline+ladv", new Variant(Method.BASELINE, InterventionMode.UNIFORM, Adversary.LINEAR, false).name());
         for (String bad : List.of("", "svm", "iern-uniform", "iern+la+cadv", "baseline-prior", "iern-magic", "iern+")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.parse(bad), bad);
             assertTrue(e.getMessage().contains("expected baseline, iern"), e.getMessage());

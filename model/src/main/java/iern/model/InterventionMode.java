@@ -1,7 +1,7 @@
 package iern.model;
 
 /** IERN's backdoor adjustment over the confounder strata. */
-public enum Intervention implements Choice {
+public enum InterventionMode implements Choice {
     /** The paper: the mean over the strata. */
     UNIFORM,
     /** Strata weighted by their training frequency P(z). */
@@ -9,7 +9,7 @@ public enum Intervention implements Choice {
     /** Normalised weighted geometric mean through attention over the strata (one pass). */
     ATTENTION;
 
-    public static Intervention of(String id) {
+    public static InterventionMode of(String id) {
         return Choice.parse(values(), id, "intervention");
     }
 }
