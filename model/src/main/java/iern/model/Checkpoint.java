@@ -242,7 +242,8 @@ public final class Checkpoint {
         Object was = ckpt.data().get("samples");
         if (was != null && data.get("samples") != null && !was.equals(data.get("samples"))) {
             throw new InvalidInput("checkpoint " + ckpt.file() + " was trained on other data: "
-                    + Printable.of(Json.write(ckpt.data())) + " vs this run's " + Printable.of(Json.write(data))
+                    + Printable.of(Json.write(TrainedKeys.withoutKeys(ckpt.data()))) + " vs this run's "
+                    + Printable.of(Json.write(TrainedKeys.withoutKeys(data)))
                     + "; resuming would mix two data sets. Use the --data and split it was trained on.");
         }
         ModelConfig model = step.network().config;

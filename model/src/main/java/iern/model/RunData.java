@@ -78,7 +78,7 @@ public final class RunData implements AutoCloseable {
         trainSamples = List.copyOf(trainList);
         testSamples = testSet.samples();
         idSamples = List.copyOf(held);
-        provenance = provenance(spec, trainSet.samples(), testSamples);
+        provenance = provenance(spec, trainSet.samples(), testSamples, trainSamples);
         int k = sources.size();
         prior = new double[k];
         for (Sample s : trainSamples) {
@@ -124,13 +124,14 @@ public final class RunData implements AutoCloseable {
     /**
      * What this run trains and tests on, for a checkpoint to remember: the data root and split
      * files as given, the image counts, and a digest of every sample's key, emotion and source
-     * (the identity a resume is checked against; a moved data root keeps it).
+     * (the identity a resume is checked against; a moved data root keeps it), and the hashes of
+     * the keys trained on ({@link TrainedKeys}, for {@code iern eval}'s overlap check).
      */
     public Map<String, Object> provenance() {
         return provenance;
     }
 
-    private static Map<String, Object> provenance(Spec spec, List<Sample> train, List<Sample> test) {
+    private static Map<String, Object> provenance(Spec spec, List<Sample> train, List<Sample> test, List<Sample> trained) {
         java.security.MessageDigest md;
         try {
             md = java.security.MessageDigest.getInstance("SHA-256");
@@ -151,6 +152,10 @@ public final class RunData implements AutoCloseable {
         m.put("train_images", (long) train.size());
         m.put("test_images", (long) test.size());
         m.put("samples", "sha256:" + java.util.HexFormat.of().formatHex(md.digest(), 0, 12));
+        String keys = TrainedKeys.encode(trained);
+        if (keys != null) {
+            m.put(TrainedKeys.FIELD, keys);
+        }
         return java.util.Collections.unmodifiableMap(m);
     }
 

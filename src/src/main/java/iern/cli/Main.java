@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, SlurmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** Exit codes besides 0: 1 a bug (with its trace), 2 a user or data error, 3 a loss became NaN or infinite. */
+    /**
+     * Exit codes besides 0: 1 a bug (with its trace), 2 a user or data error, 3 a loss became NaN or
+     * infinite, 4 predict answered some files but not all ({@link PredictCommand#SOME_FAILED}).
+     */
     static final int DIVERGED = 3;
 
     @CommandLine.Spec
