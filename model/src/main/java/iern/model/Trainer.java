@@ -55,6 +55,17 @@ public final class Trainer {
 
     public static Result run(ModelConfig requested, TrainConfig train, RunData data, Path runDir, boolean resume,
                              int evalEvery, Listener listener, StopSignal stop) {
+        return run(requested, train, data, runDir, resume, evalEvery, listener, stop, null);
+    }
+
+    /**
+     * {@link #run(ModelConfig, TrainConfig, RunData, Path, boolean, int, Listener, StopSignal)} with
+     * the backbone of a run that starts from scratch loaded from {@code pretrained} (torchvision
+     * weights, {@link PretrainedBackbone}; null: none). A run that continues from its checkpoint
+     * does not read the file: the checkpoint holds the weights.
+     */
+    public static Result run(ModelConfig requested, TrainConfig train, RunData data, Path runDir, boolean resume,
+                             int evalEvery, Listener listener, StopSignal stop, Path pretrained) {
         if (!requested.emotions().equals(data.emotions) || !requested.confounders().equals(data.sources)) {
             throw new InvalidInput("the model's classes " + requested.emotions() + "/"
                     + requested.confounders() + " differ from the data's " + data.emotions + "/" + data.sources);
@@ -63,6 +74,11 @@ public final class Trainer {
         Path ckptFile = runDir.resolve(CHECKPOINT);
         long start = System.nanoTime();
         IernNetwork net = new IernNetwork(model, train.seed());
+        if (pretrained != null) {
+            listener.info(resume && Files.exists(ckptFile)
+                    ? "--pretrained " + pretrained + " not read: the run continues from its checkpoint"
+                    : PretrainedBackbone.load(net.base, pretrained).summary());
+        }
         int epochs = train.epochs();
         int first = 0;
         Checkpoint.PartialEpoch partial = null;

@@ -19,6 +19,7 @@ import iern.model.grid.Run;
 import iern.model.grid.RunResult;
 import iern.model.grid.Summary;
 import iern.model.grid.Variant;
+import iern.model.PretrainedBackbone;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,6 +147,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Feature channels after the 1x1 conv. Default: ${DEFAULT-VALUE} (the paper: 512).")
     int feat;
 
+    @Option(names = "--pretrained", paramLabel = "FILE",
+            description = "Start the backbone from a torchvision ResNet-18/34/50 state dict (e.g. its ImageNet weights):"
+                + " a .pth written by torch.save or a .safetensors file, read without running anything in it. Needs the"
+                + " file's --backbone and width 1 (--width defaults to 1 with this option); torchvision's classifier"
+                + " (fc.*) is left out, the 1x1 projection and the heads keep their initialisation. A run continued"
+                + " from its checkpoint does not read the file. How to get the weights: model/README.md.")
+    Path pretrained;
+
     @Option(names = "--image-size", defaultValue = "56", paramLabel = "PX",
             description = "Input crop side in pixels (at least 33). Default: ${DEFAULT-VALUE} (the paper: 224).")
     int imageSize;
@@ -193,6 +202,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter outw = spec.commandLine().getOut();
+        var parsed = spec.commandLine().getParseResult();
+        if (pretrained != null && parsed != null && !parsed.hasMatchedOption("--width")) {
+            width = 1;   // torchvision's weights are for width 1
+        }
         TrainConfig train = trainConfig(seeds.getFirst());
         Grid grid = grid();
         int[] worker = shard == null ? null : Shard.parse(shard, System.getenv());
@@ -204,6 +217,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<Run> runs = worker == null ? grid.runs() : grid.shard(worker[0], worker[1]);
         resume |= worker != null;   // a worker finishes what is missing: partial runs continue
+        if (pretrained != null && !resume) {
+            PretrainedBackbone.check(modelConfig(), pretrained);   // a file that does not fit fails before any run starts
+        }
         dataOptions.ensure(outw);
         ModelConfig base = modelConfig();
         Backend backend = engine.open(outw::println);
@@ -330,7 +346,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingDisplay display = new TrainingDisplay(outw, dir, model.isBaseline());
             Trainer.Result r;
             try (display) {
-                r = Trainer.run(model, train, data, dir, resume, evalEvery, display, stop);
+                r = Trainer.run(model, train, data, dir, resume, evalEvery, display, stop, pretrained);
             }
             if (r.accuracy() != null) {
                 display.finish(r.accuracy(), model.emotions());
