@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Shows a run as it trains (on a terminal a progress bar per epoch with the step's losses; one
  * line per epoch everywhere) and keeps its record: {@code metrics.jsonl}, {@code losses.png},
- * {@code accuracy.png}, and at the end {@code confusion.png}.
+ * {@code accuracy.png}, and at the end {@code confusion.png}; and the same numbers and chart as
+ * TensorBoard event files ({@link TensorBoardLog}).
  */
 final class TrainingDisplay implements Trainer.Listener, AutoCloseable {
     private final PrintWriter out;
@@ -22,15 +23,22 @@ final class TrainingDisplay implements Trainer.Listener, AutoCloseable {
     private final Path dir;
     private final boolean baseline;
     private final MetricsLog log;
+    private final TensorBoardLog tensorboard; // null: off
+    private int lastEpoch;
     private final boolean interactive;
     private ProgressBar bar;
     private long epochStart;
 
     TrainingDisplay(PrintWriter out, Path dir, boolean baseline) {
+        this(out, dir, baseline, true);
+    }
+
+    TrainingDisplay(PrintWriter out, Path dir, boolean baseline, boolean tensorboard) {
         this.out = out;
         this.dir = dir;
         this.baseline = baseline;
         this.log = new MetricsLog(dir.resolve("metrics.jsonl"));
+        this.tensorboard = tensorboard ? new TensorBoardLog(dir, this::info) : null;
         this.interactive = ProgressBar.terminal();
         this.bars = System.err;
     }
@@ -44,6 +52,11 @@ final class TrainingDisplay implements Trainer.Listener, AutoCloseable {
     @Override
     public void started(int epochsDone) {
         String note = log.keepEpochs(epochsDone);
+        if (note != null) {
+            info(note);
+        }
+        lastEpoch = epochsDone;
+        note = tensorboard == null ? null : tensorboard.keepEpochs(epochsDone);
         if (note != null) {
             info(note);
         }
@@ -96,6 +109,10 @@ final class TrainingDisplay implements Trainer.Listener, AutoCloseable {
     public void epochEnd(Map<String, Object> record) {
         close();
         log.append(record);
+        lastEpoch = record.get("epoch") instanceof Number e ? e.intValue() : lastEpoch + 1;
+        if (tensorboard != null) {
+            tensorboard.scalars(lastEpoch, record);
+        }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "  epoch %s/%s", record.get("epoch"), record.get("epochs")));
@@ -177,7 +194,10 @@ final class TrainingDisplay implements Trainer.Listener, AutoCloseable {
     }
 
     void finish(Accuracy a, List<String> emotions) {
-        Charts.confusion(dir.resolve("confusion.png"), "Confusion on the test split (" + Report.pct(a.overall()) + ")",
-                emotions, a.confusion());
+        Path png = dir.resolve("confusion.png");
+        Charts.confusion(png, "Confusion on the test split (" + Report.pct(a.overall()) + ")", emotions, a.confusion());
+        if (tensorboard != null) {
+            tensorboard.confusion(lastEpoch, png);
+        }
     }
 }
