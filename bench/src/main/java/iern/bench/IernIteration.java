@@ -1,5 +1,6 @@
 package iern.bench;
 
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import iern.model.IernNetwork;
 import iern.model.IernStep;
@@ -28,7 +29,7 @@ record IernIteration(TrainingStep step, Tensor x, int[] emotions, int[] confound
             em[i] = i % 6;
             co[i] = i % 3;
         }
-        return new IernIteration(step, Tensor.randn(2, BATCH, 3, size, size), em, co);
+        return new IernIteration(step, Tensor.randn(Seed.of(2), BATCH, 3, size, size), em, co);
     }
 
     StepLosses run() {

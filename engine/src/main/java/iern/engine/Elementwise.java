@@ -160,7 +160,7 @@ final class Elementwise {
         if (p == 1f) {
             return x.mul(0f);
         }
-        Tensor u = Tensor.rand(x.backend(), seed, x.shapeRef());
+        Tensor u = Tensor.rand(x.backend(), Seed.of(seed), x.shapeRef());
         Tensor keep = apply("dropout", Binary.GE, u, Tensor.full(x.backend(), p, new int[0]));
         u.close();
         Tensor mask = keep.mul(1f / (1f - p));

@@ -26,7 +26,12 @@ public final class F {
 
     // ================================================================ losses
 
-    /** Mean over the batch of {@code -log softmax(logits)[i, targets[i]]}; logits {@code [n, classes]}. */
+    /**
+     * Mean over the batch of {@code -log softmax(logits)[i, targets[i]]}; logits {@code [n, classes]}.
+     * The labels are class indices in {@code [0, classes)}, one per row, as a plain {@code int[]}
+     * (PyTorch's {@code LongTensor} target): tensors hold float32 only, and the loss builds its
+     * one-hot weights on the host, so a label tensor would only be read back from the device.
+     */
     public static Tensor crossEntropy(Tensor logits, int[] targets) {
         if (logits.rank() != 2) {
             throw new IllegalArgumentException("crossEntropy: logits of shape " + Arrays.toString(logits.shapeRef())

@@ -106,26 +106,31 @@ public final class Tensor implements AutoCloseable {
         return full(value, new int[0]);
     }
 
-    /** Uniform [0, 1) values; element i depends only on (seed, i), on every backend. */
-    public static Tensor rand(long seed, int... shape) {
+    /**
+     * Uniform [0, 1) values of {@code shape}: {@code Tensor.rand(Seed.of(3), 4, 5)} is [4, 5].
+     * Element i depends only on (seed, i), on every backend. No shape gives a 0-d tensor.
+     */
+    public static Tensor rand(Seed seed, int... shape) {
         return rand(Engine.backend(), seed, shape);
     }
 
-    public static Tensor rand(Backend backend, long seed, int... shape) {
+    public static Tensor rand(Backend backend, Seed seed, int... shape) {
         Tensor t = new Tensor(backend, shape);
-        backend.randomUniform(t.storage(), 0, t.numel, seed);
+        backend.randomUniform(t.storage(), 0, t.numel, seed.value());
         return t;
     }
 
     /**
-     * Standard normal values by Box-Muller over the {@link RandomBits} stream of {@code seed}
-     * (computed on the host, so identical on every backend).
+     * Standard normal values of {@code shape} ({@code Tensor.randn(Seed.of(3), 4, 5)} is [4, 5])
+     * by Box-Muller over the {@link RandomBits} stream of the seed (computed on the host, so
+     * identical on every backend).
      */
-    public static Tensor randn(long seed, int... shape) {
+    public static Tensor randn(Seed seed, int... shape) {
         return randn(Engine.backend(), seed, shape);
     }
 
-    public static Tensor randn(Backend backend, long seed, int... shape) {
+    public static Tensor randn(Backend backend, Seed s, int... shape) {
+        long seed = s.value();
         int n = (int) numelOf(checkShape(shape));
         float[] v = new float[n];
         for (int i = 0; i < n; i += 2) {

@@ -18,7 +18,7 @@ import iern.engine.ops.Intervention;
 class FunctionalTest {
 
     private static Tensor param(long seed, float lo, float hi, int... shape) {
-        return Tensor.rand(seed, shape).mul(hi - lo).add(lo).detach().requiresGrad(true);
+        return Tensor.rand(Seed.of(seed), shape).mul(hi - lo).add(lo).detach().requiresGrad(true);
     }
 
     private static void grad(String what, Function<List<Tensor>, Tensor> f, Tensor... in) {
@@ -132,8 +132,8 @@ class FunctionalTest {
     void attentionMatchesComposedOpsWithHeadsAndMasks() {
         int b = 2, lq = 3, lk = 5, e = 6, ev = 4;
         Tensor q = param(11, -1, 1, b, lq, e), k = param(12, -1, 1, b, lk, e), v = param(13, -1, 1, b, lk, ev);
-        Tensor shared = Tensor.rand(14, lq, lk).mul(-2f);
-        Tensor perItem = Tensor.rand(15, b, lq, lk).mul(-2f);
+        Tensor shared = Tensor.rand(Seed.of(14), lq, lk).mul(-2f);
+        Tensor perItem = Tensor.rand(Seed.of(15), b, lq, lk).mul(-2f);
         for (int heads : new int[] {1, 2}) {
             for (Tensor mask : new Tensor[] {null, shared, perItem}) {
                 String what = "attention heads=" + heads + " mask=" + (mask == null ? "none" : mask.rank());

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class TensorOpsTest {
 
     private static Tensor param(long seed, float lo, float hi, int... shape) {
-        return Tensor.rand(seed, shape).mul(hi - lo).add(lo).detach().requiresGrad(true);
+        return Tensor.rand(Seed.of(seed), shape).mul(hi - lo).add(lo).detach().requiresGrad(true);
     }
 
     /** Values in [lo, hi) but at least {@code gap} away from 0 (kinks of relu, abs, ...). */
     private static Tensor awayFromZero(long seed, float gap, int... shape) {
-        float[] v = Tensor.rand(seed, shape).mul(2f).sub(1f).toArray();
+        float[] v = Tensor.rand(Seed.of(seed), shape).mul(2f).sub(1f).toArray();
         for (int i = 0; i < v.length; i++) {
             v[i] = v[i] >= 0 ? v[i] + gap : v[i] - gap;
         }
@@ -383,12 +383,12 @@ class TensorOpsTest {
         assertEquals(4f, Tensor.scalar(4f).item());
         assertEquals(0, Tensor.scalar(4f).rank());
         assertArrayEquals(new float[] {0, 1, 2}, Tensor.arange(3).toArray());
-        Tensor r = Tensor.rand(3, 1000);
+        Tensor r = Tensor.rand(Seed.of(3), 1000);
         float[] rv = r.toArray();
         for (int i = 0; i < rv.length; i++) {
             assertEquals(RandomBits.uniform(3, i), rv[i]);
         }
-        float[] n = Tensor.randn(5, 20_001).toArray();
+        float[] n = Tensor.randn(Seed.of(5), 20_001).toArray();
         double mean = 0, sq = 0;
         for (float f : n) {
             mean += f;
@@ -397,9 +397,9 @@ class TensorOpsTest {
         mean /= n.length;
         assertEquals(0, mean, 0.03);
         assertEquals(1, sq / n.length - mean * mean, 0.04);
-        assertArrayEquals(n, Tensor.randn(5, 20_001).toArray(), "randn is deterministic per seed");
-        assertEquals(0, Tensor.randn(5).rank(), "no shape gives a 0-d tensor");
-        assertEquals(0, Tensor.rand(5).rank());
+        assertArrayEquals(n, Tensor.randn(Seed.of(5), 20_001).toArray(), "randn is deterministic per seed");
+        assertEquals(0, Tensor.randn(Seed.of(5)).rank(), "no shape gives a 0-d tensor");
+        assertEquals(0, Tensor.rand(Seed.of(5)).rank());
         Tensor of = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         assertArrayEquals(new int[] {2, 3}, of.shape());
         assertEquals(3, of.dim(-1));

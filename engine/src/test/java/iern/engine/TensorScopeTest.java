@@ -65,8 +65,8 @@ class TensorScopeTest {
     @Test
     void leafGradientsSurviveTheScopeAndATrainingStepReusesMemory() {
         CpuBackend cpu = new CpuBackend();
-        Tensor w = Tensor.rand(cpu, 1, 16, 8).requiresGrad(true);
-        Tensor x = Tensor.rand(cpu, 2, 4, 16);
+        Tensor w = Tensor.rand(cpu, Seed.of(1), 16, 8).requiresGrad(true);
+        Tensor x = Tensor.rand(cpu, Seed.of(2), 4, 16);
         long pooledAfterFirst = -1;
         for (int step = 0; step < 3; step++) {
             try (var s = TensorScope.open()) {

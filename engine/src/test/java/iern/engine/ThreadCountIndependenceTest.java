@@ -23,19 +23,19 @@ class ThreadCountIndependenceTest {
 
     /** Runs in the child JVM: prints a hash of every output and gradient. */
     public static void main(String[] args) {
-        Tensor x = Tensor.randn(1, 4, 8, 13, 11).requiresGrad(true);
-        Tensor w = Tensor.randn(2, 16, 8, 3, 3).mul(0.1f).detach().requiresGrad(true);
+        Tensor x = Tensor.randn(Seed.of(1), 4, 8, 13, 11).requiresGrad(true);
+        Tensor w = Tensor.randn(Seed.of(2), 16, 8, 3, 3).mul(0.1f).detach().requiresGrad(true);
         Tensor g = Tensor.ones(16).requiresGrad(true);
         Tensor b = Tensor.zeros(16).requiresGrad(true);
-        Tensor lin = Tensor.randn(3, 64, 37).mul(0.1f).detach().requiresGrad(true);
-        Tensor z = Tensor.randn(4, 3, 37).requiresGrad(true);
+        Tensor lin = Tensor.randn(Seed.of(3), 64, 37).mul(0.1f).detach().requiresGrad(true);
+        Tensor z = Tensor.randn(Seed.of(4), 3, 37).requiresGrad(true);
         Tensor h = x.conv2d(w, null, 1, 1);
         h = F.batchNorm2d(h, g, b, null, null, true, 0.1f, 1e-5f, 2).relu().maxPool2d(3, 2, 1).avgPool2d(2, 2, 0);
         Tensor q = h.adaptiveAvgPool2d(2, 2).flatten(1).matmul(lin);
         Tensor seq = q.reshape(1, 4, 37);
         Tensor att = Attention.apply(seq, seq, seq, null, 1).reshape(4, 37);
         Tensor out = Intervention.shared(F.attentionWeights(att, z, null), z).add(q.softmax(1)).logSoftmax(1);
-        Tensor big = Tensor.randn(5, 300, 61).requiresGrad(true);
+        Tensor big = Tensor.randn(Seed.of(5), 300, 61).requiresGrad(true);
         Tensor loss = F.crossEntropy(out.slice(1, 0, 5), new int[] {1, 2, 3, 4})
                 .add(out.square().sum(0, false).mean())
                 .add(big.tanh().sum(1, false).square().mean());

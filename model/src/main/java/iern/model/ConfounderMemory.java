@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import iern.engine.nn.Module;
 
@@ -24,7 +25,7 @@ public final class ConfounderMemory extends Module {
     public ConfounderMemory(int confounders, int channels, int side, long seed) {
         this.channels = channels;
         this.side = side;
-        centers = registerParameter("centers", Tensor.randn(seed, confounders, channels * side * side));
+        centers = registerParameter("centers", Tensor.randn(Seed.of(seed), confounders, channels * side * side));
         started = registerBuffer("started", Tensor.zeros(1));
     }
 

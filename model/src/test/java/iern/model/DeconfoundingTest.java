@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iern.engine.F;
 import iern.engine.Grad;
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import iern.engine.TensorScope;
 import iern.engine.nn.Conv2d;
@@ -28,7 +29,7 @@ class DeconfoundingTest {
     void eachItemIsAnsweredByTheHeadOfItsEmotion(boolean linear) {
         SourceAdversary adv = linear ? SourceAdversary.linear(16, 6, 3, new SplittableRandom(1))
                 : new SourceAdversary(16, 6, 3, 1, 3, new SplittableRandom(1));
-        Tensor f = Tensor.randn(2, 5, 16, 2, 2);
+        Tensor f = Tensor.randn(Seed.of(2), 5, 16, 2, 2);
         int[] y = {4, 0, 5, 4, 2};
         try (var off = Grad.off()) {
             float[] picked = adv.logits(f, y).toArray();
@@ -47,12 +48,12 @@ class DeconfoundingTest {
     @Test
     void confusionLossGradientMatchesFiniteDifferences() {
         SourceAdversary adv = new SourceAdversary(16, 6, 3, 1, 3, new SplittableRandom(3));
-        Tensor f = Tensor.randn(4, 3, 16, 2, 2).mul(0.5f).detach().requiresGrad(true);
+        Tensor f = Tensor.randn(Seed.of(4), 3, 16, 2, 2).mul(0.5f).detach().requiresGrad(true);
         int[] y = {1, 3, 5};
         Tensor target = Tensor.of(new float[] {0.5f, 0.5f, 0f, 0f, 0.3f, 0.7f, 1f / 3, 1f / 3, 1f / 3}, 3, 3);
         GradCheck.check("confusion loss wrt features",
                 in -> SourceAdversary.confusionLoss(adv.logits(in.get(0), y), target), List.of(f), 1e-2, 2e-3, 2e-2);
-        Tensor logits = Tensor.randn(5, 3, 3).detach().requiresGrad(true);
+        Tensor logits = Tensor.randn(Seed.of(5), 3, 3).detach().requiresGrad(true);
         GradCheck.check("confusion loss wrt logits", in -> SourceAdversary.confusionLoss(in.get(0), target),
                 List.of(logits), 1e-2, 1e-3, 1e-2);
     }

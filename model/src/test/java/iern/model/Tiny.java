@@ -1,5 +1,6 @@
 package iern.model;
 
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import java.util.List;
 
@@ -20,7 +21,7 @@ final class Tiny {
     }
 
     static Tensor images(int n, long seed) {
-        return Tensor.randn(seed, n, 3, IMAGE, IMAGE);
+        return Tensor.randn(Seed.of(seed), n, 3, IMAGE, IMAGE);
     }
 
     static final int[] EMOTIONS = {0, 1, 2, 3, 4, 5};

@@ -1,6 +1,7 @@
 package iern.bench.model;
 
 import iern.engine.Grad;
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import iern.engine.TensorScope;
 import iern.model.IernNetwork;
@@ -83,7 +84,7 @@ public class IernStepBench {
         checkStrataAgree(net, cfg);
         step = new IernStep(net, train, strata.equals("batched"));
         step.startEpoch(0, train);
-        x = Tensor.randn(2, batch, 3, cfg.imageSize(), cfg.imageSize());
+        x = Tensor.randn(Seed.of(2), batch, 3, cfg.imageSize(), cfg.imageSize());
         emotions = new int[batch];
         confounders = new int[batch];
         for (int i = 0; i < batch; i++) {
@@ -100,7 +101,7 @@ public class IernStepBench {
     private static void checkStrataAgree(IernNetwork net, ModelConfig cfg) {
         net.eval();
         try (var s = TensorScope.open(); var g = Grad.off()) {
-            Tensor e = Tensor.randn(5, 2, cfg.featChannels(), cfg.featSize(), cfg.featSize());
+            Tensor e = Tensor.randn(Seed.of(5), 2, cfg.featChannels(), cfg.featSize(), cfg.featSize());
             float[] a = net.intervene(e).toArray();
             float[] b = net.interveneSeparately(e).toArray();
             for (int i = 0; i < a.length; i++) {

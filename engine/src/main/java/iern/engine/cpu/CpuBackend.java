@@ -31,6 +31,27 @@ public final class CpuBackend implements Backend {
     private static final long POOL_LIMIT = Long.getLong("iern.cpu.poolFloats",
             Runtime.getRuntime().maxMemory() / 2 / Float.BYTES);
 
+    /**
+     * Fails at once, naming the JVM flag, when {@code jdk.incubator.vector} is not resolved:
+     * the kernels' classes name Vector API types (even with {@code -Diern.simd=false}), so
+     * without the module the first op would end in a {@code NoClassDefFoundError}.
+     */
+    public CpuBackend() {
+        if (!vectorApiVisible()) {
+            throw new IllegalStateException("the cpu backend needs the JVM flag --add-modules jdk.incubator.vector"
+                    + " (the Vector API, an incubator module that the JVM leaves out unless asked)");
+        }
+    }
+
+    private static boolean vectorApiVisible() {
+        try {
+            Class.forName("jdk.incubator.vector.FloatVector", false, CpuBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     @Override
     public String name() {
         return "cpu";

@@ -3,14 +3,16 @@ package iern.engine.nn;
 import iern.engine.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.QRDecomposition;
 
 /**
  * Weight initialisers with PyTorch's definitions (fans, gains, bounds). Values are drawn on
  * the host from the caller's {@link SplittableRandom} in row-major order and written into the
  * tensor in place, so one seed gives the same weights on every backend and every run.
+ *
+ * <p>Only {@link #orthogonal} needs EJML (for its QR decomposition), and this class does not
+ * name any EJML type: that is left to {@link OrthogonalQr}, which the JVM loads on the first
+ * orthogonal initialisation. So a {@link Linear} or {@link Conv2d}, whose constructors call
+ * {@link #defaultLayer}, runs without EJML on the class path ({@code EjmlFreeTest}).
  */
 public final class Init {
 
@@ -161,43 +163,12 @@ public final class Init {
         if (rows == 0 || cols == 0) {
             return t;
         }
-        boolean wide = rows < cols;
-        int m = wide ? cols : rows;     // QR of a tall matrix
-        int n = wide ? rows : cols;
-        DMatrixRMaj a = new DMatrixRMaj(m, n);
-        // Drawn in the row-major order of the [rows, cols] matrix, then transposed if wide.
+        // Drawn in the row-major order of the [rows, cols] matrix (OrthogonalQr transposes if wide).
         double[] drawn = new double[rows * cols];
         for (int i = 0; i < drawn.length; i++) {
             drawn[i] = rng.nextGaussian();
         }
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                if (wide) {
-                    a.set(c, r, drawn[r * cols + c]);
-                } else {
-                    a.set(r, c, drawn[r * cols + c]);
-                }
-            }
-        }
-        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(m, n);
-        if (!qr.decompose(a)) {
-            throw new IllegalStateException("orthogonal init: QR decomposition failed for " + m + "x" + n);
-        }
-        DMatrixRMaj q = qr.getQ(null, true);   // m x n
-        DMatrixRMaj rr = qr.getR(null, true);  // n x n
-        float[] v = new float[rows * cols];
-        for (int j = 0; j < n; j++) {
-            double sign = rr.get(j, j) < 0 ? -1.0 : 1.0;
-            for (int i = 0; i < m; i++) {
-                double x = gain * sign * q.get(i, j);
-                if (wide) {
-                    v[j * cols + i] = (float) x;   // transpose back: row j of the result
-                } else {
-                    v[i * cols + j] = (float) x;
-                }
-            }
-        }
-        return t.write(v);
+        return t.write(OrthogonalQr.orthogonalize(drawn, rows, cols, gain));
     }
 
     /**

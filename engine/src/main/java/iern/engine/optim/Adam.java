@@ -28,6 +28,11 @@ public final class Adam extends Optimizer {
         addGroup("default", params, lr);
     }
 
+    /** One group called "default" at {@code lr} with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no decay. */
+    public Adam(List<Tensor> params, double lr) {
+        this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
+    }
+
     @Override
     protected String[] bufferNames() {
         return new String[] {"exp_avg", "exp_avg_sq"};

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import iern.engine.testing.Close;
 import iern.engine.testing.GradCheck;
@@ -18,7 +19,7 @@ class LayersTest {
     @Test
     void linearIsXTimesWeightTransposedPlusBias() {
         Linear l = new Linear(13, 7, true, new SplittableRandom(1));
-        Tensor x = Tensor.randn(2, 3, 13);
+        Tensor x = Tensor.randn(Seed.of(2), 3, 13);
         float[] xv = x.toArray(), w = l.weight.toArray(), b = l.bias.toArray();
         double[] expected = new double[3 * 7];
         for (int i = 0; i < 3; i++) {
@@ -40,14 +41,14 @@ class LayersTest {
     @Test
     void linearGradientsMatchFiniteDifferences() {
         Linear l = new Linear(7, 3, true, new SplittableRandom(2));
-        Tensor x = Tensor.randn(3, 1, 7).requiresGrad(true);
+        Tensor x = Tensor.randn(Seed.of(3), 1, 7).requiresGrad(true);
         GradCheck.check("linear", in -> l.forward(in.get(0)), List.of(x, l.weight, l.bias), 1e-2, 2e-3, 2e-3);
     }
 
     @Test
     void conv2dUsesItsSettingsAndChecksChannels() {
         Conv2d c = new Conv2d(3, 5, 3, 3, 1, 2, 0, 1, 1, 1, true, new SplittableRandom(3));
-        Tensor x = Tensor.randn(4, 2, 3, 7, 13);
+        Tensor x = Tensor.randn(Seed.of(4), 2, 3, 7, 13);
         Tensor y = c.forward(x);
         // H: (7 + 0 - 3) / 1 + 1 = 5;  W: (13 + 2 - 3) / 2 + 1 = 7
         assertArrayEquals(new int[] {2, 5, 5, 7}, y.shape());
@@ -76,7 +77,7 @@ class LayersTest {
         bn.weight.write(new float[] {1.5f, -0.5f, 2f});
         bn.bias.write(new float[] {0.1f, 0.2f, -0.3f});
         int n = 2, c = 3, hw = 7;
-        Tensor x = Tensor.randn(5, n, c, 7, 1).mul(2f).add(1f);
+        Tensor x = Tensor.randn(Seed.of(5), n, c, 7, 1).mul(2f).add(1f);
         float[] xv = x.toArray();
         Tensor y = bn.forward(x);
         float[] yv = y.toArray();
@@ -132,7 +133,7 @@ class LayersTest {
     void batchNormGroupsEqualSeparateCalls() {
         BatchNorm2d stacked = new BatchNorm2d(7);
         BatchNorm2d separate = new BatchNorm2d(7);
-        Tensor x = Tensor.randn(6, 3 * 2, 7, 3, 5);
+        Tensor x = Tensor.randn(Seed.of(6), 3 * 2, 7, 3, 5);
         float[] joint = stacked.forward(x, 3).toArray();
         float[] parts = new float[joint.length];
         int chunk = joint.length / 3;
@@ -173,7 +174,7 @@ class LayersTest {
 
     @Test
     void activationsPoolsAndFlattenDelegateToTheirOps() {
-        Tensor x = Tensor.randn(8, 2, 3, 7, 13);
+        Tensor x = Tensor.randn(Seed.of(8), 2, 3, 7, 13);
         Close.assertClose("relu", x.relu().toArray(), new ReLU().forward(x).toArray(), 0, 0);
         Close.assertClose("leaky", x.leakyRelu(0.01f).toArray(), new LeakyReLU().forward(x).toArray(), 0, 0);
         Close.assertClose("leaky 0.2", x.leakyRelu(0.2f).toArray(), new LeakyReLU(0.2f).forward(x).toArray(), 0, 0);
@@ -197,7 +198,7 @@ class LayersTest {
         Init.normal(bn.weight, 1.0, 0.3, rng);
         Sequential net = new Sequential(conv, bn, new Tanh(), new AdaptiveAvgPool2d(1, 1), new Flatten(),
                 new Linear(3, 2, true, rng));
-        Tensor x = Tensor.randn(10, 3, 2, 5, 3);
+        Tensor x = Tensor.randn(Seed.of(10), 3, 2, 5, 3);
         GradCheck.check("conv-bn-tanh-pool-linear", in -> net.forward(x),
                 List.of(conv.weight, bn.weight, bn.bias), 1e-2, 3e-3, 3e-3);
     }

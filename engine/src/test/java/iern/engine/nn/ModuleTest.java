@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iern.engine.FloatArray;
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ class ModuleTest {
     @Test
     void forwardRunsAndModeReachesEveryDescendant() {
         Sequential n = net(2);
-        Tensor y = n.forward(Tensor.randn(5, 2, 3, 7, 13));
+        Tensor y = n.forward(Tensor.randn(Seed.of(5), 2, 3, 7, 13));
         assertArrayEquals(new int[] {2, 2}, y.shape());
         n.eval();
         for (Module m : n.namedModules().values()) {
@@ -145,7 +146,7 @@ class ModuleTest {
     @Test
     void zeroGradClearsEveryParameterGradient() {
         Sequential n = net(6);
-        n.forward(Tensor.randn(1, 3, 3, 5, 5)).sum().backward();
+        n.forward(Tensor.randn(Seed.of(1), 3, 3, 5, 5)).sum().backward();
         assertTrue(n.parameters().stream().allMatch(p -> p.grad() != null));
         n.zeroGrad();
         assertTrue(n.parameters().stream().allMatch(p -> p.grad() == null));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import iern.engine.Backend;
 import iern.engine.KernelOp;
+import iern.engine.Seed;
 import iern.engine.Storage;
 import iern.engine.Tensor;
 import iern.engine.ops.Attention;
@@ -184,7 +185,7 @@ public abstract class OpConformance extends BackendTestBase {
     void anOpWithOnlyACpuKernelRunsOnEveryBackendWithCorrectGradients() {
         Backend be = backend();
         assertFalse(CUBE.onDevice(be), "the toy op has no device kernel anywhere");
-        Tensor x = Tensor.randn(be, 11, 3, 7).detach().requiresGrad(true);
+        Tensor x = Tensor.randn(be, Seed.of(11), 3, 7).detach().requiresGrad(true);
         float[] xs = x.toArray();
         float[] expected = new float[xs.length];
         for (int i = 0; i < xs.length; i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import iern.engine.Backend;
 import iern.engine.Backends;
 import iern.engine.Engine;
+import iern.engine.Seed;
 import iern.engine.Tensor;
 import iern.model.IernNetwork;
 import iern.model.ModelConfig;
@@ -44,7 +45,7 @@ class OpenClIernIterationTest {
             double[][] losses = new double[steps][];
             try (TrainingStep step = TrainingStep.of(net, train)) {
                 step.startEpoch(0, train);
-                Tensor x = Tensor.randn(backend, 100, 6, 3, 36, 36);
+                Tensor x = Tensor.randn(backend, Seed.of(100), 6, 3, 36, 36);
                 int[] emotions = {0, 1, 2, 3, 4, 5};
                 int[] confounders = {0, 1, 2, 0, 1, 2};
                 for (int i = 0; i < steps; i++) {
