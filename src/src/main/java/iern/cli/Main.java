@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
             "on a hand-written Java deep-learning engine.",
             "",
             "  iern train    makes the synthetic benchmark if absent, trains the",
-            "                baseline and IERN on bias100 fold 1 and prints both",
-            "                out-of-distribution accuracies side by side.",
+            "                baseline, IERN and the best de-confounding variant on",
+            "                bias100 fold 1 and prints their out-of-distribution",
+            "                accuracies and source leakage side by side.",
             ""},
         subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, SlurmCommand.class, CommandLine.HelpCommand.class})
