@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
             "",
             "  iern train    makes the synthetic benchmark if absent, trains the",
             "                baseline, IERN and the best de-confounding variant on",
-            "                bias100 fold 1 and prints their out-of-distribution",
-            "                accuracies and source leakage side by side.",
+            "                bias100 fold 1 (and the baseline on the bias0 ceiling)",
+            "                and prints their accuracies and source leakage side by side.",
             ""},
         subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, SlurmCommand.class, CommandLine.HelpCommand.class})

@@ -119,4 +119,20 @@ class CliGridTest {
         assertEquals(2, code);
         assertFalse(err.toString().contains("\tat "), err.toString());
     }
+
+    private static List<String> planned(String... args) {
+        picocli.CommandLine cl = new picocli.CommandLine(new TrainCommand());
+        cl.parseArgs(args);
+        return ((TrainCommand) cl.getCommand()).plannedRunDirs();
+    }
+
+    @Test
+    void theMainJobComparesTheBaselineIernAndTheChosenVariantBesideTheCeiling() {
+        assertEquals(List.of("bias0-fold1/baseline-seed1", "bias100-fold1/baseline-seed1", "bias100-fold1/iern-seed1",
+                "bias100-fold1/baseline+la-seed1"), planned());
+        assertEquals(List.of("bias100-fold1/baseline-seed1", "bias100-fold1/iern-seed1",
+                "bias100-fold1/baseline+la-seed1"), planned("--bias", "100"));
+        assertEquals(List.of("bias100-fold2/iern-seed1", "bias100-fold2/iern-seed2"),
+                planned("--method", "iern", "--fold", "2", "--seeds", "1,2"));
+    }
 }
