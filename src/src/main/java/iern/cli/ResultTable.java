@@ -42,7 +42,13 @@ final class ResultTable {
                     continue;
                 }
                 List<Double> accs = cell.accuracies();
-                row.add(Report.meanSpread(accs) + (accs.size() > 1 ? " (" + accs.size() + " seeds)" : ""));
+                int runs = cell.seeds().stream().mapToInt(x -> x.folds().size()).sum();
+                int full = accs.size() * summary.folds();
+                String count = accs.size() > 1 ? accs.size() + " seeds" : "";
+                if (runs < full) {   // some seed lacks a fold: say so, its pooled figure covers fewer images
+                    count += (count.isEmpty() ? "" : ", ") + runs + " of " + full + " runs";
+                }
+                row.add(Report.meanSpread(accs) + (count.isEmpty() ? "" : " (" + count + ")"));
                 row.add(Report.meanSpread(cell.leaks()));
                 figure.computeIfAbsent(setting, x -> new LinkedHashMap<>()).put(v, Summary.meanSd(accs));
             }

@@ -79,6 +79,7 @@ public final class Summary {
             });
             cells.put(setting, row);
         });
+        variants.sort(Comparator.comparing(Summary::variantKey));
         int folds = (int) runs.stream().map(RunResult::fold).distinct().count();
         return new Summary(cells, variants, folds, chance);
     }
