@@ -467,13 +467,12 @@ final class TrainCommand implements Callable<Integer> {
         if (!mainJob()) {
             return new Grid(runs(variants()));
         }
-        List<Run> runs = new ArrayList<>();
+        List<Run> runs = new ArrayList<>(runs(MAIN_JOB_VARIANTS));
         var parsed = spec.commandLine().getParseResult();
         if (trainSplit == null && parsed != null && !parsed.hasMatchedOption("--bias")) {
             // the main job also shows the ceiling its table is judged against: the baseline on unseen people
             runs.addAll(Grid.of(List.of("0"), folds, List.of(Variant.of(Method.BASELINE)), seeds).runs());
         }
-        runs.addAll(runs(MAIN_JOB_VARIANTS));
         return new Grid(runs);
     }
 

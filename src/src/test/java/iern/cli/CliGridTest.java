@@ -128,8 +128,8 @@ class CliGridTest {
 
     @Test
     void theMainJobComparesTheBaselineIernAndTheChosenVariantBesideTheCeiling() {
-        assertEquals(List.of("bias0-fold1/baseline-seed1", "bias100-fold1/baseline-seed1", "bias100-fold1/iern-seed1",
-                "bias100-fold1/baseline+la-seed1"), planned());
+        assertEquals(List.of("bias100-fold1/baseline-seed1", "bias100-fold1/iern-seed1",
+                "bias100-fold1/baseline+la-seed1", "bias0-fold1/baseline-seed1"), planned());
         assertEquals(List.of("bias100-fold1/baseline-seed1", "bias100-fold1/iern-seed1",
                 "bias100-fold1/baseline+la-seed1"), planned("--bias", "100"));
         assertEquals(List.of("bias100-fold2/iern-seed1", "bias100-fold2/iern-seed2"),
