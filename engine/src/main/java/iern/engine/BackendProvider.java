@@ -14,6 +14,15 @@ public interface BackendProvider {
     /** Whether a device of this kind can be opened on this machine (loads native libraries lazily). */
     boolean available();
 
+    /**
+     * Whether a GPU of this kind can be opened, so {@code auto} may pick it. A provider whose
+     * devices may be CPUs (OpenCL on PoCL) says false for those: on a CPU the CPU backend is
+     * the faster one.
+     */
+    default boolean gpu() {
+        return available();
+    }
+
     /** When not {@link #available()}: what was looked for and how to install it. */
     String unavailableReason();
 

@@ -23,31 +23,38 @@ public final class Backends {
             }
         }
         List<String> kinds = providers().stream().map(BackendProvider::kind).toList();
-        String hint = kind.equals("cuda") ? " (this build has no CUDA backend yet: use opencl, which also runs on"
-                + " NVIDIA GPUs, or cpu)"
-                : kind.equals("opencl") ? " (the opencl backend lives in the iern-kernels module: is it on the class path?)"
+        String hint = kind.equals("cuda") || kind.equals("opencl")
+                ? " (the " + kind + " backend lives in the iern-kernels module: is it on the class path?)"
                 : "";
         throw new IllegalArgumentException("unknown backend '" + kind + "'; known: " + kinds + hint);
     }
 
     /**
-     * Opens the backend named by {@code spec}. {@code auto} takes the first available of
-     * cuda (when a provider is present), opencl, cpu and reports the choice through {@code log}.
+     * Opens the backend named by {@code spec}. {@code auto} takes the first GPU of cuda, then
+     * opencl (never an OpenCL CPU device such as PoCL, which is slower than the CPU backend),
+     * else cpu, and reports the choice, or why no GPU was taken, in one line through {@code log}.
      */
     public static Backend open(String spec, java.util.function.Consumer<String> log) {
         if (spec == null || spec.isBlank()) {
             spec = "cpu";
         }
         if (spec.equals("auto")) {
+            List<String> why = new ArrayList<>();
             for (String kind : List.of("cuda", "opencl")) {
                 for (BackendProvider p : providers()) {
-                    if (p.kind().equals(kind) && p.available()) {
+                    if (!p.kind().equals(kind)) {
+                        continue;
+                    }
+                    if (p.gpu()) {
                         log.accept("backend auto: using " + kind);
                         return p.open(kind);
                     }
+                    why.add(kind + ": " + (p.available() ? "no GPU device, only CPU devices"
+                            : firstSentence(p.unavailableReason())));
                 }
             }
-            log.accept("backend auto: no GPU backend available, using cpu");
+            log.accept("backend auto: no GPU found, using cpu" + (why.isEmpty() ? "" : " (" + String.join("; ", why)
+                    + ")"));
             return provider("cpu").open("cpu");
         }
         String kind = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
@@ -56,5 +63,11 @@ public final class Backends {
             throw new IllegalStateException("backend '" + spec + "' is not available: " + p.unavailableReason());
         }
         return p.open(spec);
+    }
+
+    /** Up to the first ". " (or the whole text), for one-line summaries of long reasons. */
+    static String firstSentence(String text) {
+        int end = text.indexOf(". ");
+        return end < 0 ? text : text.substring(0, end);
     }
 }
