@@ -56,7 +56,7 @@ final class ClDevices {
         }
         if (spec.equals("opencl")) {
             for (Found f : devices) {
-                if ((deviceLong(f.device(), CL_DEVICE_TYPE) & CL_DEVICE_TYPE_GPU) != 0) {
+                if (isGpu(f)) {
                     return f;
                 }
             }
@@ -82,6 +82,10 @@ final class ClDevices {
         }
         throw new IllegalArgumentException("opencl: no device " + spec + "; devices are "
                 + devices.stream().map(Found::spec).toList());
+    }
+
+    static boolean isGpu(Found f) {
+        return (deviceLong(f.device(), CL_DEVICE_TYPE) & CL_DEVICE_TYPE_GPU) != 0;
     }
 
     /** One line: vendor, name, type, compute units, global memory, OpenCL version. */

@@ -33,6 +33,20 @@ public final class OpenClBackendProvider implements BackendProvider {
         return unavailable == null;
     }
 
+    /** Whether some platform has a GPU: {@code auto} skips OpenCL CPU devices (PoCL). */
+    @Override
+    public boolean gpu() {
+        if (!available()) {
+            return false;
+        }
+        for (ClDevices.Found f : ClDevices.all()) {
+            if (ClDevices.isGpu(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String unavailableReason() {
         probe();

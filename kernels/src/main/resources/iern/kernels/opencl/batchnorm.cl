@@ -6,7 +6,7 @@
 
 #define WG_MAX 256
 
-inline float group_sum(__local float* scratch, float v) {
+inline float group_sum(LOCAL_PARAM float* scratch, float v) {
     int lid = get_local_id(0);
     scratch[lid] = v;
     barrier(CLK_LOCAL_MEM_FENCE);

@@ -22,7 +22,7 @@ inline float identity_of(int op) {
 }
 
 // Tree reduction over the work-group; every work-item gets the result.
-inline float group_reduce(int op, __local float* scratch, float v) {
+inline float group_reduce(int op, LOCAL_PARAM float* scratch, float v) {
     int lid = get_local_id(0);
     scratch[lid] = v;
     barrier(CLK_LOCAL_MEM_FENCE);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import iern.engine.Backend.Binary;
 import iern.engine.Backend.Reduce;
 import iern.engine.Backend.Unary;
+import iern.kernels.gpu.OpTable;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class ClOpTableTest {
 
     private static Map<String, Integer> definedCodes(String prefix) {
         Map<String, Integer> codes = new LinkedHashMap<>();
-        Matcher m = DEFINE.matcher(ClOpTable.PRELUDE);
+        Matcher m = DEFINE.matcher(OpTable.PRELUDE);
         while (m.find()) {
             if (m.group(1).equals(prefix)) {
                 Integer old = codes.put(m.group(2), Integer.parseInt(m.group(3)));
@@ -67,7 +68,7 @@ class ClOpTableTest {
 
     @Test
     void generatedHelpersHaveOneCaseWithTheTablesExpressionPerConstant() {
-        String p = ClOpTable.PRELUDE;
+        String p = OpTable.PRELUDE;
         for (Unary u : Unary.values()) {
             assertEquals(2, count(p, "case U_" + u.name() + ":"), u + ": one case in unary_op, one in unary_derivative");
             assertTrue(p.contains("case U_" + u.name() + ": return " + u.clForward() + ";\n"), u + " forward");

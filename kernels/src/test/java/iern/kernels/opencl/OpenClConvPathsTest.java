@@ -1,56 +1,12 @@
 package iern.kernels.opencl;
 
-import static iern.kernels.opencl.OpenClTestSupport.*;
-
 import iern.engine.Backend;
-import iern.engine.ConvShape;
-import iern.engine.Storage;
-import iern.engine.oracle.GemmConvOracle;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import iern.kernels.gpu.GpuConvPathsBody;
 
-/**
- * Convolution paths the conformance shapes do not reach: the im2col scratch split into uneven
- * chunks (5 images, 2 per chunk, with a shrunk budget) and the direct 1x1 path taken for maps
- * of at least 256 pixels.
- */
-class OpenClConvPathsTest {
-
-    @Test
-    void convolutionInChunksMatchesOracle() {
-        ConvShape s = new ConvShape(5, 3, 6, 7, 4, 3, 2, 2, 1, 1, 0, 1, 2);
-        long perImage = ((long) s.cIn() * s.kh() * s.kw() + s.cOut()) * s.outH() * s.outW();
-        check(s, 2 * perImage);
-    }
-
-    @Test
-    void directPointwiseConvolutionMatchesOracle() {
-        check(ConvShape.of(3, 5, 16, 17, 7, 1, 1, 0), ClConvolution.columnBudget);
-    }
-
-    private static void check(ConvShape s, long budget) {
-        long saved = ClConvolution.columnBudget;
-        try (Backend be = openOrSkip()) {
-            ClConvolution.columnBudget = budget;
-            SplittableRandom rnd = new SplittableRandom(11);
-            int xn = s.n() * s.cIn() * s.h() * s.w(), wn = s.cOut() * s.cIn() * s.kh() * s.kw();
-            int yn = s.n() * s.cOut() * s.outH() * s.outW();
-            float[] x = random(rnd, xn), w = random(rnd, wn), bias = random(rnd, s.cOut()), dy = random(rnd, yn);
-            float[] y = new float[yn], dx = new float[xn], dw = new float[wn], db = new float[s.cOut()];
-            GemmConvOracle.conv2dForward(s, x, w, bias, y);
-            GemmConvOracle.conv2dBackwardData(s, dy, w, dx);
-            GemmConvOracle.conv2dBackwardWeight(s, x, dy, dw, db);
-            Storage xd = upload(be, x), wd = upload(be, w), bd = upload(be, bias), dyd = upload(be, dy);
-            Storage yd = be.allocate(yn), dxd = be.allocate(xn), dwd = be.allocate(wn), dbd = be.allocate(s.cOut());
-            be.conv2dForward(s, xd, wd, bd, yd);
-            assertClose("conv " + s + " forward", y, download(be, yd), 1e-5, 1e-5);
-            be.conv2dBackwardData(s, dyd, wd, dxd);
-            assertClose("conv " + s + " backward data", dx, download(be, dxd), 1e-5, 1e-5);
-            be.conv2dBackwardWeight(s, xd, dyd, dwd, dbd);
-            assertClose("conv " + s + " backward weight", dw, download(be, dwd), 1e-5, 1e-5);
-            assertClose("conv " + s + " backward bias", db, download(be, dbd), 1e-5, 1e-5);
-        } finally {
-            ClConvolution.columnBudget = saved;
-        }
+/** The convolution paths of {@link GpuConvPathsBody} on the default OpenCL device. Skipped without OpenCL, failed under -Diern.require=opencl. */
+class OpenClConvPathsTest extends GpuConvPathsBody {
+    @Override
+    protected Backend openOrSkip() {
+        return OpenClTestSupport.openOrSkip();
     }
 }

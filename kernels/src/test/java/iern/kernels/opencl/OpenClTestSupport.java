@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import iern.engine.Backend;
 import iern.engine.Storage;
+import iern.kernels.gpu.GpuTestSupport;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 
@@ -31,45 +32,18 @@ final class OpenClTestSupport {
     }
 
     static Storage upload(Backend be, float[] host) {
-        Storage s = be.allocate(host.length);
-        be.write(s, 0, host, 0, host.length);
-        return s;
+        return GpuTestSupport.upload(be, host);
     }
 
     static float[] download(Backend be, Storage s) {
-        float[] host = new float[(int) s.size()];
-        be.read(s, 0, host, 0, host.length);
-        return host;
+        return GpuTestSupport.download(be, s);
     }
 
     static float[] random(SplittableRandom rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        return v;
+        return GpuTestSupport.random(rnd, n);
     }
 
-    /** |actual - expected| <= abs + rel |expected| everywhere; else the first mismatches with their index. */
     static void assertClose(String what, float[] expected, float[] actual, double abs, double rel) {
-        if (expected.length != actual.length) {
-            fail(what + ": length " + actual.length + ", expected " + expected.length);
-        }
-        StringBuilder bad = new StringBuilder();
-        int count = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double e = expected[i], a = actual[i];
-            boolean ok = Double.isNaN(e) ? Double.isNaN(a) : Math.abs(a - e) <= abs + rel * Math.abs(e);
-            if (!ok) {
-                if (count < 8) {
-                    bad.append(String.format("%n  [%d] expected %.8g got %.8g", i, e, a));
-                }
-                count++;
-            }
-        }
-        if (count > 0) {
-            fail(what + ": " + count + " of " + expected.length + " elements differ (abs " + abs + ", rel " + rel
-                    + "):" + bad);
-        }
+        GpuTestSupport.assertClose(what, expected, actual, abs, rel);
     }
 }

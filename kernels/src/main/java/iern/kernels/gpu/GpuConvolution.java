@@ -1,4 +1,4 @@
-package iern.kernels.opencl;
+package iern.kernels.gpu;
 
 import iern.engine.ConvShape;
 
@@ -15,11 +15,11 @@ import iern.engine.ConvShape;
  * convolution with stride 1, no padding and large maps skips im2col: x itself is, per image,
  * the column matrix, and per-image GEMMs are wide enough.
  */
-final class ClConvolution {
-    private ClConvolution() {}
+public final class GpuConvolution {
+    private GpuConvolution() {}
 
     /** Scratch budget in floats (64 MiB); tests lower it to exercise the chunk loop. */
-    static long columnBudget = 16L << 20;
+    public static long columnBudget = 16L << 20;
 
     /** Below this many output pixels per image, the per-image 1x1 GEMM is too narrow to pay. */
     private static final int DIRECT_MIN_PIXELS = 256;
@@ -34,26 +34,26 @@ final class ClConvolution {
         return (int) Math.max(1, Math.min(s.n(), columnBudget / Math.max(1, perImage)));
     }
 
-    private static void geometry(ClLaunch launch, ConvShape s) {
+    private static void geometry(GpuLaunch launch, ConvShape s) {
         launch.i(s.cIn()).i(s.h()).i(s.w()).i(s.kh()).i(s.kw()).i(s.strideH()).i(s.strideW()).i(s.padH())
                 .i(s.padW()).i(s.dilH()).i(s.dilW()).i(s.outH()).i(s.outW());
     }
 
-    private static void im2col(ClLaunch launch, ConvShape s, ClStorage x, int img0, int images, ClStorage col) {
+    private static void im2col(GpuLaunch launch, ConvShape s, GpuStorage x, int img0, int images, GpuStorage col) {
         launch.kernel("conv.cl", "im2col").mem(x).l((long) img0 * s.cIn() * s.h() * s.w()).mem(col).i(images);
         geometry(launch, s);
         launch.items((long) images * s.cIn() * s.kh() * s.kw() * s.outH() * s.outW());
     }
 
     /** dy images [img0, img0 + images) from NCHW into wide [cOut, images P]. */
-    private static void toWide(ClLaunch launch, ConvShape s, ClStorage dy, int img0, int images, ClStorage wide) {
+    private static void toWide(GpuLaunch launch, ConvShape s, GpuStorage dy, int img0, int images, GpuStorage wide) {
         int pixels = s.outH() * s.outW();
         launch.kernel("conv.cl", "nchw_to_wide").mem(dy).l((long) img0 * s.cOut() * pixels).mem(wide).i(images)
                 .i(s.cOut()).i(pixels).items((long) images * s.cOut() * pixels);
     }
 
-    static void forward(OpenClBackend be, ClLaunch launch, ConvShape s, ClStorage x, ClStorage w, ClStorage bias,
-                        ClStorage y) {
+    static void forward(GpuBackend be, GpuLaunch launch, ConvShape s, GpuStorage x, GpuStorage w, GpuStorage bias,
+                        GpuStorage y) {
         int kDim = s.cIn() * s.kh() * s.kw();
         int pixels = s.outH() * s.outW();
         long outImage = (long) s.cOut() * pixels;
@@ -67,8 +67,8 @@ final class ClConvolution {
             return;
         }
         int chunk = chunk(s);
-        try (ClStorage col = be.allocateRaw((long) chunk * kDim * pixels);
-             ClStorage wide = be.allocateRaw((long) chunk * outImage)) {
+        try (GpuStorage col = be.allocateRaw((long) chunk * kDim * pixels);
+             GpuStorage wide = be.allocateRaw((long) chunk * outImage)) {
             for (int img0 = 0; img0 < s.n(); img0 += chunk) {
                 int images = Math.min(chunk, s.n() - img0);
                 int width = images * pixels;
@@ -82,7 +82,7 @@ final class ClConvolution {
         }
     }
 
-    static void backwardData(OpenClBackend be, ClLaunch launch, ConvShape s, ClStorage dy, ClStorage w, ClStorage dx) {
+    static void backwardData(GpuBackend be, GpuLaunch launch, ConvShape s, GpuStorage dy, GpuStorage w, GpuStorage dx) {
         int kDim = s.cIn() * s.kh() * s.kw();
         int pixels = s.outH() * s.outW();
         long outImage = (long) s.cOut() * pixels;
@@ -92,8 +92,8 @@ final class ClConvolution {
             return;
         }
         int chunk = chunk(s);
-        try (ClStorage col = be.allocateRaw((long) chunk * kDim * pixels);
-             ClStorage wide = be.allocateRaw((long) chunk * outImage)) {
+        try (GpuStorage col = be.allocateRaw((long) chunk * kDim * pixels);
+             GpuStorage wide = be.allocateRaw((long) chunk * outImage)) {
             for (int img0 = 0; img0 < s.n(); img0 += chunk) {
                 int images = Math.min(chunk, s.n() - img0);
                 int width = images * pixels;
@@ -108,8 +108,8 @@ final class ClConvolution {
         }
     }
 
-    static void backwardWeight(OpenClBackend be, ClLaunch launch, ConvShape s, ClStorage x, ClStorage dy,
-                               ClStorage dw, ClStorage dBias) {
+    static void backwardWeight(GpuBackend be, GpuLaunch launch, ConvShape s, GpuStorage x, GpuStorage dy,
+                               GpuStorage dw, GpuStorage dBias) {
         int kDim = s.cIn() * s.kh() * s.kw();
         int pixels = s.outH() * s.outW();
         long outImage = (long) s.cOut() * pixels;
@@ -121,8 +121,8 @@ final class ClConvolution {
             }
         } else {
             int chunk = chunk(s);
-            try (ClStorage col = be.allocateRaw((long) chunk * kDim * pixels);
-                 ClStorage wide = be.allocateRaw((long) chunk * outImage)) {
+            try (GpuStorage col = be.allocateRaw((long) chunk * kDim * pixels);
+                 GpuStorage wide = be.allocateRaw((long) chunk * outImage)) {
                 for (int img0 = 0; img0 < s.n(); img0 += chunk) {
                     int images = Math.min(chunk, s.n() - img0);
                     int width = images * pixels;

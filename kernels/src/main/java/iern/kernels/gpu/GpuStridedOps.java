@@ -1,4 +1,4 @@
-package iern.kernels.opencl;
+package iern.kernels.gpu;
 
 import iern.engine.Backend.Binary;
 
@@ -8,21 +8,21 @@ import iern.engine.Backend.Binary;
  * a plain same-shape op reaches the device as rank 1 and the per-element index arithmetic
  * stays short. Scratch arrays are fields: calls are serialised by the backend.
  */
-final class ClStridedOps {
+final class GpuStridedOps {
     static final int MAX_RANK = iern.engine.BackendArgs.MAX_RANK;
 
-    private final ClLaunch launch;
+    private final GpuLaunch launch;
     private final int[] shape = new int[MAX_RANK];
     private final long[][] strides = new long[3][MAX_RANK];
     private final long[] outStrides = new long[MAX_RANK];
     private int rank;
 
-    ClStridedOps(ClLaunch launch) {
+    GpuStridedOps(GpuLaunch launch) {
         this.launch = launch;
     }
 
     /** Arguments checked by {@link iern.engine.BackendArgs#copy}, which gave {@code total}. */
-    void copy(ClStorage src, long srcOff, long[] srcStrides, ClStorage dst, long dstOff, long[] dstStrides,
+    void copy(GpuStorage src, long srcOff, long[] srcStrides, GpuStorage dst, long dstOff, long[] dstStrides,
               int[] shapeIn, long total, boolean accumulate) {
         if (total == 0) {
             return;
@@ -34,8 +34,8 @@ final class ClStridedOps {
     }
 
     /** Arguments checked by {@link iern.engine.BackendArgs#binary}, which gave {@code total}. */
-    void binary(Binary op, ClStorage a, long aOff, long[] aStrides, ClStorage b, long bOff, long[] bStrides,
-                ClStorage out, long outOff, int[] shapeIn, long total) {
+    void binary(Binary op, GpuStorage a, long aOff, long[] aStrides, GpuStorage b, long bOff, long[] bStrides,
+                GpuStorage out, long outOff, int[] shapeIn, long total) {
         if (total == 0) {
             return;
         }

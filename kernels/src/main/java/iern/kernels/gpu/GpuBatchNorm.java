@@ -1,4 +1,4 @@
-package iern.kernels.opencl;
+package iern.kernels.gpu;
 
 /**
  * Batch norm launches (batchnorm.cl) over x [groups * n, c, hw]: statistics per (group,
@@ -6,12 +6,12 @@ package iern.kernels.opencl;
  * (group, channel), kept in a pooled scratch buffer [groups * c, 2]. Arguments are checked by
  * the backend ({@link iern.engine.BackendArgs}) before these run.
  */
-final class ClBatchNorm {
-    private ClBatchNorm() {}
+public final class GpuBatchNorm {
+    private GpuBatchNorm() {}
 
-    static void trainForward(OpenClBackend be, ClLaunch launch, int groups, int n, int c, int hw, float eps,
-                             ClStorage x, ClStorage gamma, ClStorage beta, ClStorage y, ClStorage mean,
-                             ClStorage var) {
+    static void trainForward(GpuBackend be, GpuLaunch launch, int groups, int n, int c, int hw, float eps,
+                             GpuStorage x, GpuStorage gamma, GpuStorage beta, GpuStorage y, GpuStorage mean,
+                             GpuStorage var) {
         if (be.byItem((long) groups * c)) {
             launch.kernel("batchnorm.cl", "bn_stats_by_item").mem(x).mem(mean).mem(var).i(groups).i(n).i(c).i(hw)
                     .items((long) groups * c);
@@ -22,24 +22,24 @@ final class ClBatchNorm {
         apply(be, launch, groups, n, c, hw, eps, x, gamma, beta, mean, var, y);
     }
 
-    static void evalForward(OpenClBackend be, ClLaunch launch, int n, int c, int hw, float eps, ClStorage x,
-                            ClStorage gamma, ClStorage beta, ClStorage mean, ClStorage var, ClStorage y) {
+    static void evalForward(GpuBackend be, GpuLaunch launch, int n, int c, int hw, float eps, GpuStorage x,
+                            GpuStorage gamma, GpuStorage beta, GpuStorage mean, GpuStorage var, GpuStorage y) {
         apply(be, launch, 1, n, c, hw, eps, x, gamma, beta, mean, var, y);
     }
 
-    private static void apply(OpenClBackend be, ClLaunch launch, int groups, int n, int c, int hw, float eps,
-                              ClStorage x, ClStorage gamma, ClStorage beta, ClStorage mean, ClStorage var,
-                              ClStorage y) {
+    private static void apply(GpuBackend be, GpuLaunch launch, int groups, int n, int c, int hw, float eps,
+                              GpuStorage x, GpuStorage gamma, GpuStorage beta, GpuStorage mean, GpuStorage var,
+                              GpuStorage y) {
         boolean affine = gamma != null;
         launch.kernel("batchnorm.cl", "bn_apply").mem(x).mem(mean).mem(var).mem(affine ? gamma : be.dummy())
                 .mem(affine ? beta : be.dummy()).flag(affine).mem(y).i(groups).i(n).i(c).i(hw).f(eps)
                 .items((long) groups * n * c * hw);
     }
 
-    static void trainBackward(OpenClBackend be, ClLaunch launch, int groups, int n, int c, int hw, float eps,
-                              ClStorage x, ClStorage gamma, ClStorage mean, ClStorage var, ClStorage dy,
-                              ClStorage dx, ClStorage dGamma, ClStorage dBeta) {
-        try (ClStorage sums = be.allocateRaw(2L * groups * c)) {
+    static void trainBackward(GpuBackend be, GpuLaunch launch, int groups, int n, int c, int hw, float eps,
+                              GpuStorage x, GpuStorage gamma, GpuStorage mean, GpuStorage var, GpuStorage dy,
+                              GpuStorage dx, GpuStorage dGamma, GpuStorage dBeta) {
+        try (GpuStorage sums = be.allocateRaw(2L * groups * c)) {
             if (be.byItem((long) groups * c)) {
                 launch.kernel("batchnorm.cl", "bn_backward_sums_by_item").mem(x).mem(mean).mem(var).mem(dy)
                         .mem(sums).i(groups).i(n).i(c).i(hw).f(eps).items((long) groups * c);
