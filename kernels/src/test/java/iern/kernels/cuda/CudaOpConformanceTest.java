@@ -1,0 +1,46 @@
+package iern.kernels.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iern.engine.Backend;
+import iern.engine.KernelOp;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
+import iern.engine.testing.OpConformance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared op test body (attention and intervention against their oracles, the CPU-only toy
+ * op through the host fallback) on CUDA device 0, and that attention and intervention find
+ * their CUDA kernels. Skipped without CUDA, failed under -Diern.require=cuda.
+ */
+class CudaOpConformanceTest extends OpConformance {
+    private static Backend cuda;
+
+    @BeforeAll
+    static void open() {
+        cuda = CudaTestSupport.openOrSkip();
+    }
+
+    @AfterAll
+    static void close() {
+        if (cuda != null) {
+            cuda.close();
+        }
+    }
+
+    @Override
+    protected Backend backend() {
+        return cuda;
+    }
+
+    @Test
+    void attentionAndInterventionRunTheirCudaKernelsNotTheHostFallback() {
+        for (KernelOp<?> op : new KernelOp<?>[] {Attention.FORWARD, Attention.BACKWARD, Intervention.FORWARD,
+                Intervention.BACKWARD}) {
+            assertTrue(op.onDevice(cuda), op.name() + " has no CUDA kernel registered");
+        }
+    }
+}
