@@ -167,12 +167,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--strata", choices=["separate", "batched"], default="separate")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU comparison (kernels/gpu/run-on-gpu.sh)")
     ap.add_argument("--jsonl", help="also append one JSON line (images/s of each timed iteration) to this file, "
                                     "as bench/run.sh and bench/torch/table.py read it")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
+    dev = torch.device(a.device)
     E, K, C = a.emotions, a.confounders, a.feat
 
     base = backbone(a.backbone, a.width, C)
@@ -184,7 +186,9 @@ def main():
     cls = Classifier(C, E)
     for m in (emo_gen, con_gen, recons, emo_dis, con_dis, cls):
         init_normal(m)
-    centers = nn.Parameter(torch.randn(K, C * fs * fs))
+    for m in (base, emo_gen, con_gen, recons, emo_dis, con_dis, cls):
+        m.to(dev)
+    centers = nn.Parameter(torch.randn(K, C * fs * fs).to(dev))
     lam = 5e-4
     betas = (0.5, 0.999)
     opt_dis = torch.optim.Adam([{"params": emo_dis.parameters()}, {"params": con_dis.parameters()}], lr=2e-4,
@@ -195,11 +199,11 @@ def main():
                                 {"params": recons.parameters(), "lr": 0.0}, {"params": cls.parameters()}],
                                lr=2e-4, betas=betas)
 
-    x = torch.randn(a.batch, 3, a.size, a.size)
-    y_emo = torch.randint(0, E, (a.batch,))
-    y_conf = torch.randint(0, K, (a.batch,))
-    uniform_e = torch.full((a.batch, E), 1.0 / E)
-    uniform_k = torch.full((a.batch, K), 1.0 / K)
+    x = torch.randn(a.batch, 3, a.size, a.size).to(dev)
+    y_emo = torch.randint(0, E, (a.batch,)).to(dev)
+    y_conf = torch.randint(0, K, (a.batch,)).to(dev)
+    uniform_e = torch.full((a.batch, E), 1.0 / E).to(dev)
+    uniform_k = torch.full((a.batch, K), 1.0 / K).to(dev)
 
     def set_grad(nets, flag):
         for n in nets:
@@ -248,6 +252,8 @@ def main():
     for _ in range(a.iters):
         t = time.perf_counter()
         losses = iteration()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
     if a.jsonl:
         name = f"r18_{a.size}" if (a.backbone, a.width, C) == ("resnet18", 1.0, 512) else \
@@ -259,7 +265,7 @@ def main():
     times.sort()
     median = times[len(times) // 2]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"torch {torch.__version__} threads={a.threads} {a.backbone} x{a.width} feat={C} size={a.size} "
+    print(f"torch {torch.__version__} device={a.device} threads={a.threads} {a.backbone} x{a.width} feat={C} size={a.size} "
           f"({fs}x{fs} features) batch={a.batch} strata={a.strata}")
     print(f"iteration: median {median:.4f} s, best {times[0]:.4f} s over {a.iters}; "
           f"{a.batch / median:.1f} images/s; peak RSS {rss:.0f} MiB; last losses {losses}")

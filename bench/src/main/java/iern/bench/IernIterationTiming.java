@@ -46,6 +46,11 @@ public final class IernIterationTiming {
         int iters = Integer.parseInt(a[1]);
         boolean batched = a.length < 3 || a[2].equals("batched");
         int warm = a.length > 3 ? Integer.parseInt(a[3]) : 3;
+        String spec = System.getProperty("iern.backend");
+        if (spec != null) {
+            iern.engine.Engine.use(iern.engine.Backends.open(spec, System.out::println));
+            System.out.println("backend " + iern.engine.Engine.backend().describe());
+        }
         IernIteration it = IernIteration.of(config, batched);
         int batch = IernIteration.BATCH;
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -57,6 +62,7 @@ public final class IernIterationTiming {
         for (int i = 0; i < iters; i++) {
             long s = System.nanoTime(), c0 = os.getProcessCpuTime();
             l = it.run();
+            iern.engine.Engine.backend().synchronize();
             t[i] = (System.nanoTime() - s) / 1e9;
             cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
         }
