@@ -19,12 +19,13 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
 /**
  * PNG charts drawn by XChart (headless: rendered to an image, never shown): curves per epoch,
- * grouped bars with whiskers, and a confusion matrix. Each file is written to a temporary file
+ * grouped bars with whiskers, a scatter of runs, and a confusion matrix. Each file is written to a temporary file
  * and moved into place, so a reader never sees half a PNG.
  */
 public final class Charts {
@@ -112,6 +113,40 @@ public final class Charts {
             }
             c.addSeries(missing.isEmpty() ? m : m + " (not run: " + String.join(", ", missing) + ")", settings,
                     means, sds);
+        }
+        save(c, png);
+    }
+
+    /**
+     * Scatter plot: one marker series per entry of {@code series}, each point {x, y} with values
+     * in [0, 1] drawn in percent on both axes (0-100).
+     */
+    public static void scatter(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
+        XYChart c = new XYChartBuilder().width(820).height(520).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        style(c.getStyler());
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setMarkerSize(9);
+        c.getStyler().setXAxisMin(0.0);
+        c.getStyler().setXAxisMax(100.0);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(100.0);
+        c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setYAxisDecimalPattern("0");
+        for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (double[] p : s.getValue()) {
+                if (Double.isFinite(p[0]) && Double.isFinite(p[1])) {
+                    xs.add(100 * p[0]);
+                    ys.add(100 * p[1]);
+                }
+            }
+            if (!xs.isEmpty()) {
+                c.addSeries(s.getKey(), xs, ys);
+            }
+        }
+        if (c.getSeriesMap().isEmpty()) {
+            c.addSeries("(no run with both figures)", new double[] {0}, new double[] {0});
         }
         save(c, png);
     }

@@ -40,6 +40,29 @@ class ChartsTest {
     }
 
     @Test
+    void scatterDrawsEveryRunAndAnEmptyChart() throws Exception {
+        Map<String, List<double[]>> runs = new LinkedHashMap<>();
+        runs.put("bias100 baseline", List.of(new double[] {0.9, 0.05}, new double[] {0.8, 0.1}));
+        runs.put("bias100 baseline+la", List.of(new double[] {0.5, 0.7}, new double[] {Double.NaN, 0.4}));
+        Path png = dir.resolve("leakage.png");
+        Charts.scatter(png, "Leak", "leak", "accuracy", runs);
+        BufferedImage img = read(png);
+        assertEquals(820, img.getWidth());
+        assertEquals(520, img.getHeight());
+        // the first series' markers are drawn in the palette's first colour
+        int blue = 0x1f77b4, found = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                found += (img.getRGB(x, y) & 0xffffff) == blue ? 1 : 0;
+            }
+        }
+        assertTrue(found > 40, "markers of the first series: " + found + " pixels");
+        Path empty = dir.resolve("empty.png");
+        Charts.scatter(empty, "Leak", "leak", "accuracy", Map.of("x", List.of(new double[] {Double.NaN, 1})));
+        read(empty);
+    }
+
+    @Test
     void barsAndConfusion() throws Exception {
         Map<String, Map<String, double[]>> groups = new LinkedHashMap<>();
         groups.put("bias0", Map.of("baseline", new double[] {0.5, 0.1}, "iern", new double[] {0.6, Double.NaN}));

@@ -77,6 +77,9 @@ class CliGridTest {
         assertEquals(0, sum.code(), sum.err());
         assertTrue(sum.out().contains("4 finished run(s)") && !sum.out().contains("not finished"), sum.out());
         assertEquals(summary(whole), summary(shared));
+        // each biased run as one point of source leak against accuracy
+        assertTrue(sum.out().contains("leak-vs-accuracy.png"), sum.out());
+        assertTrue(javax.imageio.ImageIO.read(shared.resolve("leak-vs-accuracy.png").toFile()).getWidth() == 820);
     }
 
     @Test

@@ -37,12 +37,15 @@ public final class Summary {
     private final List<String> variants;
     private final int folds;
     private final double chance;
+    private final List<RunResult> runs;
 
-    private Summary(Map<String, Map<String, Cell>> cells, List<String> variants, int folds, double chance) {
+    private Summary(Map<String, Map<String, Cell>> cells, List<String> variants, int folds, double chance,
+                    List<RunResult> runs) {
         this.cells = cells;
         this.variants = variants;
         this.folds = folds;
         this.chance = chance;
+        this.runs = runs;
     }
 
     /** Pools the runs, ordered as tables show them: bias0 (the ceiling), bias100, bias90; baseline before IERN. */
@@ -81,7 +84,7 @@ public final class Summary {
         });
         variants.sort(Comparator.comparing(Summary::variantKey));
         int folds = (int) runs.stream().map(RunResult::fold).distinct().count();
-        return new Summary(cells, variants, folds, chance);
+        return new Summary(cells, variants, folds, chance, List.copyOf(sorted));
     }
 
     /** bias0 (the ceiling) first, then bias100, bias90, anything else by name. */
@@ -105,6 +108,11 @@ public final class Summary {
     /** Every variant, in column order. */
     public List<String> variants() {
         return variants;
+    }
+
+    /** The runs pooled, in table order (setting, variant, fold, seed). */
+    public List<RunResult> runs() {
+        return runs;
     }
 
     /** How many distinct folds the runs cover. */
