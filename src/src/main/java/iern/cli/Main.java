@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             "                bias100 fold 1 (and the baseline on the bias0 ceiling)",
             "                and prints their accuracies and source leakage side by side.",
             ""},
-        subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, SynthCommand.class,
+        subcommands = {TrainCommand.class, SummarizeCommand.class, EvalCommand.class, PredictCommand.class, AlignCommand.class,
+            SynthCommand.class,
             FoldsCommand.class, InfoCommand.class, SlurmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /**

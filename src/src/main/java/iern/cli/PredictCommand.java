@@ -1,19 +1,29 @@
 package iern.cli;
 
+import iern.cli.face.AlignedFace;
+import iern.cli.face.Alignment;
+import iern.cli.face.Box;
+import iern.cli.face.FaceDetector;
+import iern.cli.face.Point;
 import iern.data.BadInput;
 import iern.data.DataException;
 import iern.data.Printable;
 import iern.data.Sample;
+import iern.data.image.ImageDecoder;
 import iern.data.loader.Batch;
 import iern.data.loader.ImageStore;
 import iern.data.loader.Loader;
+import iern.data.transform.FloatImage;
 import iern.data.transform.Pipeline;
+import iern.data.transform.Resize;
+import iern.data.transform.SampleRandom;
 import iern.engine.Engine;
 import iern.engine.Grad;
 import iern.engine.Tensor;
 import iern.engine.TensorScope;
 import iern.model.Checkpoint;
 import iern.model.IernNetwork;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystems;
@@ -41,10 +51,17 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predicts the emotion of images with a trained checkpoint.",
-            "Test-time pipeline; prints the softmax probabilities.",
-            "A file that cannot be read is reported (stderr; with --json its entry has ok=false) and the rest go on.",
-            "--json: an array, one entry per file: file, ok, then error, or emotion, probability and probabilities;"
-                + " faces: null (reserved for face detection).",
+            "Finds the faces of each image and aligns each as `iern align` does (eyes level, the authors' 256 px"
+                + " square), then runs the test-time pipeline on each face: one line per face, with its box"
+                + " (x,y WxH in image pixels) and the softmax probabilities. --no-align takes the whole image instead,"
+                + " for crops that are already aligned.",
+            "A file that cannot be read or holds no face is reported (stderr; with --json its entry has ok=false)"
+                + " and the rest go on.",
+            "--json: an array, one entry per file: file, ok, then error, or emotion, probability and probabilities"
+                + " (of the largest face when aligning); faces: per face left to right its box {x, y, width, height},"
+                + " eyes [[x, y], [x, y]] (image-left first; null when not found and the box was used), tilt (the eye"
+                + " line's slope in degrees, positive when the right-hand eye is lower; the crop levels it), emotion, probability, probabilities; [] when no face was found,"
+                + " null with --no-align or when the file could not be read.",
             "Exit code: 0 all answered, 4 some files failed, 2 all failed or bad options."})
 final class PredictCommand implements Callable<Integer> {
     /** Exit code when some files failed and at least one was answered. */
@@ -64,6 +81,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "PNG, JPEG or BMP files; directories (their image files by name, not recursive); glob"
                 + " patterns the shell did not expand (quoted: 'photos/*.jpg'), relative to the working directory.")
     List<String> images;
+
+    @Option(names = "--no-align",
+            description = "Do not look for faces: squash the whole image to the network's square, for crops that are"
+                + " already aligned (iern align's output, the authors' data).")
+    boolean noAlign;
 
     @Mixin
     JsonOutput json;
@@ -87,6 +109,13 @@ final class PredictCommand implements Callable<Integer> {
         for (String arg : images) {
             items.addAll(expand(arg));
         }
+        if (!noAlign) {
+            try {
+                FaceDetector.get();
+            } catch (FaceDetector.Unavailable e) {
+                throw new UserError(e.getMessage());
+            }
+        }
         Engine.use(engine.open(json.notices(spec)::println));
         Checkpoint.Loaded ckpt = Checkpoint.load(file);
         IernNetwork net = Checkpoint.network(ckpt);
@@ -99,25 +128,39 @@ final class PredictCommand implements Callable<Integer> {
         try (Grad g = Grad.off()) {
             for (int from = 0; from < items.size(); from += CHUNK) {
                 List<Item> chunk = items.subList(from, Math.min(items.size(), from + CHUNK));
-                Object[] results = predict(chunk, net, pipe, threads, emotions.size());
+                Object[] results = noAlign ? predict(chunk, net, pipe, threads, emotions.size())
+                        : predictFaces(chunk, net, pipe, emotions.size());
                 for (int i = 0; i < chunk.size(); i++) {
                     Item item = chunk.get(i);
-                    if (results[i] instanceof float[] p) {
+                    if (results[i] instanceof List<?> list) {
+                        @SuppressWarnings("unchecked")
+                        List<FaceAnswer> faces = (List<FaceAnswer>) list;
+                        if (array != null) {
+                            FaceAnswer main = largest(faces);
+                            array.add(entry(item, null, emotions, main.p(), argmax(main.p()), faces));
+                        } else {
+                            for (int f = 0; f < faces.size(); f++) {
+                                FaceAnswer a = faces.get(f);
+                                int best = argmax(a.p());
+                                w.printf("%s face %d/%d (%s): %s (%.1f%%) |%s%n", Printable.of(item.name()), f + 1,
+                                        faces.size(), a.face().describe(), emotions.get(best), 100 * a.p()[best],
+                                        all(emotions, a.p()));
+                            }
+                        }
+                    } else if (results[i] instanceof float[] p) {
                         int best = argmax(p);
                         if (array != null) {
-                            array.add(entry(item, null, emotions, p, best));
+                            array.add(entry(item, null, emotions, p, best, null));
                         } else {
-                            StringBuilder all = new StringBuilder();
-                            for (int e = 0; e < emotions.size(); e++) {
-                                all.append(String.format(Locale.ROOT, " %s %.3f", emotions.get(e), p[e]));
-                            }
-                            w.printf("%s: %s (%.1f%%) |%s%n", Printable.of(item.name()), emotions.get(best), 100 * p[best], all);
+                            w.printf("%s: %s (%.1f%%) |%s%n", Printable.of(item.name()), emotions.get(best), 100 * p[best],
+                                    all(emotions, p));
                         }
                     } else {
                         failed++;
                         String reason = (String) results[i];
                         if (array != null) {
-                            array.add(entry(item, reason, emotions, null, 0));
+                            array.add(entry(item, reason, emotions, null, 0,
+                                    reason.startsWith(NO_FACE) ? List.of() : null));
                         } else {
                             err.println(Printable.of(item.name()) + ": error: " + reason);
                         }
@@ -202,8 +245,102 @@ final class PredictCommand implements Callable<Integer> {
         return results;
     }
 
+    /** One face's answer: where it was and its probabilities. */
+    record FaceAnswer(AlignedFace face, float[] p) {}
+
+    /** The error of a file in which no face was found. */
+    static final String NO_FACE = "no face found";
+
+    /**
+     * For each item of a chunk, its faces' answers (a non-empty {@code List<FaceAnswer>}, left to
+     * right) or why there is none (a {@code String}). Each file is decoded, its faces found and
+     * aligned at the authors' 256 px, and each crop goes through the test pipeline exactly as an
+     * image file of that crop would ({@code iern align} then {@code predict --no-align}).
+     */
+    private static Object[] predictFaces(List<Item> chunk, IernNetwork net, Pipeline pipe, int classes) {
+        Object[] results = new Object[chunk.size()];
+        Pipeline.Scratch scratch = new Pipeline.Scratch(pipe.loadSize());
+        FloatImage[] buffers = {new FloatImage(1), new FloatImage(1), new FloatImage(1)};
+        for (int i = 0; i < chunk.size(); i++) {
+            Item item = chunk.get(i);
+            if (item.file() == null) {
+                results[i] = item.error();
+                continue;
+            }
+            List<AlignedFace> faces;
+            try {
+                faces = AlignedFace.all(ImageDecoder.read(item.file(), null), Alignment.DEFAULT_SIZE);
+            } catch (DataException e) {
+                results[i] = problem(item.file(), e.getMessage());
+                continue;
+            }
+            if (faces.isEmpty()) {
+                results[i] = NO_FACE + " (--no-align predicts the whole image)";
+                continue;
+            }
+            List<FaceAnswer> answers = new ArrayList<>();
+            int floats = pipe.outputFloats();
+            for (int from = 0; from < faces.size(); from += BATCH) {
+                int n = Math.min(BATCH, faces.size() - from);
+                float[] x = new float[n * floats];
+                for (int f = 0; f < n; f++) {
+                    prepare(faces.get(from + f).crop(), pipe, scratch, buffers, x, f * floats);
+                }
+                try (TensorScope scope = TensorScope.open()) {
+                    float[] probs = net.predict(Tensor.of(x, n, 3, pipe.cropSize(), pipe.cropSize())).softmax(1).toArray();
+                    for (int f = 0; f < n; f++) {
+                        answers.add(new FaceAnswer(faces.get(from + f), Arrays.copyOfRange(probs, f * classes, (f + 1) * classes)));
+                    }
+                }
+            }
+            results[i] = answers;
+        }
+        return results;
+    }
+
+    /**
+     * One aligned crop through the test pipeline into out[offset...], as the loader prepares an image
+     * file: planar floats, bicubic resize to the load size, rounded to bytes, then centre crop and
+     * normalisation.
+     */
+    static void prepare(BufferedImage crop, Pipeline pipe, Pipeline.Scratch s, FloatImage[] buffers, float[] out, int offset) {
+        int size = pipe.loadSize();
+        FloatImage decoded = buffers[0];
+        decoded.reshape(crop.getWidth(), crop.getHeight());
+        ImageDecoder.toPlanar(crop, decoded.data);
+        FloatImage sized = decoded;
+        if (crop.getWidth() != size || crop.getHeight() != size) {
+            Resize.apply(decoded, buffers[1], buffers[2], size, size);
+            sized = buffers[1];
+        }
+        byte[] bytes = new byte[3 * size * size];
+        for (int k = 0; k < bytes.length; k++) {
+            bytes[k] = (byte) Math.round(sized.data[k] * 255f);
+        }
+        pipe.loadBytes(bytes, 0, s);
+        pipe.run(s, new SampleRandom(0), out, offset);
+    }
+
+    private static FaceAnswer largest(List<FaceAnswer> faces) {
+        FaceAnswer best = faces.get(0);
+        for (FaceAnswer a : faces) {
+            if (a.face().face().box().area() > best.face().face().box().area()) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    private static String all(List<String> emotions, float[] p) {
+        StringBuilder all = new StringBuilder();
+        for (int e = 0; e < emotions.size(); e++) {
+            all.append(String.format(Locale.ROOT, " %s %.3f", emotions.get(e), p[e]));
+        }
+        return all.toString();
+    }
+
     /** A decoder's message without the file name in front (the output names the file already). */
-    private static String problem(Path file, String message) {
+    static String problem(Path file, String message) {
         String prefix = Printable.of(file.toString()) + ": ";
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
@@ -219,10 +356,11 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * One element of the {@code --json} array. {@code faces} is null until face detection comes:
-     * then it lists a box and probabilities per face found.
+     * One element of the {@code --json} array. {@code faces}: the answer per face when aligning
+     * (empty when none was found), null with {@code --no-align} or when the file was not read.
      */
-    private static Map<String, Object> entry(Item item, String error, List<String> emotions, float[] p, int best) {
+    private static Map<String, Object> entry(Item item, String error, List<String> emotions, float[] p, int best,
+            List<FaceAnswer> faces) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", item.name());
         m.put("ok", error == null);
@@ -237,8 +375,40 @@ final class PredictCommand implements Callable<Integer> {
             }
             m.put("probabilities", all);
         }
-        m.put("faces", null);
+        if (faces == null) {
+            m.put("faces", null);
+        } else {
+            List<Object> list = new ArrayList<>();
+            for (FaceAnswer a : faces) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                Box b = a.face().face().box();
+                Map<String, Object> box = new LinkedHashMap<>();
+                box.put("x", b.x());
+                box.put("y", b.y());
+                box.put("width", b.width());
+                box.put("height", b.height());
+                f.put("box", box);
+                Point l = a.face().face().leftEye();
+                Point r = a.face().face().rightEye();
+                f.put("eyes", l == null ? null : List.of(List.of(round(l.x()), round(l.y())), List.of(round(r.x()), round(r.y()))));
+                f.put("tilt", round(a.face().alignment().tiltDegrees()));
+                int top = argmax(a.p());
+                f.put("emotion", emotions.get(top));
+                f.put("probability", a.p()[top]);
+                Map<String, Object> probs = new LinkedHashMap<>();
+                for (int e = 0; e < emotions.size(); e++) {
+                    probs.put(emotions.get(e), a.p()[e]);
+                }
+                f.put("probabilities", probs);
+                list.add(f);
+            }
+            m.put("faces", list);
+        }
         return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     /** A checkpoint file, or the run directory holding one; a missing or non-regular file is named. */

@@ -115,7 +115,7 @@ class CliEndToEndTest {
             image = files.sorted().findFirst().orElseThrow();
         }
         CliErrorsTest.Outcome p = CliErrorsTest.run("predict", "--checkpoint", iernRun.toString(), "--threads", "1",
-                image.toString());
+                "--no-align", image.toString());
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().startsWith(image + ": "), p.out());
         assertTrue(p.out().contains("Surprise"), p.out());

@@ -230,7 +230,7 @@ class CliReliabilityTest {
         userError(CliErrorsTest.run("eval", "--checkpoint", "/dev/zero", "--data", data.toString()), "is not a regular file");
         userError(CliErrorsTest.run(train(dir.resolve("r"), 1, "--labels", fifo.toString())), "--labels " + fifo
                 + " is not a regular file");
-        CliErrorsTest.Outcome folder = CliErrorsTest.run("predict", "--checkpoint", ckpt, "--threads", "1",
+        CliErrorsTest.Outcome folder = CliErrorsTest.run("predict", "--checkpoint", ckpt, "--threads", "1", "--no-align",
                 data.resolve("MMI").resolve("images").toString());
         assertEquals(0, folder.code(), folder.err());
         assertEquals(12, folder.out().lines().filter(l -> l.contains(".png: ")).count(), folder.out());

@@ -172,7 +172,7 @@ class CliScriptOutputTest {
         Path cwd = Path.of("").toAbsolutePath();
         String relativeGlob = cwd.relativize(good).resolve("b.*").toString();
         CliErrorsTest.Outcome o = CliErrorsTest.run("predict", "--checkpoint", ckpt(), "--threads", "1",
-                "--max-pixels", "5000", "--json", good.toString(), dir.resolve("bad").resolve("*.png").toString(),
+                "--max-pixels", "5000", "--json", "--no-align", good.toString(), dir.resolve("bad").resolve("*.png").toString(),
                 relativeGlob, dir.resolve("nothing*.jpg").toString());
         assertEquals(PredictCommand.SOME_FAILED, o.code(), o.err());
         List<Map<String, Object>> e = entries(o);
@@ -213,7 +213,7 @@ class CliScriptOutputTest {
     @Test
     void predictTextModeReportsEachBadFileOnStderrAndGoesOn() {
         Path bad = dir.resolve("bad");
-        CliErrorsTest.Outcome o = CliErrorsTest.run("predict", "--checkpoint", ckpt(), "--threads", "1",
+        CliErrorsTest.Outcome o = CliErrorsTest.run("predict", "--checkpoint", ckpt(), "--threads", "1", "--no-align",
                 bad.resolve("notes.png").toString(), good.resolve("a.png").toString());
         assertEquals(PredictCommand.SOME_FAILED, o.code(), o.err());
         assertEquals(1, o.out().lines().count(), o.out());

@@ -1,6 +1,7 @@
 package iern.cli.face;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -27,10 +28,8 @@ class FaceDetectorTest {
         // his head, seen on the photo: about x 215-265, y 80-135
         inside(b, 210, 80, 270, 140);
         assertTrue(b.width() >= 30 && b.width() <= 50, b.toString());
-        Face f = faces.get(0);
-        assertTrue(f.eyesFound(), "eyes of " + f);
-        assertTrue(b.contains(f.leftEye()) && b.contains(f.rightEye()), f.toString());
-        assertTrue(f.leftEye().y() < b.centre().y() && f.rightEye().y() < b.centre().y(), "eyes in the upper half: " + f);
+        // too small for the eye cascade: aligned from its box
+        assertFalse(faces.get(0).eyesFound(), faces.toString());
     }
 
     @Test
