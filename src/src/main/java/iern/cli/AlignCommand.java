@@ -31,8 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " (OpenCV's Haar cascades), turns the image so the eyes are level and crops a square with the eyes"
                 + " at 35% of its height, 30% of its width apart.",
             "Writes one PNG per face into --out: NAME.png, or NAME_face1.png, NAME_face2.png... (left to right) when"
-                + " a photo holds several. A face whose eyes are not found is cropped from its box without turning (said"
-                + " on its line).",
+                + " a photo holds several. A face whose eyes are not found (or under 48 px wide, too small for the eye"
+                + " cascade) is cropped from its box without turning (said on its line). Where the square reaches past"
+                + " the photo it is black, as in the authors' crops.",
             "One line per photo on stdout ([i/n] photo: faces -> files); a photo without a face or that cannot be"
                 + " read is named on stderr and the rest go on. Existing files are never replaced without --force.",
             "Exit code: 0 every photo aligned, 4 some failed, 2 all failed or bad options."})

@@ -98,7 +98,7 @@ class CliErrorsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"train", "eval", "predict", "synth", "folds", "info"}) {
+        for (String c : new String[] {"train", "eval", "predict", "align", "synth", "folds", "info"}) {
             Outcome o = run(c, "--help");
             assertEquals(0, o.code(), c);
             assertTrue(o.out().contains("Usage: iern " + c), c + ": " + o.out());
