@@ -4,6 +4,7 @@ import iern.engine.Backend;
 import iern.engine.PoolShape;
 import iern.engine.Storage;
 import iern.engine.cpu.CpuBackend;
+import iern.engine.ops.OptimizerSteps;
 import iern.engine.oracle.Oracle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -113,7 +114,7 @@ public class NormOptimBench {
         Checks.expectClose("max pool", pRef, get(pooled), 0, 0);
         float[] p0 = get(p), g0 = get(g), m0 = new float[adamN], v0 = new float[adamN];
         adam();
-        Oracle.adamStep(p0, g0, m0, v0, adamN, 2e-4f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
+        OptimizerSteps.oracleAdam(p0, g0, m0, v0, adamN, 2e-4f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
         Checks.expectClose("adam p", p0, get(p), 1e-6, 1e-5);
     }
 
@@ -145,7 +146,7 @@ public class NormOptimBench {
     /** Step 1 each time, so repeated updates stay comparable (the cost does not depend on the step). */
     @Benchmark
     public Storage adam() {
-        be.adamStep(p, g, m, v, adamN, 2e-4f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
+        OptimizerSteps.adam(be, p, g, m, v, adamN, 2e-4f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
         return p;
     }
 

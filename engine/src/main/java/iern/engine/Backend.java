@@ -367,21 +367,6 @@ public interface Backend extends AutoCloseable {
                                 Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
                                 Storage dBeta);
 
-    // ---------------------------------------------------------------- optimisers
-
-    /**
-     * One fused Adam (PyTorch semantics, L2 weight decay added to the gradient) update of
-     * {@code n} parameters: {@code g = gradScale * grad + weightDecay * p};
-     * {@code m = b1 m + (1-b1) g}; {@code v = b2 v + (1-b2) g^2};
-     * {@code p -= lr * (m / bc1) / (sqrt(v / bc2) + eps)} with {@code bc = 1 - beta^step}.
-     */
-    void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr, float beta1,
-                  float beta2, float eps, float weightDecay, float gradScale, int step);
-
-    /** SGD with momentum (PyTorch semantics, dampening 0): {@code buf = mu buf + g; p -= lr * buf}. */
-    void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr, float momentum,
-                 float weightDecay, float gradScale, boolean nesterov);
-
     /** Waits until all submitted work is done. */
     void synchronize();
 

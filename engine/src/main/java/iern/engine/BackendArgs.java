@@ -70,7 +70,7 @@ public final class BackendArgs {
         }
     }
 
-    private static void notNull(String op, String arg, Object o) {
+    public static void notNull(String op, String arg, Object o) {
         if (o == null) {
             throw bad(op, arg, "is null");
         }
@@ -402,21 +402,5 @@ public final class BackendArgs {
         range(op, "dx", dx, 0, total);
         optionalRange(op, "dGamma", dGamma, c);
         optionalRange(op, "dBeta", dBeta, c);
-    }
-
-    // ---------------------------------------------------------------- optimisers
-
-    public static void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, int step) {
-        range("adamStep", "param", param, 0, n);
-        range("adamStep", "grad", grad, 0, n);
-        range("adamStep", "m", m, 0, n);
-        range("adamStep", "v", v, 0, n);
-        atLeast("adamStep", "step", step, 1);
-    }
-
-    public static void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n) {
-        range("sgdStep", "param", param, 0, n);
-        range("sgdStep", "grad", grad, 0, n);
-        optionalRange("sgdStep", "momentumBuf", momentumBuf, n);
     }
 }

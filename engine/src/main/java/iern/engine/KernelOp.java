@@ -95,6 +95,14 @@ public abstract class KernelOp<P> {
 
     /** The storages' heap arrays when every one lives in Java memory (the CPU backend), else null. */
     private static float[][] hostArrays(Storage[] io) {
+        for (Storage s : io) {
+            if (s != null) {
+                if (s.hostArray() == null) {
+                    return null;      // a device storage: decided without allocating
+                }
+                break;
+            }
+        }
         float[][] host = new float[io.length][];
         boolean any = false;
         for (int i = 0; i < io.length; i++) {
@@ -137,8 +145,25 @@ public abstract class KernelOp<P> {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * The device kernel for {@code backend}'s class (null: none), remembered for the last
+     * backend class asked about, so the per-call lookup allocates nothing.
+     */
     private DeviceKernel<P> device(Backend backend) {
+        Found<P> last = found;
+        if (last == null || last.backendClass() != backend.getClass()) {
+            last = new Found<>(backend.getClass(), lookup(backend));
+            found = last;
+        }
+        return last.kernel();
+    }
+
+    private record Found<P>(Class<?> backendClass, DeviceKernel<P> kernel) {}
+
+    private volatile Found<P> found;
+
+    @SuppressWarnings("unchecked")
+    private DeviceKernel<P> lookup(Backend backend) {
         for (DeviceKernel<?> d : Registry.BY_OP.getOrDefault(name, List.of())) {
             if (d.backend().isInstance(backend)) {
                 return (DeviceKernel<P>) d;
@@ -176,6 +201,14 @@ public abstract class KernelOp<P> {
     /** Attaches {@code rule} to {@code out} when an input requires a gradient; returns {@code out}. */
     public static Tensor record(String op, Tensor out, Backward rule, Tensor... inputs) {
         return Autograd.record(op, out, rule::grads, inputs);
+    }
+
+    /**
+     * A tensor whose content is unspecified, for an output its kernel overwrites entirely
+     * (no zero fill of a recycled buffer).
+     */
+    public static Tensor output(Backend backend, int[] shape) {
+        return Tensor.output(backend, shape);
     }
 
     /** Refuses tensors of two backends, naming the op. */

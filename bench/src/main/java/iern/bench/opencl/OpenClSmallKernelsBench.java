@@ -4,6 +4,7 @@ import iern.engine.Backend;
 import iern.engine.Storage;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Intervention;
+import iern.engine.ops.OptimizerSteps;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -117,7 +118,7 @@ public class OpenClSmallKernelsBench {
 
     @Benchmark
     public void adamStep() {
-        be.adamStep(p, g, m, v, PARAMS, 1e-9f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
+        OptimizerSteps.adam(be, p, g, m, v, PARAMS, 1e-9f, 0.5f, 0.999f, 1e-8f, 0f, 1f, 1);
         be.synchronize();
     }
 

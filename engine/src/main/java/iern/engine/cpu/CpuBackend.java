@@ -344,24 +344,6 @@ public final class CpuBackend implements Backend {
                 data(dy), data(dx), dataOrNull(dGamma), dataOrNull(dBeta));
     }
 
-    // ---------------------------------------------------------------- optimisers
-
-    @Override
-    public void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr, float beta1,
-                         float beta2, float eps, float weightDecay, float gradScale, int step) {
-        BackendArgs.adamStep(param, grad, m, v, n, step);
-        CpuOptim.adam(data(param), data(grad), data(m), data(v), idx(n), lr, beta1, beta2, eps, weightDecay,
-                gradScale, step);
-    }
-
-    @Override
-    public void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr, float momentum,
-                        float weightDecay, float gradScale, boolean nesterov) {
-        BackendArgs.sgdStep(param, grad, momentumBuf, n);
-        CpuOptim.sgd(data(param), data(grad), dataOrNull(momentumBuf), idx(n), lr, momentum, weightDecay,
-                gradScale, nesterov);
-    }
-
     @Override
     public void synchronize() {
         // CPU kernels return only when done.

@@ -10,13 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD path matters; it does the same float operations in the same order as the scalar loop
  * (no FMA contraction, IEEE sqrt and division), so both paths give bit-identical parameters.
  */
-final class CpuOptim {
+public final class CpuOptim {
     private CpuOptim() {}
 
     private static final int GRAIN = 1 << 14;
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
 
-    static void adam(float[] p, float[] grad, float[] m, float[] v, int n, float lr, float b1, float b2, float eps,
+    public static void adam(float[] p, float[] grad, float[] m, float[] v, int n, float lr, float b1, float b2, float eps,
                      float wd, float gradScale, int step) {
         double bc1 = 1.0 - Math.pow(b1, step);
         double bc2 = 1.0 - Math.pow(b2, step);
@@ -63,7 +63,7 @@ final class CpuOptim {
         }
     }
 
-    static void sgd(float[] p, float[] grad, float[] buf, int n, float lr, float mu, float wd, float gradScale,
+    public static void sgd(float[] p, float[] grad, float[] buf, int n, float lr, float mu, float wd, float gradScale,
                     boolean nesterov) {
         Parallel.forRange(n, GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {

@@ -1,11 +1,13 @@
 package iern.engine.optim;
 
 import iern.engine.Tensor;
+import iern.engine.ops.OptimizerSteps;
 import java.util.List;
 
 /**
  * Adam with PyTorch's semantics: per-parameter step counts, bias-corrected moments, and
- * weight decay as L2 added to the gradient (not AdamW). One fused backend kernel per parameter.
+ * weight decay as L2 added to the gradient (not AdamW). One fused kernel per parameter
+ * ({@link OptimizerSteps#ADAM}).
  */
 public final class Adam extends Optimizer {
 
@@ -41,7 +43,7 @@ public final class Adam extends Optimizer {
     @Override
     protected void update(Tensor p, ParamState s, double lr, float gradScale) {
         s.step++;
-        p.backend().adamStep(p.storage(), p.grad().storage(), s.buffers[0], s.buffers[1], p.numel(), (float) lr,
+        OptimizerSteps.adam(p.backend(), p.storage(), p.grad().storage(), s.buffers[0], s.buffers[1], p.numel(), (float) lr,
                 beta1, beta2, eps, weightDecay, gradScale, s.step);
     }
 }

@@ -1,6 +1,7 @@
 package iern.engine.optim;
 
 import iern.engine.Tensor;
+import iern.engine.ops.OptimizerSteps;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ public final class Sgd extends Optimizer {
     @Override
     protected void update(Tensor p, ParamState s, double lr, float gradScale) {
         s.step++;
-        p.backend().sgdStep(p.storage(), p.grad().storage(), s.buffers[0], p.numel(), (float) lr, momentum,
+        OptimizerSteps.sgd(p.backend(), p.storage(), p.grad().storage(), s.buffers[0], p.numel(), (float) lr, momentum,
                 weightDecay, gradScale, nesterov);
     }
 }

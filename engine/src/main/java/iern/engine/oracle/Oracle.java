@@ -403,33 +403,4 @@ public final class Oracle {
             }
         }
     }
-
-    // ---------------------------------------------------------------- optimisers
-
-    public static void adamStep(float[] p, float[] grad, float[] m, float[] v, int n, float lr, float beta1,
-                                float beta2, float eps, float weightDecay, float gradScale, int step) {
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        for (int i = 0; i < n; i++) {
-            double g = (double) gradScale * grad[i] + (double) weightDecay * p[i];
-            double mi = beta1 * (double) m[i] + (1 - (double) beta1) * g;
-            double vi = beta2 * (double) v[i] + (1 - (double) beta2) * g * g;
-            m[i] = (float) mi;
-            v[i] = (float) vi;
-            p[i] = (float) (p[i] - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
-        }
-    }
-
-    public static void sgdStep(float[] p, float[] grad, float[] buf, int n, float lr, float momentum,
-                               float weightDecay, float gradScale, boolean nesterov) {
-        for (int i = 0; i < n; i++) {
-            double g = (double) gradScale * grad[i] + (double) weightDecay * p[i];
-            if (buf != null) {
-                double b = momentum * (double) buf[i] + g;
-                buf[i] = (float) b;
-                g = nesterov ? g + momentum * b : b;
-            }
-            p[i] = (float) (p[i] - lr * g);
-        }
-    }
 }

@@ -536,42 +536,6 @@ public abstract class BackendConformance extends BackendTestBase {
         assertClose("batchNorm eval no affine", y, get(ys2), 1e-5, 1e-4);
     }
 
-    // ---------------------------------------------------------------- optimisers
-
-    @Test
-    void adamStepsMatchOracle() {
-        for (int n : new int[] {1, 13, 4099}) {
-            float[] p = values(1, n, -1, 1), m = new float[n], v = new float[n];
-            Storage ps = put(p), ms = put(m), vs = put(v);
-            for (int step = 1; step <= 3; step++) {
-                float[] g = values(10L + step, n, -1, 1);
-                Storage gs = put(g);
-                backend().adamStep(ps, gs, ms, vs, n, 2e-3f, 0.5f, 0.999f, 1e-8f, step == 2 ? 0.01f : 0f,
-                        step == 3 ? 0.5f : 1f, step);
-                Oracle.adamStep(p, g, m, v, n, 2e-3f, 0.5f, 0.999f, 1e-8f, step == 2 ? 0.01f : 0f,
-                        step == 3 ? 0.5f : 1f, step);
-                assertClose("adam p n=" + n + " step " + step, p, get(ps), 1e-6, 1e-5);
-                assertClose("adam m n=" + n + " step " + step, m, get(ms), 1e-7, 1e-5);
-                assertClose("adam v n=" + n + " step " + step, v, get(vs), 1e-8, 1e-5);
-            }
-        }
-    }
-
-    @Test
-    void sgdStepsMatchOracle() {
-        for (int mode = 0; mode < 3; mode++) {
-            int n = 13;
-            float[] p = values(1, n, -1, 1), buf = new float[n];
-            Storage ps = put(p), bs = mode == 0 ? null : put(buf);
-            for (int step = 1; step <= 3; step++) {
-                float[] g = values(20L + step, n, -1, 1);
-                backend().sgdStep(ps, put(g), bs, n, 0.1f, mode == 0 ? 0f : 0.9f, 1e-3f, 2f, mode == 2);
-                Oracle.sgdStep(p, g, mode == 0 ? null : buf, n, 0.1f, mode == 0 ? 0f : 0.9f, 1e-3f, 2f, mode == 2);
-                assertClose("sgd mode " + mode + " step " + step, p, get(ps), 1e-6, 1e-5);
-            }
-        }
-    }
-
     @Test
     void repeatedCallsGiveBitIdenticalResults() {
         int n = 50_000;
@@ -635,10 +599,6 @@ public abstract class BackendConformance extends BackendTestBase {
                 be.adaptiveAvgPool2dBackward(1, 4, 4, 2, 2, zeros(4), s13));
         assertRefused("batchNormTrainForward mean: range [0, 8) is outside the storage of 4 floats", () ->
                 be.batchNormTrainForward(2, 1, 4, 1, 1e-5f, s8, null, null, zeros(8), zeros(4), zeros(8)));
-        assertRefused("adamStep v: range [0, 13)" + of8, () ->
-                be.adamStep(s13, s13, zeros(13), s8, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1));
-        assertRefused("sgdStep momentumBuf: range [0, 13)" + of8, () ->
-                be.sgdStep(s13, s13, s8, 13, 0.1f, 0.9f, 0f, 1f, false));
         // Refused before any work: nothing was written.
         assertArrayEquals(new float[13], get(s13));
         assertArrayEquals(new float[8], get(s8));
@@ -668,8 +628,6 @@ public abstract class BackendConformance extends BackendTestBase {
                 be.batchNormEvalForward(1, 1, 13, 1e-5f, s13, zeros(1), null, zeros(1), zeros(1), s13));
         assertRefused("adaptiveAvgPool2dForward oh: 0 is below the minimum 1", () ->
                 be.adaptiveAvgPool2dForward(1, 3, 3, 0, 1, s13, s13));
-        assertRefused("adamStep step: 0 is below the minimum 1", () ->
-                be.adamStep(s13, s13, s13, s13, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 0));
         assertRefused("allocate n: -1 is below the minimum 0", () -> be.allocate(-1));
     }
 }

@@ -1,6 +1,7 @@
 package iern.engine.testing;
 
 import static iern.engine.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -11,6 +12,7 @@ import iern.engine.Storage;
 import iern.engine.Tensor;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Intervention;
+import iern.engine.ops.OptimizerSteps;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +118,58 @@ public abstract class OpConformance extends BackendTestBase {
     void interventionArgumentsAreRefusedNamingOpArgumentAndBound() {
         assertRefused("interventionBackward dz: range [0, 12) is outside the storage of 6 floats", () ->
                 Intervention.backward(backend(), 2, 3, 2, zeros(6), 3, zeros(12), 6, zeros(4), null, zeros(6)));
+    }
+
+    // ---------------------------------------------------------------- optimiser steps
+
+    @Test
+    void adamStepsMatchOracle() {
+        for (int n : new int[] {1, 13, 4099}) {
+            float[] p = values(1, n, -1, 1), m = new float[n], v = new float[n];
+            Storage ps = put(p), ms = put(m), vs = put(v);
+            for (int step = 1; step <= 3; step++) {
+                float[] g = values(10L + step, n, -1, 1);
+                Storage gs = put(g);
+                OptimizerSteps.adam(backend(), ps, gs, ms, vs, n, 2e-3f, 0.5f, 0.999f, 1e-8f, step == 2 ? 0.01f : 0f,
+                        step == 3 ? 0.5f : 1f, step);
+                OptimizerSteps.oracleAdam(p, g, m, v, n, 2e-3f, 0.5f, 0.999f, 1e-8f, step == 2 ? 0.01f : 0f,
+                        step == 3 ? 0.5f : 1f, step);
+                assertClose("adam p n=" + n + " step " + step, p, get(ps), 1e-6, 1e-5);
+                assertClose("adam m n=" + n + " step " + step, m, get(ms), 1e-7, 1e-5);
+                assertClose("adam v n=" + n + " step " + step, v, get(vs), 1e-8, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void sgdStepsMatchOracle() {
+        for (int mode = 0; mode < 3; mode++) {
+            int n = 13;
+            float[] p = values(1, n, -1, 1), buf = new float[n];
+            Storage ps = put(p), bs = mode == 0 ? null : put(buf);
+            for (int step = 1; step <= 3; step++) {
+                float[] g = values(20L + step, n, -1, 1);
+                OptimizerSteps.sgd(backend(), ps, put(g), bs, n, 0.1f, mode == 0 ? 0f : 0.9f, 1e-3f, 2f, mode == 2);
+                OptimizerSteps.oracleSgd(p, g, mode == 0 ? null : buf, n, 0.1f, mode == 0 ? 0f : 0.9f, 1e-3f, 2f, mode == 2);
+                assertClose("sgd mode " + mode + " step " + step, p, get(ps), 1e-6, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void optimizerStepArgumentsAreRefusedNamingOpArgumentAndBound() {
+        Backend be = backend();
+        Storage s13 = zeros(13), s8 = zeros(8);
+        String of8 = " is outside the storage of 8 floats";
+        assertRefused("adamStep v: range [0, 13)" + of8, () ->
+                OptimizerSteps.adam(be, s13, s13, zeros(13), s8, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1));
+        assertRefused("sgdStep momentumBuf: range [0, 13)" + of8, () ->
+                OptimizerSteps.sgd(be, s13, s13, s8, 13, 0.1f, 0.9f, 0f, 1f, false));
+        assertRefused("adamStep step: 0 is below the minimum 1", () ->
+                OptimizerSteps.adam(be, s13, s13, s13, s13, 13, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 0));
+        // Refused before any work: nothing was written.
+        assertArrayEquals(new float[13], get(s13));
+        assertArrayEquals(new float[8], get(s8));
     }
 
     // ---------------------------------------------------------------- a new op needs no backend change

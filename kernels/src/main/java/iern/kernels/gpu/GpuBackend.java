@@ -423,35 +423,6 @@ public abstract class GpuBackend implements Backend {
         return strided;
     }
 
-    // ------------------------------------------------------------------ optimisers
-
-    @Override
-    public synchronized void adamStep(Storage param, Storage grad, Storage m, Storage v, long n, float lr,
-                                      float beta1, float beta2, float eps, float weightDecay, float gradScale,
-                                      int step) {
-        BackendArgs.adamStep(param, grad, m, v, n, step);
-        GpuStorage ps = cl(param, "adamStep param"), gs = cl(grad, "adamStep grad");
-        GpuStorage ms = cl(m, "adamStep m"), vs = cl(v, "adamStep v");
-        double bc1 = 1.0 - Math.pow(beta1, step);
-        double bc2 = 1.0 - Math.pow(beta2, step);
-        if (n > 0) {
-            launch.kernel("optim.cl", "adam_step").mem(ps).mem(gs).mem(ms).mem(vs).l(n).f(beta1).f(beta2).f(eps)
-                    .f(weightDecay).f(gradScale).f((float) (lr / bc1)).f((float) Math.sqrt(bc2)).items(n);
-        }
-    }
-
-    @Override
-    public synchronized void sgdStep(Storage param, Storage grad, Storage momentumBuf, long n, float lr,
-                                     float momentum, float weightDecay, float gradScale, boolean nesterov) {
-        BackendArgs.sgdStep(param, grad, momentumBuf, n);
-        GpuStorage ps = cl(param, "sgdStep param"), gs = cl(grad, "sgdStep grad");
-        GpuStorage bs = optional(momentumBuf, "sgdStep momentumBuf");
-        if (n > 0) {
-            launch.kernel("optim.cl", "sgd_step").mem(ps).mem(gs).mem(bs == null ? dummy : bs).flag(bs != null).l(n)
-                    .f(lr).f(momentum).f(weightDecay).f(gradScale).flag(nesterov).items(n);
-        }
-    }
-
     // ------------------------------------------------------------------ lifecycle
 
     @Override

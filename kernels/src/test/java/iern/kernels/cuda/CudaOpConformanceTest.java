@@ -6,6 +6,7 @@ import iern.engine.Backend;
 import iern.engine.KernelOp;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Intervention;
+import iern.engine.ops.OptimizerSteps;
 import iern.engine.testing.OpConformance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +38,9 @@ class CudaOpConformanceTest extends OpConformance {
     }
 
     @Test
-    void attentionAndInterventionRunTheirCudaKernelsNotTheHostFallback() {
+    void kernelOpsRunTheirCudaKernelsNotTheHostFallback() {
         for (KernelOp<?> op : new KernelOp<?>[] {Attention.FORWARD, Attention.BACKWARD, Intervention.FORWARD,
-                Intervention.BACKWARD}) {
+                Intervention.BACKWARD, OptimizerSteps.ADAM, OptimizerSteps.SGD}) {
             assertTrue(op.onDevice(cuda), op.name() + " has no CUDA kernel registered");
         }
     }
