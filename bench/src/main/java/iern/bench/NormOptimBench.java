@@ -5,6 +5,7 @@ import iern.engine.PoolShape;
 import iern.engine.Storage;
 import iern.engine.cpu.CpuBackend;
 import iern.engine.ops.OptimizerSteps;
+import iern.engine.ops.Pooling;
 import iern.engine.oracle.Oracle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -110,7 +111,7 @@ public class NormOptimBench {
         Checks.expectClose("batch norm dGamma", dgRef, get(dGamma), 1e-4, 1e-4);
         maxPool();
         float[] pRef = new float[(int) pooled.size()], aRef = new float[pRef.length];
-        Oracle.maxPool2dForward(pool, xs, pRef, aRef);
+        Pooling.oracleMaxForward(pool, xs, pRef, aRef);
         Checks.expectClose("max pool", pRef, get(pooled), 0, 0);
         float[] p0 = get(p), g0 = get(g), m0 = new float[adamN], v0 = new float[adamN];
         adam();
@@ -139,7 +140,7 @@ public class NormOptimBench {
 
     @Benchmark
     public Storage maxPool() {
-        be.maxPool2dForward(pool, x, pooled, argmax);
+        Pooling.maxForward(be, pool, x, pooled, argmax);
         return pooled;
     }
 

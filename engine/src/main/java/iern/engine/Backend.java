@@ -320,29 +320,6 @@ public interface Backend extends AutoCloseable {
     /** {@code dw = weight-gradient} and, when {@code dBias} is not null, {@code dBias = sum of dy over n,h,w} (both overwritten). */
     void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias);
 
-    /**
-     * Max pooling over windows of {@link PoolShape}; padding is -infinity. {@code argmax}
-     * receives, per output element, the index within its input plane ({@code ih * w + iw},
-     * stored as a float) of the first maximum.
-     */
-    void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax);
-
-    /** {@code dx} (overwritten) receives each {@code dy} at its argmax. */
-    void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx);
-
-    /** Average pooling; the divisor counts padding when {@code countIncludePad} (PyTorch's default). */
-    void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad);
-
-    void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad);
-
-    /**
-     * Adaptive average pooling of {@code [n*c, h, w]} to {@code [n*c, oh, ow]} with PyTorch's
-     * windows: {@code start = floor(o*h/oh)}, {@code end = ceil((o+1)*h/oh)}.
-     */
-    void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y);
-
-    void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx);
-
     // ---------------------------------------------------------------- batch norm
 
     /**

@@ -292,60 +292,6 @@ public final class BackendArgs {
         optionalRange("conv2dBackwardWeight", "dBias", dBias, s.cOut());
     }
 
-    private static long poolIn(PoolShape s) {
-        return (long) s.n() * s.c() * s.h() * s.w();
-    }
-
-    private static long poolOut(PoolShape s) {
-        return (long) s.n() * s.c() * s.outH() * s.outW();
-    }
-
-    public static void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
-        notNull("maxPool2dForward", "s", s);
-        range("maxPool2dForward", "x", x, 0, poolIn(s));
-        range("maxPool2dForward", "y", y, 0, poolOut(s));
-        range("maxPool2dForward", "argmax", argmax, 0, poolOut(s));
-    }
-
-    public static void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
-        notNull("maxPool2dBackward", "s", s);
-        range("maxPool2dBackward", "dy", dy, 0, poolOut(s));
-        range("maxPool2dBackward", "argmax", argmax, 0, poolOut(s));
-        range("maxPool2dBackward", "dx", dx, 0, poolIn(s));
-    }
-
-    public static void avgPool2dForward(PoolShape s, Storage x, Storage y) {
-        notNull("avgPool2dForward", "s", s);
-        range("avgPool2dForward", "x", x, 0, poolIn(s));
-        range("avgPool2dForward", "y", y, 0, poolOut(s));
-    }
-
-    public static void avgPool2dBackward(PoolShape s, Storage dy, Storage dx) {
-        notNull("avgPool2dBackward", "s", s);
-        range("avgPool2dBackward", "dy", dy, 0, poolOut(s));
-        range("avgPool2dBackward", "dx", dx, 0, poolIn(s));
-    }
-
-    private static void adaptive(String op, int nc, int h, int w, int oh, int ow) {
-        atLeast(op, "nc", nc, 1);
-        atLeast(op, "h", h, 1);
-        atLeast(op, "w", w, 1);
-        atLeast(op, "oh", oh, 1);
-        atLeast(op, "ow", ow, 1);
-    }
-
-    public static void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
-        adaptive("adaptiveAvgPool2dForward", nc, h, w, oh, ow);
-        range("adaptiveAvgPool2dForward", "x", x, 0, (long) nc * h * w);
-        range("adaptiveAvgPool2dForward", "y", y, 0, (long) nc * oh * ow);
-    }
-
-    public static void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx) {
-        adaptive("adaptiveAvgPool2dBackward", nc, h, w, oh, ow);
-        range("adaptiveAvgPool2dBackward", "dy", dy, 0, (long) nc * oh * ow);
-        range("adaptiveAvgPool2dBackward", "dx", dx, 0, (long) nc * h * w);
-    }
-
     // ---------------------------------------------------------------- batch norm
 
     private static void batchNormGeometry(String op, int groups, int n, int c, int hw) {

@@ -3,13 +3,11 @@ package iern.engine;
 import java.util.Arrays;
 
 /**
- * Convolution and pooling over NCHW tensors; each is a kernel pair with an explicit backward.
+ * Convolution over NCHW tensors, a kernel triple with an explicit backward (pooling is the
+ * kernel op {@code iern.engine.ops.Pooling}).
  *
  * <pre>
  * conv2d             conv2dForward            conv2dBackwardData (x), conv2dBackwardWeight (w, bias)
- * maxPool2d          maxPool2dForward         maxPool2dBackward with the saved argmax
- * avgPool2d          avgPool2dForward         avgPool2dBackward
- * adaptiveAvgPool2d  adaptiveAvgPool2dForward adaptiveAvgPool2dBackward
  * </pre>
  */
 final class Convolutions {
@@ -66,56 +64,5 @@ final class Convolutions {
         };
         return bias == null ? Autograd.record("conv2d", y, rule, x, w)
                 : Autograd.record("conv2d", y, rule, x, w, bias);
-    }
-
-    static Tensor maxPool2d(Tensor x, int k, int stride, int pad) {
-        require4d("maxPool2d", x);
-        int[] xs = x.shapeRef();
-        PoolShape s = PoolShape.of(xs[0], xs[1], xs[2], xs[3], k, stride, pad);
-        Backend be = x.backend();
-        int[] outShape = {xs[0], xs[1], s.outH(), s.outW()};
-        Tensor y = Tensor.output(be, outShape);
-        Tensor argmax = Tensor.output(be, outShape);
-        be.maxPool2dForward(s, x.storage(), y.storage(), argmax.storage());
-        if (!Autograd.needsGrad(x)) {
-            argmax.close();
-            return y;
-        }
-        return Autograd.record("maxPool2d", y, g -> {
-            Tensor dx = Tensor.output(be, xs);
-            be.maxPool2dBackward(s, g.storage(), argmax.storage(), dx.storage());
-            return new Tensor[] {dx};
-        }, x);
-    }
-
-    static Tensor avgPool2d(Tensor x, int k, int stride, int pad, boolean countPad) {
-        require4d("avgPool2d", x);
-        int[] xs = x.shapeRef();
-        PoolShape s = PoolShape.of(xs[0], xs[1], xs[2], xs[3], k, stride, pad);
-        Backend be = x.backend();
-        Tensor y = Tensor.output(be, new int[] {xs[0], xs[1], s.outH(), s.outW()});
-        be.avgPool2dForward(s, x.storage(), y.storage(), countPad);
-        return Autograd.record("avgPool2d", y, g -> {
-            Tensor dx = Tensor.output(be, xs);
-            be.avgPool2dBackward(s, g.storage(), dx.storage(), countPad);
-            return new Tensor[] {dx};
-        }, x);
-    }
-
-    static Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) {
-        require4d("adaptiveAvgPool2d", x);
-        if (oh < 1 || ow < 1) {
-            throw new IllegalArgumentException("adaptiveAvgPool2d: output size " + oh + "x" + ow + " must be positive");
-        }
-        int[] xs = x.shapeRef();
-        int nc = xs[0] * xs[1];
-        Backend be = x.backend();
-        Tensor y = Tensor.output(be, new int[] {xs[0], xs[1], oh, ow});
-        be.adaptiveAvgPool2dForward(nc, xs[2], xs[3], oh, ow, x.storage(), y.storage());
-        return Autograd.record("adaptiveAvgPool2d", y, g -> {
-            Tensor dx = Tensor.output(be, xs);
-            be.adaptiveAvgPool2dBackward(nc, xs[2], xs[3], oh, ow, g.storage(), dx.storage());
-            return new Tensor[] {dx};
-        }, x);
     }
 }

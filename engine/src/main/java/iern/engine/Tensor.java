@@ -432,18 +432,7 @@ public final class Tensor implements AutoCloseable {
         return Convolutions.conv2d(this, w, bias, strideH, strideW, padH, padW, dilH, dilW);
     }
 
-    public Tensor maxPool2d(int kernel, int stride, int pad) { return Convolutions.maxPool2d(this, kernel, stride, pad); }
-
-    /** Average pooling counting padding in the divisor (PyTorch's default). */
-    public Tensor avgPool2d(int kernel, int stride, int pad) {
-        return Convolutions.avgPool2d(this, kernel, stride, pad, true);
-    }
-
-    public Tensor avgPool2d(int kernel, int stride, int pad, boolean countIncludePad) {
-        return Convolutions.avgPool2d(this, kernel, stride, pad, countIncludePad);
-    }
-
-    public Tensor adaptiveAvgPool2d(int outH, int outW) { return Convolutions.adaptiveAvgPool2d(this, outH, outW); }
+    // Pooling is a kernel op: iern.engine.ops.Pooling.maxPool2d, avgPool2d, adaptiveAvgPool2d.
 
     // ================================================================ lifecycle
 

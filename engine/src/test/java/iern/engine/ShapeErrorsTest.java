@@ -3,6 +3,7 @@ package iern.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import iern.engine.ops.Pooling;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -30,7 +31,8 @@ class ShapeErrorsTest {
         message("sum: axis 2 out of range for shape [2, 3]", () -> Tensor.zeros(2, 3).sum(2, false));
         message("expand: cannot expand [2, 3] to [2, 4] (axis 1: 3 is not 1)", () -> Tensor.zeros(2, 3).expand(2, 4));
         message("Tensor.of: 5 values do not fill shape [2, 3] (6 elements)", () -> Tensor.of(new float[5], 2, 3));
-        message("maxPool2d: input of shape [3, 5] is not 4-d NCHW", () -> Tensor.zeros(3, 5).maxPool2d(2, 2, 0));
+        message("maxPool2d: input of shape [3, 5] is not 4-d NCHW", () ->
+                Pooling.maxPool2d(Tensor.zeros(3, 5), 2, 2, 0));
         message("matmul: shapes [3] and [3, 2] need at least 2 axes each (reshape a vector to [1, n] or [n, 1])",
                 () -> Tensor.zeros(3).matmul(Tensor.zeros(3, 2)));
         message("batchNorm2d: parameter of shape [4] does not match 3 channels of input [2, 3, 2, 2]",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import iern.engine.Backend.Binary;
 import iern.engine.Backend.Unary;
+import iern.engine.ops.Pooling;
 import iern.engine.oracle.GemmConvOracle;
 import iern.engine.oracle.Oracle;
 import iern.engine.testing.GradCheck;
@@ -336,20 +337,20 @@ class TensorOpsTest {
         Tensor x = spread(19, 2, 3, 7, 5);
         PoolShape s = PoolShape.of(2, 3, 7, 5, 3, 2, 1);
         float[] y = new float[2 * 3 * s.outH() * s.outW()], arg = new float[y.length];
-        Oracle.maxPool2dForward(s, x.toArray(), y, arg);
-        assertClose("maxPool2d", y, x.maxPool2d(3, 2, 1).toArray(), 0, 0);
-        Oracle.avgPool2dForward(s, x.toArray(), y, true);
-        assertClose("avgPool2d", y, x.avgPool2d(3, 2, 1).toArray(), 1e-6, 1e-5);
-        Oracle.avgPool2dForward(s, x.toArray(), y, false);
-        assertClose("avgPool2d no pad count", y, x.avgPool2d(3, 2, 1, false).toArray(), 1e-6, 1e-5);
+        Pooling.oracleMaxForward(s, x.toArray(), y, arg);
+        assertClose("maxPool2d", y, Pooling.maxPool2d(x, 3, 2, 1).toArray(), 0, 0);
+        Pooling.oracleAvgForward(s, x.toArray(), y, true);
+        assertClose("avgPool2d", y, Pooling.avgPool2d(x, 3, 2, 1).toArray(), 1e-6, 1e-5);
+        Pooling.oracleAvgForward(s, x.toArray(), y, false);
+        assertClose("avgPool2d no pad count", y, Pooling.avgPool2d(x, 3, 2, 1, false).toArray(), 1e-6, 1e-5);
         float[] ad = new float[2 * 3 * 3 * 2];
-        Oracle.adaptiveAvgPool2dForward(6, 7, 5, 3, 2, x.toArray(), ad);
-        assertClose("adaptiveAvgPool2d", ad, x.adaptiveAvgPool2d(3, 2).toArray(), 1e-6, 1e-5);
-        grad("maxPool2d", in -> in.get(0).maxPool2d(3, 2, 1), x);
-        grad("avgPool2d", in -> in.get(0).avgPool2d(3, 2, 1), x);
-        grad("avgPool2d exclude pad", in -> in.get(0).avgPool2d(2, 2, 1, false), x);
-        grad("adaptiveAvgPool2d", in -> in.get(0).adaptiveAvgPool2d(3, 2), x);
-        grad("adaptiveAvgPool2d global", in -> in.get(0).adaptiveAvgPool2d(1, 1), x);
+        Pooling.oracleAdaptiveForward(6, 7, 5, 3, 2, x.toArray(), ad);
+        assertClose("adaptiveAvgPool2d", ad, Pooling.adaptiveAvgPool2d(x, 3, 2).toArray(), 1e-6, 1e-5);
+        grad("maxPool2d", in -> Pooling.maxPool2d(in.get(0), 3, 2, 1), x);
+        grad("avgPool2d", in -> Pooling.avgPool2d(in.get(0), 3, 2, 1), x);
+        grad("avgPool2d exclude pad", in -> Pooling.avgPool2d(in.get(0), 2, 2, 1, false), x);
+        grad("adaptiveAvgPool2d", in -> Pooling.adaptiveAvgPool2d(in.get(0), 3, 2), x);
+        grad("adaptiveAvgPool2d global", in -> Pooling.adaptiveAvgPool2d(in.get(0), 1, 1), x);
     }
 
     // ---------------------------------------------------------------- dropout and factories

@@ -3,6 +3,9 @@ package iern.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
+import iern.engine.ops.Pooling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,8 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import iern.engine.ops.Attention;
-import iern.engine.ops.Intervention;
 
 /**
  * The worker count is fixed per JVM ({@code -Diern.threads}), so this test runs a forward and
@@ -30,8 +31,9 @@ class ThreadCountIndependenceTest {
         Tensor lin = Tensor.randn(Seed.of(3), 64, 37).mul(0.1f).detach().requiresGrad(true);
         Tensor z = Tensor.randn(Seed.of(4), 3, 37).requiresGrad(true);
         Tensor h = x.conv2d(w, null, 1, 1);
-        h = F.batchNorm2d(h, g, b, null, null, true, 0.1f, 1e-5f, 2).relu().maxPool2d(3, 2, 1).avgPool2d(2, 2, 0);
-        Tensor q = h.adaptiveAvgPool2d(2, 2).flatten(1).matmul(lin);
+        h = F.batchNorm2d(h, g, b, null, null, true, 0.1f, 1e-5f, 2).relu();
+        h = Pooling.avgPool2d(Pooling.maxPool2d(h, 3, 2, 1), 2, 2, 0);
+        Tensor q = Pooling.adaptiveAvgPool2d(h, 2, 2).flatten(1).matmul(lin);
         Tensor seq = q.reshape(1, 4, 37);
         Tensor att = Attention.apply(seq, seq, seq, null, 1).reshape(4, 37);
         Tensor out = Intervention.shared(F.attentionWeights(att, z, null), z).add(q.softmax(1)).logSoftmax(1);

@@ -6,6 +6,7 @@ import iern.engine.nn.Conv2d;
 import iern.engine.nn.Init;
 import iern.engine.nn.Module;
 import iern.engine.nn.Sequential;
+import iern.engine.ops.Pooling;
 import java.util.SplittableRandom;
 
 /**
@@ -64,7 +65,7 @@ public final class ResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = bn1.forward(conv1.forward(x)).relu().maxPool2d(3, 2, 1);
+        Tensor h = Pooling.maxPool2d(bn1.forward(conv1.forward(x)).relu(), 3, 2, 1);
         for (Sequential l : layers) {
             h = l.forward(h);
         }

@@ -3,7 +3,6 @@ package iern.engine.cpu;
 import iern.engine.Backend;
 import iern.engine.BackendArgs;
 import iern.engine.ConvShape;
-import iern.engine.PoolShape;
 import iern.engine.Storage;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -279,42 +278,6 @@ public final class CpuBackend implements Backend {
     public void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
         BackendArgs.conv2dBackwardWeight(s, x, dy, dw, dBias);
         CpuConv2d.backwardWeight(s, data(x), data(dy), data(dw), dataOrNull(dBias));
-    }
-
-    @Override
-    public void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
-        BackendArgs.maxPool2dForward(s, x, y, argmax);
-        CpuPool.maxForward(s, data(x), data(y), data(argmax));
-    }
-
-    @Override
-    public void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
-        BackendArgs.maxPool2dBackward(s, dy, argmax, dx);
-        CpuPool.maxBackward(s, data(dy), data(argmax), data(dx));
-    }
-
-    @Override
-    public void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad) {
-        BackendArgs.avgPool2dForward(s, x, y);
-        CpuPool.avgForward(s, data(x), data(y), countIncludePad);
-    }
-
-    @Override
-    public void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad) {
-        BackendArgs.avgPool2dBackward(s, dy, dx);
-        CpuPool.avgBackward(s, data(dy), data(dx), countIncludePad);
-    }
-
-    @Override
-    public void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
-        BackendArgs.adaptiveAvgPool2dForward(nc, h, w, oh, ow, x, y);
-        CpuPool.adaptiveForward(nc, h, w, oh, ow, data(x), data(y));
-    }
-
-    @Override
-    public void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy, Storage dx) {
-        BackendArgs.adaptiveAvgPool2dBackward(nc, h, w, oh, ow, dy, dx);
-        CpuPool.adaptiveBackward(nc, h, w, oh, ow, data(dy), data(dx));
     }
 
     // ---------------------------------------------------------------- batch norm

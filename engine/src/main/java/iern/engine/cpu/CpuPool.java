@@ -7,14 +7,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Max, average and adaptive average pooling; one thread per {@code (n, c)} plane. */
-final class CpuPool {
+public final class CpuPool {
     private CpuPool() {}
 
     private static int planeGrain(int work) {
         return Math.max(1, (1 << 14) / Math.max(1, work));
     }
 
-    static void maxForward(PoolShape s, float[] x, float[] y, float[] argmax) {
+    public static void maxForward(PoolShape s, float[] x, float[] y, float[] argmax) {
         int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
         // Outputs [oxIn, oxOut) have their whole window inside the row: there, when SIMD is on,
         // LANES outputs at a time gather their taps (stride apart) and keep the larger lane by a
@@ -110,7 +110,7 @@ final class CpuPool {
         return ox;
     }
 
-    static void maxBackward(PoolShape s, float[] dy, float[] argmax, float[] dx) {
+    public static void maxBackward(PoolShape s, float[] dy, float[] argmax, float[] dx) {
         int oh = s.outH(), ow = s.outW(), hw = s.h() * s.w();
         Parallel.forRange(s.n() * s.c(), planeGrain(hw + oh * ow), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
@@ -124,7 +124,7 @@ final class CpuPool {
         });
     }
 
-    static void avgForward(PoolShape s, float[] x, float[] y, boolean countPad) {
+    public static void avgForward(PoolShape s, float[] x, float[] y, boolean countPad) {
         int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
         Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
@@ -158,7 +158,7 @@ final class CpuPool {
         return (yEnd - y0) * (xEnd - x0);
     }
 
-    static void avgBackward(PoolShape s, float[] dy, float[] dx, boolean countPad) {
+    public static void avgBackward(PoolShape s, float[] dy, float[] dx, boolean countPad) {
         int oh = s.outH(), ow = s.outW(), h = s.h(), w = s.w();
         Parallel.forRange(s.n() * s.c(), planeGrain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
@@ -190,7 +190,7 @@ final class CpuPool {
         return (int) -Math.floorDiv(-(long) (o + 1) * in, out);
     }
 
-    static void adaptiveForward(int nc, int h, int w, int oh, int ow, float[] x, float[] y) {
+    public static void adaptiveForward(int nc, int h, int w, int oh, int ow, float[] x, float[] y) {
         Parallel.forRange(nc, planeGrain(h * w), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 for (int oy = 0; oy < oh; oy++) {
@@ -210,7 +210,7 @@ final class CpuPool {
         });
     }
 
-    static void adaptiveBackward(int nc, int h, int w, int oh, int ow, float[] dy, float[] dx) {
+    public static void adaptiveBackward(int nc, int h, int w, int oh, int ow, float[] dy, float[] dx) {
         Parallel.forRange(nc, planeGrain(h * w), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 java.util.Arrays.fill(dx, p * h * w, (p + 1) * h * w, 0f);

@@ -1,6 +1,7 @@
 package iern.engine.nn;
 
 import iern.engine.Tensor;
+import iern.engine.ops.Pooling;
 
 /** Averages each channel over PyTorch's adaptive windows to a fixed {@code outH x outW} (1x1: global average pool). */
 public class AdaptiveAvgPool2d extends Module {
@@ -17,7 +18,7 @@ public class AdaptiveAvgPool2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.adaptiveAvgPool2d(outH, outW);
+        return Pooling.adaptiveAvgPool2d(x, outH, outW);
     }
 
     @Override

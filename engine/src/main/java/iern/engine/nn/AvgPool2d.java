@@ -1,6 +1,7 @@
 package iern.engine.nn;
 
 import iern.engine.Tensor;
+import iern.engine.ops.Pooling;
 
 /** Average pooling with a square window; the divisor counts padding when {@code countIncludePad}. */
 public class AvgPool2d extends Module {
@@ -17,7 +18,7 @@ public class AvgPool2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.avgPool2d(kernel, stride, padding, countIncludePad);
+        return Pooling.avgPool2d(x, kernel, stride, padding, countIncludePad);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package iern.engine.nn;
 
 import iern.engine.Tensor;
+import iern.engine.ops.Pooling;
 
 /** Max pooling with a square window; padding counts as minus infinity. */
 public class MaxPool2d extends Module {
@@ -20,7 +21,7 @@ public class MaxPool2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.maxPool2d(kernel, stride, padding);
+        return Pooling.maxPool2d(x, kernel, stride, padding);
     }
 
     @Override

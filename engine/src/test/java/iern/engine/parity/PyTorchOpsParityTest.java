@@ -10,6 +10,9 @@ import iern.engine.FloatArray;
 import iern.engine.Tensor;
 import iern.engine.io.Json;
 import iern.engine.io.SafeTensors;
+import iern.engine.ops.Attention;
+import iern.engine.ops.Intervention;
+import iern.engine.ops.Pooling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +20,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import iern.engine.ops.Attention;
-import iern.engine.ops.Intervention;
 
 /**
  * Every op case the fixture script recorded with PyTorch 1.13: the same float32 inputs go
@@ -194,10 +195,11 @@ public class PyTorchOpsParityTest {
                 int[] s = ints(cfg, "stride"), p = ints(cfg, "padding"), d = ints(cfg, "dilation");
                 yield x.conv2d(in.get("weight"), in.get("bias"), s[0], s[1], p[0], p[1], d[0], d[1]);
             }
-            case "max_pool2d" -> x.maxPool2d(ints(cfg, "kernel")[0], ints(cfg, "stride")[0], ints(cfg, "padding")[0]);
-            case "avg_pool2d" -> x.avgPool2d(ints(cfg, "kernel")[0], ints(cfg, "stride")[0], ints(cfg, "padding")[0],
-                    (Boolean) cfg.get("count_include_pad"));
-            case "adaptive_avg_pool2d" -> x.adaptiveAvgPool2d(ints(cfg, "output")[0], ints(cfg, "output")[1]);
+            case "max_pool2d" ->
+                    Pooling.maxPool2d(x, ints(cfg, "kernel")[0], ints(cfg, "stride")[0], ints(cfg, "padding")[0]);
+            case "avg_pool2d" -> Pooling.avgPool2d(x, ints(cfg, "kernel")[0], ints(cfg, "stride")[0],
+                    ints(cfg, "padding")[0], (Boolean) cfg.get("count_include_pad"));
+            case "adaptive_avg_pool2d" -> Pooling.adaptiveAvgPool2d(x, ints(cfg, "output")[0], ints(cfg, "output")[1]);
             case "batch_norm_train" -> F.batchNorm2d(x, in.get("weight"), in.get("bias"), in.get("running_mean"),
                     in.get("running_var"), true, num(cfg, "momentum"), num(cfg, "eps"), integer(cfg, "groups"));
             case "batch_norm_eval" -> F.batchNorm2d(x, in.get("weight"), in.get("bias"), in.get("running_mean"),

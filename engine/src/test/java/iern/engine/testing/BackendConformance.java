@@ -9,7 +9,6 @@ import iern.engine.Backend.Binary;
 import iern.engine.Backend.Reduce;
 import iern.engine.Backend.Unary;
 import iern.engine.ConvShape;
-import iern.engine.PoolShape;
 import iern.engine.Storage;
 import iern.engine.oracle.GemmConvOracle;
 import iern.engine.oracle.Oracle;
@@ -405,83 +404,6 @@ public abstract class BackendConformance extends BackendTestBase {
         }
     }
 
-    // ---------------------------------------------------------------- pooling
-
-    private static final PoolShape[] POOLS = {
-        PoolShape.of(1, 1, 1, 1, 1, 1, 0),
-        PoolShape.of(2, 3, 7, 7, 3, 2, 1),
-        PoolShape.of(1, 2, 13, 5, 2, 2, 0),
-        new PoolShape(3, 1, 5, 7, 3, 2, 1, 2, 1, 1),
-        PoolShape.of(1, 1, 4, 4, 3, 3, 1),
-        PoolShape.of(1, 2, 9, 71, 3, 2, 1),         // rows wide enough for vector blocks and a tail
-        PoolShape.of(2, 1, 5, 40, 3, 1, 1),
-        new PoolShape(1, 1, 6, 37, 2, 3, 2, 2, 0, 1),
-    };
-
-    @Test
-    void maxPoolForwardAndBackwardMatchOracle() {
-        for (PoolShape s : POOLS) {
-            int xn = s.n() * s.c() * s.h() * s.w(), yn = s.n() * s.c() * s.outH() * s.outW();
-            float[] x = values(xn, xn, -1, 1);
-            for (int i = 0; i < xn; i += 4) {
-                x[i] = 0.5f;                  // ties inside windows: first index must win
-            }
-            Storage ys = zeros(yn), as = zeros(yn);
-            backend().maxPool2dForward(s, put(x), ys, as);
-            float[] y = new float[yn], arg = new float[yn];
-            Oracle.maxPool2dForward(s, x, y, arg);
-            assertClose("maxPool forward " + s, y, get(ys), 0, 0);
-            assertClose("maxPool argmax " + s, arg, get(as), 0, 0);
-            float[] dy = values(yn + 1L, yn, -1, 1);
-            Storage dxs = put(values(5, xn, -1, 1));
-            backend().maxPool2dBackward(s, put(dy), as, dxs);
-            float[] dx = new float[xn];
-            Oracle.maxPool2dBackward(s, dy, arg, dx);
-            assertClose("maxPool backward " + s, dx, get(dxs), 1e-6, 1e-5);
-        }
-    }
-
-    @Test
-    void avgPoolForwardAndBackwardMatchOracle() {
-        for (PoolShape s : POOLS) {
-            for (boolean countPad : new boolean[] {true, false}) {
-                int xn = s.n() * s.c() * s.h() * s.w(), yn = s.n() * s.c() * s.outH() * s.outW();
-                float[] x = values(xn + 7L, xn, -1, 1);
-                Storage ys = zeros(yn);
-                backend().avgPool2dForward(s, put(x), ys, countPad);
-                float[] y = new float[yn];
-                Oracle.avgPool2dForward(s, x, y, countPad);
-                assertClose("avgPool forward " + s + " countPad=" + countPad, y, get(ys), 1e-6, 1e-5);
-                float[] dy = values(yn + 3L, yn, -1, 1);
-                Storage dxs = put(values(6, xn, -1, 1));
-                backend().avgPool2dBackward(s, put(dy), dxs, countPad);
-                float[] dx = new float[xn];
-                Oracle.avgPool2dBackward(s, dy, dx, countPad);
-                assertClose("avgPool backward " + s + " countPad=" + countPad, dx, get(dxs), 1e-6, 1e-5);
-            }
-        }
-    }
-
-    @Test
-    void adaptiveAvgPoolMatchesOracle() {
-        int[][] cases = {{3, 7, 7, 1, 1}, {2, 7, 5, 3, 2}, {1, 5, 13, 5, 13}, {2, 3, 3, 5, 4}, {1, 1, 1, 1, 1}};
-        for (int[] c : cases) {
-            int nc = c[0], h = c[1], w = c[2], oh = c[3], ow = c[4];
-            float[] x = values(nc * h * w, nc * h * w, -1, 1);
-            Storage ys = zeros(nc * oh * ow);
-            backend().adaptiveAvgPool2dForward(nc, h, w, oh, ow, put(x), ys);
-            float[] y = new float[nc * oh * ow];
-            Oracle.adaptiveAvgPool2dForward(nc, h, w, oh, ow, x, y);
-            assertClose("adaptiveAvgPool forward " + java.util.Arrays.toString(c), y, get(ys), 1e-6, 1e-5);
-            float[] dy = values(7, nc * oh * ow, -1, 1);
-            Storage dxs = put(values(8, nc * h * w, -1, 1));
-            backend().adaptiveAvgPool2dBackward(nc, h, w, oh, ow, put(dy), dxs);
-            float[] dx = new float[nc * h * w];
-            Oracle.adaptiveAvgPool2dBackward(nc, h, w, oh, ow, dy, dx);
-            assertClose("adaptiveAvgPool backward " + java.util.Arrays.toString(c), dx, get(dxs), 1e-6, 1e-5);
-        }
-    }
-
     // ---------------------------------------------------------------- batch norm
 
     @Test
@@ -591,12 +513,6 @@ public abstract class BackendConformance extends BackendTestBase {
                 be.conv2dForward(conv, zeros(16), zeros(18), null, s13));
         assertRefused("conv2dBackwardWeight dBias: range [0, 2) is outside the storage of 1 floats", () ->
                 be.conv2dBackwardWeight(conv, zeros(16), zeros(32), zeros(18), zeros(1)));
-        PoolShape pool = PoolShape.of(1, 1, 4, 4, 2, 2, 0);
-        assertRefused("maxPool2dForward argmax: range [0, 4) is outside the storage of 3 floats", () ->
-                be.maxPool2dForward(pool, zeros(16), zeros(4), zeros(3)));
-        assertRefused("avgPool2dBackward dx: range [0, 16)" + of13, () -> be.avgPool2dBackward(pool, zeros(4), s13, true));
-        assertRefused("adaptiveAvgPool2dBackward dx: range [0, 16)" + of13, () ->
-                be.adaptiveAvgPool2dBackward(1, 4, 4, 2, 2, zeros(4), s13));
         assertRefused("batchNormTrainForward mean: range [0, 8) is outside the storage of 4 floats", () ->
                 be.batchNormTrainForward(2, 1, 4, 1, 1e-5f, s8, null, null, zeros(8), zeros(4), zeros(8)));
         // Refused before any work: nothing was written.
@@ -626,8 +542,6 @@ public abstract class BackendConformance extends BackendTestBase {
                 be.binary(Binary.ADD, s13, 0, new long[9], s13, 0, new long[9], s13, 0, new int[9]));
         assertRefused("batchNormEvalForward beta: storage is null while gamma is given (both or neither)", () ->
                 be.batchNormEvalForward(1, 1, 13, 1e-5f, s13, zeros(1), null, zeros(1), zeros(1), s13));
-        assertRefused("adaptiveAvgPool2dForward oh: 0 is below the minimum 1", () ->
-                be.adaptiveAvgPool2dForward(1, 3, 3, 0, 1, s13, s13));
         assertRefused("allocate n: -1 is below the minimum 0", () -> be.allocate(-1));
     }
 }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import iern.engine.Backend;
 import iern.engine.KernelOp;
+import iern.engine.PoolShape;
 import iern.engine.Seed;
 import iern.engine.Storage;
 import iern.engine.Tensor;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.OptimizerSteps;
+import iern.engine.ops.Pooling;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +120,101 @@ public abstract class OpConformance extends BackendTestBase {
     void interventionArgumentsAreRefusedNamingOpArgumentAndBound() {
         assertRefused("interventionBackward dz: range [0, 12) is outside the storage of 6 floats", () ->
                 Intervention.backward(backend(), 2, 3, 2, zeros(6), 3, zeros(12), 6, zeros(4), null, zeros(6)));
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    private static final PoolShape[] POOLS = {
+        PoolShape.of(1, 1, 1, 1, 1, 1, 0),
+        PoolShape.of(2, 3, 7, 7, 3, 2, 1),
+        PoolShape.of(1, 2, 13, 5, 2, 2, 0),
+        new PoolShape(3, 1, 5, 7, 3, 2, 1, 2, 1, 1),
+        PoolShape.of(1, 1, 4, 4, 3, 3, 1),
+        PoolShape.of(1, 2, 9, 71, 3, 2, 1),         // rows wide enough for vector blocks and a tail
+        PoolShape.of(2, 1, 5, 40, 3, 1, 1),
+        new PoolShape(1, 1, 6, 37, 2, 3, 2, 2, 0, 1),
+    };
+
+    @Test
+    void maxPoolForwardAndBackwardMatchOracle() {
+        for (PoolShape s : POOLS) {
+            int xn = s.n() * s.c() * s.h() * s.w(), yn = s.n() * s.c() * s.outH() * s.outW();
+            float[] x = values(xn, xn, -1, 1);
+            for (int i = 0; i < xn; i += 4) {
+                x[i] = 0.5f;                  // ties inside windows: first index must win
+            }
+            Storage ys = zeros(yn), as = zeros(yn);
+            Pooling.maxForward(backend(), s, put(x), ys, as);
+            float[] y = new float[yn], arg = new float[yn];
+            Pooling.oracleMaxForward(s, x, y, arg);
+            assertClose("maxPool forward " + s, y, get(ys), 0, 0);
+            assertClose("maxPool argmax " + s, arg, get(as), 0, 0);
+            float[] dy = values(yn + 1L, yn, -1, 1);
+            Storage dxs = put(values(5, xn, -1, 1));
+            Pooling.maxBackward(backend(), s, put(dy), as, dxs);
+            float[] dx = new float[xn];
+            Pooling.oracleMaxBackward(s, dy, arg, dx);
+            assertClose("maxPool backward " + s, dx, get(dxs), 1e-6, 1e-5);
+        }
+    }
+
+    @Test
+    void avgPoolForwardAndBackwardMatchOracle() {
+        for (PoolShape s : POOLS) {
+            for (boolean countPad : new boolean[] {true, false}) {
+                int xn = s.n() * s.c() * s.h() * s.w(), yn = s.n() * s.c() * s.outH() * s.outW();
+                float[] x = values(xn + 7L, xn, -1, 1);
+                Storage ys = zeros(yn);
+                Pooling.avgForward(backend(), s, put(x), ys, countPad);
+                float[] y = new float[yn];
+                Pooling.oracleAvgForward(s, x, y, countPad);
+                assertClose("avgPool forward " + s + " countPad=" + countPad, y, get(ys), 1e-6, 1e-5);
+                float[] dy = values(yn + 3L, yn, -1, 1);
+                Storage dxs = put(values(6, xn, -1, 1));
+                Pooling.avgBackward(backend(), s, put(dy), dxs, countPad);
+                float[] dx = new float[xn];
+                Pooling.oracleAvgBackward(s, dy, dx, countPad);
+                assertClose("avgPool backward " + s + " countPad=" + countPad, dx, get(dxs), 1e-6, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void adaptiveAvgPoolMatchesOracle() {
+        int[][] cases = {{3, 7, 7, 1, 1}, {2, 7, 5, 3, 2}, {1, 5, 13, 5, 13}, {2, 3, 3, 5, 4}, {1, 1, 1, 1, 1}};
+        for (int[] c : cases) {
+            int nc = c[0], h = c[1], w = c[2], oh = c[3], ow = c[4];
+            float[] x = values(nc * h * w, nc * h * w, -1, 1);
+            Storage ys = zeros(nc * oh * ow);
+            Pooling.adaptiveForward(backend(), nc, h, w, oh, ow, put(x), ys);
+            float[] y = new float[nc * oh * ow];
+            Pooling.oracleAdaptiveForward(nc, h, w, oh, ow, x, y);
+            assertClose("adaptiveAvgPool forward " + java.util.Arrays.toString(c), y, get(ys), 1e-6, 1e-5);
+            float[] dy = values(7, nc * oh * ow, -1, 1);
+            Storage dxs = put(values(8, nc * h * w, -1, 1));
+            Pooling.adaptiveBackward(backend(), nc, h, w, oh, ow, put(dy), dxs);
+            float[] dx = new float[nc * h * w];
+            Pooling.oracleAdaptiveBackward(nc, h, w, oh, ow, dy, dx);
+            assertClose("adaptiveAvgPool backward " + java.util.Arrays.toString(c), dx, get(dxs), 1e-6, 1e-5);
+        }
+    }
+
+    @Test
+    void poolingArgumentsAreRefusedNamingOpArgumentAndBound() {
+        Backend be = backend();
+        Storage s13 = zeros(13);
+        String of13 = " is outside the storage of 13 floats";
+        PoolShape pool = PoolShape.of(1, 1, 4, 4, 2, 2, 0);
+        assertRefused("maxPool2dForward argmax: range [0, 4) is outside the storage of 3 floats", () ->
+                Pooling.maxForward(be, pool, zeros(16), zeros(4), zeros(3)));
+        assertRefused("avgPool2dBackward dx: range [0, 16)" + of13, () ->
+                Pooling.avgBackward(be, pool, zeros(4), s13, true));
+        assertRefused("adaptiveAvgPool2dBackward dx: range [0, 16)" + of13, () ->
+                Pooling.adaptiveBackward(be, 1, 4, 4, 2, 2, zeros(4), s13));
+        // Refused before any work: nothing was written.
+        assertArrayEquals(new float[13], get(s13));
+        assertRefused("adaptiveAvgPool2dForward oh: 0 is below the minimum 1", () ->
+                Pooling.adaptiveForward(be, 1, 3, 3, 0, 1, s13, s13));
     }
 
     // ---------------------------------------------------------------- optimiser steps

@@ -3,7 +3,6 @@ package iern.kernels.gpu;
 import iern.engine.Backend;
 import iern.engine.BackendArgs;
 import iern.engine.ConvShape;
-import iern.engine.PoolShape;
 import iern.engine.Storage;
 
 /**
@@ -302,76 +301,6 @@ public abstract class GpuBackend implements Backend {
         GpuConvolution.backwardWeight(this, launch, s, cl(x, "conv2dBackwardWeight x"),
                 cl(dy, "conv2dBackwardWeight dy"), cl(dw, "conv2dBackwardWeight dw"),
                 dBias == null ? null : cl(dBias, "conv2dBackwardWeight dBias"));
-    }
-
-    // ------------------------------------------------------------------ pooling
-
-    private void poolArgs(PoolShape s) {
-        launch.l((long) s.n() * s.c()).i(s.h()).i(s.w()).i(s.kh()).i(s.kw()).i(s.strideH()).i(s.strideW())
-                .i(s.padH()).i(s.padW()).i(s.outH()).i(s.outW());
-    }
-
-    private static long inputSize(PoolShape s) {
-        return (long) s.n() * s.c() * s.h() * s.w();
-    }
-
-    private static long outputSize(PoolShape s) {
-        return (long) s.n() * s.c() * s.outH() * s.outW();
-    }
-
-    @Override
-    public synchronized void maxPool2dForward(PoolShape s, Storage x, Storage y, Storage argmax) {
-        BackendArgs.maxPool2dForward(s, x, y, argmax);
-        GpuStorage xs = cl(x, "maxPool2dForward x"), ys = cl(y, "maxPool2dForward y");
-        GpuStorage as = cl(argmax, "maxPool2dForward argmax");
-        launch.kernel("pool.cl", "max_pool_forward").mem(xs).mem(ys).mem(as);
-        poolArgs(s);
-        launch.items(outputSize(s));
-    }
-
-    @Override
-    public synchronized void maxPool2dBackward(PoolShape s, Storage dy, Storage argmax, Storage dx) {
-        BackendArgs.maxPool2dBackward(s, dy, argmax, dx);
-        GpuStorage dys = cl(dy, "maxPool2dBackward dy"), as = cl(argmax, "maxPool2dBackward argmax");
-        GpuStorage dxs = cl(dx, "maxPool2dBackward dx");
-        launch.kernel("pool.cl", "max_pool_backward").mem(dys).mem(as).mem(dxs);
-        poolArgs(s);
-        launch.items(inputSize(s));
-    }
-
-    @Override
-    public synchronized void avgPool2dForward(PoolShape s, Storage x, Storage y, boolean countIncludePad) {
-        BackendArgs.avgPool2dForward(s, x, y);
-        GpuStorage xs = cl(x, "avgPool2dForward x"), ys = cl(y, "avgPool2dForward y");
-        launch.kernel("pool.cl", "avg_pool_forward").mem(xs).mem(ys);
-        poolArgs(s);
-        launch.flag(countIncludePad).items(outputSize(s));
-    }
-
-    @Override
-    public synchronized void avgPool2dBackward(PoolShape s, Storage dy, Storage dx, boolean countIncludePad) {
-        BackendArgs.avgPool2dBackward(s, dy, dx);
-        GpuStorage dys = cl(dy, "avgPool2dBackward dy"), dxs = cl(dx, "avgPool2dBackward dx");
-        launch.kernel("pool.cl", "avg_pool_backward").mem(dys).mem(dxs);
-        poolArgs(s);
-        launch.flag(countIncludePad).items(inputSize(s));
-    }
-
-    @Override
-    public synchronized void adaptiveAvgPool2dForward(int nc, int h, int w, int oh, int ow, Storage x, Storage y) {
-        BackendArgs.adaptiveAvgPool2dForward(nc, h, w, oh, ow, x, y);
-        GpuStorage xs = cl(x, "adaptiveAvgPool2dForward x"), ys = cl(y, "adaptiveAvgPool2dForward y");
-        launch.kernel("pool.cl", "adaptive_avg_pool_forward").mem(xs).mem(ys).l(nc).i(h).i(w).i(oh).i(ow)
-                .items((long) nc * oh * ow);
-    }
-
-    @Override
-    public synchronized void adaptiveAvgPool2dBackward(int nc, int h, int w, int oh, int ow, Storage dy,
-                                                       Storage dx) {
-        BackendArgs.adaptiveAvgPool2dBackward(nc, h, w, oh, ow, dy, dx);
-        GpuStorage dys = cl(dy, "adaptiveAvgPool2dBackward dy"), dxs = cl(dx, "adaptiveAvgPool2dBackward dx");
-        launch.kernel("pool.cl", "adaptive_avg_pool_backward").mem(dys).mem(dxs).l(nc).i(h).i(w).i(oh).i(ow)
-                .items((long) nc * h * w);
     }
 
     // ------------------------------------------------------------------ batch norm

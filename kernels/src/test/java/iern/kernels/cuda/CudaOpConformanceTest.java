@@ -7,6 +7,7 @@ import iern.engine.KernelOp;
 import iern.engine.ops.Attention;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.OptimizerSteps;
+import iern.engine.ops.Pooling;
 import iern.engine.testing.OpConformance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,9 @@ class CudaOpConformanceTest extends OpConformance {
     @Test
     void kernelOpsRunTheirCudaKernelsNotTheHostFallback() {
         for (KernelOp<?> op : new KernelOp<?>[] {Attention.FORWARD, Attention.BACKWARD, Intervention.FORWARD,
-                Intervention.BACKWARD, OptimizerSteps.ADAM, OptimizerSteps.SGD}) {
+                Intervention.BACKWARD, OptimizerSteps.ADAM, OptimizerSteps.SGD, Pooling.MAX_FORWARD,
+                Pooling.MAX_BACKWARD, Pooling.AVG_FORWARD, Pooling.AVG_BACKWARD, Pooling.ADAPTIVE_FORWARD,
+                Pooling.ADAPTIVE_BACKWARD}) {
             assertTrue(op.onDevice(cuda), op.name() + " has no CUDA kernel registered");
         }
     }
