@@ -22,6 +22,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG charts drawn by XChart (headless: rendered to an image, never shown): curves per epoch,
@@ -118,10 +120,12 @@ public final class Charts {
     }
 
     /**
-     * Scatter plot: one marker series per entry of {@code series}, each point {x, y} with values
-     * in [0, 1] drawn in percent on both axes (0-100).
+     * Scatter plot of points {x, y} with values in [0, 1], drawn in percent on both axes (0-100):
+     * {@code groups} maps a marker group (a setting) to colour groups (variants) to points, so a
+     * variant keeps its colour and a setting its marker shape across the chart.
      */
-    public static void scatter(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
+    public static void scatter(Path png, String title, String xLabel, String yLabel,
+                               Map<String, Map<String, List<double[]>>> groups) {
         XYChart c = new XYChartBuilder().width(820).height(520).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(c.getStyler());
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -132,18 +136,30 @@ public final class Charts {
         c.getStyler().setYAxisMax(100.0);
         c.getStyler().setXAxisDecimalPattern("0");
         c.getStyler().setYAxisDecimalPattern("0");
-        for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (double[] p : s.getValue()) {
-                if (Double.isFinite(p[0]) && Double.isFinite(p[1])) {
-                    xs.add(100 * p[0]);
-                    ys.add(100 * p[1]);
+        Marker[] shapes = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.SQUARE,
+            SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
+        List<String> colours = new ArrayList<>();
+        int shape = 0;
+        for (Map.Entry<String, Map<String, List<double[]>>> g : groups.entrySet()) {
+            for (Map.Entry<String, List<double[]>> s : g.getValue().entrySet()) {
+                if (!colours.contains(s.getKey())) {
+                    colours.add(s.getKey());
+                }
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                for (double[] p : s.getValue()) {
+                    if (Double.isFinite(p[0]) && Double.isFinite(p[1])) {
+                        xs.add(100 * p[0]);
+                        ys.add(100 * p[1]);
+                    }
+                }
+                if (!xs.isEmpty()) {
+                    XYSeries series = c.addSeries(g.getKey() + " " + s.getKey(), xs, ys);
+                    series.setMarker(shapes[shape % shapes.length]);
+                    series.setMarkerColor(PALETTE[colours.indexOf(s.getKey()) % PALETTE.length]);
                 }
             }
-            if (!xs.isEmpty()) {
-                c.addSeries(s.getKey(), xs, ys);
-            }
+            shape++;
         }
         if (c.getSeriesMap().isEmpty()) {
             c.addSeries("(no run with both figures)", new double[] {0}, new double[] {0});

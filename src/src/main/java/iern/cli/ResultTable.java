@@ -72,16 +72,16 @@ final class ResultTable {
 
     /**
      * Why a method fails where it does: every run of a biased setting as one point, its source
-     * leak against its accuracy, one series per setting and variant. Runs that keep the source in
+     * leak against its accuracy; a variant keeps one colour, a setting one marker. Runs that keep the source in
      * their features sit to the right; if they are also the ones low down, the leak explains the
      * failures.
      */
     private static void leakage(Summary summary, Path png) {
-        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        Map<String, Map<String, List<double[]>>> series = new LinkedHashMap<>();
         for (RunResult r : summary.runs()) {
             if (!r.setting().equals("bias0")) {
-                series.computeIfAbsent(r.setting() + " " + r.variant(), k -> new ArrayList<>())
-                        .add(new double[] {r.leak(), r.accuracy()});
+                series.computeIfAbsent(r.setting(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(new double[] {r.leak(), r.accuracy()});
             }
         }
         Charts.scatter(png, "Each run of a biased setting: source leak against out-of-distribution accuracy",

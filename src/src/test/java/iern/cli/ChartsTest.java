@@ -41,9 +41,10 @@ class ChartsTest {
 
     @Test
     void scatterDrawsEveryRunAndAnEmptyChart() throws Exception {
-        Map<String, List<double[]>> runs = new LinkedHashMap<>();
-        runs.put("bias100 baseline", List.of(new double[] {0.9, 0.05}, new double[] {0.8, 0.1}));
-        runs.put("bias100 baseline+la", List.of(new double[] {0.5, 0.7}, new double[] {Double.NaN, 0.4}));
+        Map<String, List<double[]>> bias100 = new LinkedHashMap<>();
+        bias100.put("baseline", List.of(new double[] {0.9, 0.05}, new double[] {0.8, 0.1}));
+        bias100.put("baseline+la", List.of(new double[] {0.5, 0.7}, new double[] {Double.NaN, 0.4}));
+        Map<String, Map<String, List<double[]>>> runs = Map.of("bias100", bias100);
         Path png = dir.resolve("leakage.png");
         Charts.scatter(png, "Leak", "leak", "accuracy", runs);
         BufferedImage img = read(png);
@@ -58,7 +59,7 @@ class ChartsTest {
         }
         assertTrue(found > 40, "markers of the first series: " + found + " pixels");
         Path empty = dir.resolve("empty.png");
-        Charts.scatter(empty, "Leak", "leak", "accuracy", Map.of("x", List.of(new double[] {Double.NaN, 1})));
+        Charts.scatter(empty, "Leak", "leak", "accuracy", Map.of("bias90", Map.of("x", List.of(new double[] {Double.NaN, 1}))));
         read(empty);
     }
 
