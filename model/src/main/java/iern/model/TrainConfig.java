@@ -66,36 +66,45 @@ public record TrainConfig(int warmupEpochs, int constantEpochs, int decayEpochs,
 
     public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "light", "common", "style");
 
-    /** Bounds that a configuration read from a file is held to (the paper: 160 epochs, batch 8 to 16). */
+    /**
+     * The one set of bounds, for options and configuration files alike. A refusal starts with the
+     * names of the fields it concerns, as {@link #toMap} writes them ({@code batch_size 1: ...}),
+     * so a caller can say which of its own options set them.
+     */
     public static final int MAX_EPOCHS = 100_000;
-    public static final int MAX_BATCH = 65_536;
+    public static final int MAX_BATCH = 4096;
+    /** Loss weights above this are taken for typing mistakes. */
+    public static final double MAX_WEIGHT = 1e6;
 
     public TrainConfig {
         if (warmupEpochs < 0 || constantEpochs < 0 || decayEpochs < 0
                 || warmupEpochs + constantEpochs + decayEpochs < 1
                 || warmupEpochs + constantEpochs + decayEpochs > MAX_EPOCHS) {
-            throw new InvalidInput("epochs: warm-up " + warmupEpochs + ", constant " + constantEpochs
-                    + ", decay " + decayEpochs + " (each at least 0, at least one epoch and at most " + MAX_EPOCHS + " in all)");
+            throw new InvalidInput("warmup_epochs " + warmupEpochs + " / constant_epochs " + constantEpochs
+                    + " / decay_epochs " + decayEpochs + ": expected counts of at least 0, at least one epoch and at most "
+                    + MAX_EPOCHS + " in all");
         }
         if (batchSize < 2 || batchSize > MAX_BATCH) {
-            // Batch norm in training mode needs at least two samples per stratum.
-            throw new InvalidInput("batch size " + batchSize + ": expected 2 to " + MAX_BATCH);
+            throw new InvalidInput("batch_size " + batchSize + ": expected a number from 2 to " + MAX_BATCH
+                    + " (batch norm needs two images)");
         }
-        if (!(lr >= 0) || !(baseLr >= 0) || Double.isInfinite(lr) || Double.isInfinite(baseLr)) {
-            throw new InvalidInput("learning rates " + lr + ", " + baseLr
-                    + ": expected finite numbers at least 0");
+        if (!(lr > 0 && lr < 1) || !(baseLr >= 0 && baseLr < 1)) {
+            throw new InvalidInput("lr " + lr + " / base_lr " + baseLr + ": expected rates in (0, 1)");
         }
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new InvalidInput("Adam betas " + beta1 + ", " + beta2 + ": expected numbers in [0, 1)");
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw new InvalidInput("beta1 " + beta1 + ": expected a number in [0, 1)");
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            throw new InvalidInput("beta2 " + beta2 + ": expected a number in [0, 1)");
         }
         if (!AUGMENTATIONS.contains(augment)) {
-            throw new InvalidInput("augmentation '" + augment + "': expected one of " + AUGMENTATIONS);
+            throw new InvalidInput("augment " + augment + ": expected one of " + AUGMENTATIONS);
         }
-        if (!(lambdaCenter > 0) || Double.isInfinite(lambdaCenter)) {
-            throw new InvalidInput("centre-loss weight " + lambdaCenter + ": expected a positive number");
+        if (!(lambdaCenter > 0 && lambdaCenter < MAX_WEIGHT)) {
+            throw new InvalidInput("lambda_center " + lambdaCenter + ": expected a positive number below " + (long) MAX_WEIGHT);
         }
-        if (!(advWeight >= 0) || Double.isInfinite(advWeight)) {
-            throw new InvalidInput("adversary weight " + advWeight + ": expected a finite number at least 0");
+        if (!(advWeight >= 0 && advWeight < MAX_WEIGHT)) {
+            throw new InvalidInput("adv_weight " + advWeight + ": expected a number from 0 to below " + (long) MAX_WEIGHT);
         }
     }
 

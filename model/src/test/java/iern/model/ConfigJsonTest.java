@@ -62,5 +62,10 @@ class ConfigJsonTest {
         assertTrue(e.getMessage().contains("multiple of 16"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 0, 0, 8, 1e-3, 1e-3, 0.5, 0.999, 5e-4, 1, "none"));
         assertTrue(e.getMessage().contains("at least one epoch"), e.getMessage());
+        // one set of bounds for options and files; a refusal starts with the fields it concerns
+        e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 1, 0, 8, 1.5, 1e-3, 0.5, 0.999, 5e-4, 1, "none"));
+        assertTrue(e.getMessage().startsWith("lr 1.5 / base_lr 0.001: expected rates in (0, 1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 1, 0, 8192, 1e-3, 1e-3, 0.5, 0.999, 5e-4, 1, "none"));
+        assertTrue(e.getMessage().startsWith("batch_size 8192: expected a number from 2 to 4096"), e.getMessage());
     }
 }

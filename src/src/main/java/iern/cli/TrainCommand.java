@@ -521,28 +521,6 @@ final class TrainCommand implements Callable<Integer> {
         int w = warmup != null ? warmup : Math.round(epochs * 5f / 160f);
         int c = constant != null ? constant : Math.max(1, Math.round(epochs * 15f / 160f));
         int d = decay != null ? decay : Math.max(0, epochs - w - c);
-        if (w < 0 || c < 0 || d < 0 || w + c + d < 1) {
-            throw new UserError("--warmup " + w + " --constant " + c + " --decay " + d
-                    + ": expected counts of at least 0 adding up to at least 1");
-        }
-        if (batch < 2 || batch > 4096) {
-            throw new UserError("--batch " + batch + ": expected a number from 2 to 4096 (batch norm needs two images)");
-        }
-        if (!(lr > 0 && lr < 1) || !(baseLr >= 0 && baseLr < 1)) {
-            throw new UserError("--lr " + lr + " / --base-lr " + baseLr + ": expected rates in (0, 1)");
-        }
-        if (!(beta1 >= 0 && beta1 < 1)) {
-            throw new UserError("--beta1 " + beta1 + ": expected a number in [0, 1)");
-        }
-        if (lambdaCenter != null && !(lambdaCenter > 0 && lambdaCenter < 1e6)) {
-            throw new UserError("--lambda-center " + lambdaCenter + ": expected a positive number");
-        }
-        if (!(advWeight >= 0 && advWeight < 1e6)) {
-            throw new UserError("--adv-weight " + advWeight + ": expected a number of at least 0");
-        }
-        ModelConfig m = modelConfig();
-        double lambda = lambdaCenter != null ? lambdaCenter
-                : TrainConfig.centerWeightFor(m.featChannels() * m.featSize() * m.featSize());
         if (!(idHoldout >= 0 && idHoldout < 1)) {
             throw new UserError("--id-holdout " + idHoldout + ": expected a fraction in [0, 1)");
         }
@@ -552,10 +530,38 @@ final class TrainCommand implements Callable<Integer> {
         if (evalEvery < 0) {
             throw new UserError("--eval-every " + evalEvery + ": expected 0 (only after the last epoch) or more");
         }
-        if (!TrainConfig.AUGMENTATIONS.contains(augment)) {
-            throw new UserError("--augment " + augment + ": expected one of " + TrainConfig.AUGMENTATIONS);
+        ModelConfig m = modelConfig();
+        double lambda = lambdaCenter != null ? lambdaCenter
+                : TrainConfig.centerWeightFor(m.featChannels() * m.featSize() * m.featSize());
+        try {
+            return new TrainConfig(w, c, d, batch, lr, baseLr, beta1, 0.999, lambda, seed, augment, advWeight);
+        } catch (InvalidInput e) {
+            throw new UserError(asOptions(e.getMessage(), TRAIN_OPTIONS));
         }
-        return new TrainConfig(w, c, d, batch, lr, baseLr, beta1, 0.999, lambda, seed, augment, advWeight);
+    }
+
+    /** TrainConfig's fields as the options that set them, so its checks read as option errors. */
+    private static final Map<String, String> TRAIN_OPTIONS = Map.of("warmup_epochs", "--warmup",
+            "constant_epochs", "--constant", "decay_epochs", "--decay", "batch_size", "--batch", "lr", "--lr",
+            "base_lr", "--base-lr", "beta1", "--beta1", "augment", "--augment", "lambda_center", "--lambda-center",
+            "adv_weight", "--adv-weight");
+
+    /**
+     * A config's refusal ({@code field value / field value: reason}) with each field named by its
+     * option; only the words in field position are renamed, never a value.
+     */
+    static String asOptions(String message, Map<String, String> options) {
+        int colon = message.indexOf(": ");
+        if (colon < 0) {
+            return message;
+        }
+        String[] words = message.substring(0, colon).split(" ", -1);
+        for (int i = 0; i < words.length; i++) {
+            if (i == 0 || words[i - 1].equals("/")) {
+                words[i] = options.getOrDefault(words[i], words[i]);
+            }
+        }
+        return String.join(" ", words) + message.substring(colon);
     }
 
     /** ModelConfig's fields as the options that set them, so its checks read as option errors. */
@@ -569,10 +575,8 @@ final class TrainCommand implements Callable<Integer> {
                     ModelConfig.MIX_SOURCES, 2, 3, 3, InterventionMode.UNIFORM, null, 64);
         } catch (InvalidInput e) {
             String m = e.getMessage();
-            for (var field : MODEL_OPTIONS.entrySet()) {
-                if (m.startsWith(field.getKey() + " ")) {
-                    throw new UserError(field.getValue() + m.substring(field.getKey().length()));
-                }
+            if (MODEL_OPTIONS.keySet().stream().anyMatch(f -> m.startsWith(f + " "))) {
+                throw new UserError(asOptions(m, MODEL_OPTIONS));
             }
             throw e;
         }
