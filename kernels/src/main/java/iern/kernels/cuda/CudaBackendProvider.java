@@ -57,7 +57,7 @@ public final class CudaBackendProvider implements BackendProvider {
             count = CudaDevices.count();
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
             return "no CUDA backend here: the NVIDIA driver library libcuda.so.1 could not be loaded. " + DRIVER_HINT
-                    + " (JCuda said: " + e.getMessage() + ")";
+                    + " (JCuda said: " + firstLine(e.getMessage()) + ")";
         } catch (RuntimeException e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("CUDA_ERROR_NO_DEVICE")) {
@@ -74,6 +74,13 @@ public final class CudaBackendProvider implements BackendProvider {
             return "no CUDA backend here: " + count + " CUDA device(s), but NVRTC is missing. " + nvrtc;
         }
         return null;
+    }
+
+    /** JCuda's load errors carry the nested stack traces of every attempt: the reason is one line. */
+    static String firstLine(String message) {
+        String m = String.valueOf(message).strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
     }
 
     /** One line per device: its spec, then what it is. Empty when CUDA is not available. */

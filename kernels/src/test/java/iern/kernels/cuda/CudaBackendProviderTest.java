@@ -32,7 +32,7 @@ class CudaBackendProviderTest {
         assertTrue(why.startsWith("no CUDA backend here: "), why);
         int end = why.indexOf(". ");
         String first = end < 0 ? why : why.substring(0, end + 1);
-        assertFalse(first.contains("\n"), first);
+        assertFalse(why.contains("\n"), "one line, without JCuda's nested stack traces: " + why);
         assertTrue(first.contains("libcuda.so.1") || first.contains("CUDA_ERROR_NO_DEVICE")
                 || first.contains("no devices") || first.contains("NVRTC") || first.contains("cuInit"), why);
         assertTrue(p.devices().isEmpty());
@@ -41,6 +41,13 @@ class CudaBackendProviderTest {
         assertTrue(e.getMessage().contains(why), e.getMessage());
         var unknown = assertThrows(IllegalArgumentException.class, () -> p.open("opencl"));
         assertTrue(unknown.getMessage().contains("expected 'cuda' or 'cuda:<device>'"), unknown.getMessage());
+    }
+
+    @Test
+    void loadErrorsAreCutToTheirFirstLine() {
+        assertEquals("Error while loading native library \"JCudaDriver\"", CudaBackendProvider.firstLine(
+                "Error while loading native library \"JCudaDriver\"\nOperating system name: Linux\n---(start of nested"));
+        assertEquals("null", CudaBackendProvider.firstLine(null));
     }
 
     /** CI puts the driver library (no GPU) on the library path and asks for this with -Diern.require=cuda-driver. */
