@@ -4,9 +4,9 @@ import iern.engine.Backend;
 import iern.engine.PoolShape;
 import iern.engine.Storage;
 import iern.engine.cpu.CpuBackend;
+import iern.engine.ops.BatchNorm;
 import iern.engine.ops.OptimizerSteps;
 import iern.engine.ops.Pooling;
-import iern.engine.oracle.Oracle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -103,9 +103,9 @@ public class NormOptimBench {
         batchNormForward();
         batchNormBackward();
         float[] yRef = new float[total], meanRef = new float[c], varRef = new float[c];
-        Oracle.batchNormTrainForward(1, n, c, hw, 1e-5f, xs, gs, bs, yRef, meanRef, varRef);
+        BatchNorm.oracleTrainForward(1, n, c, hw, 1e-5f, xs, gs, bs, yRef, meanRef, varRef);
         float[] dxRef = new float[total], dgRef = new float[c], dbRef = new float[c];
-        Oracle.batchNormTrainBackward(1, n, c, hw, 1e-5f, xs, gs, meanRef, varRef, dys, dxRef, dgRef, dbRef);
+        BatchNorm.oracleTrainBackward(1, n, c, hw, 1e-5f, xs, gs, meanRef, varRef, dys, dxRef, dgRef, dbRef);
         Checks.expectClose("batch norm y", yRef, get(y), 1e-5, 1e-5);
         Checks.expectClose("batch norm dx", dxRef, get(dx), 1e-5, 1e-4);
         Checks.expectClose("batch norm dGamma", dgRef, get(dGamma), 1e-4, 1e-4);
@@ -121,13 +121,13 @@ public class NormOptimBench {
 
     @Benchmark
     public Storage batchNormForward() {
-        be.batchNormTrainForward(1, n, c, hw, 1e-5f, x, gamma, beta, y, mean, var);
+        BatchNorm.trainForward(be, 1, n, c, hw, 1e-5f, x, gamma, beta, y, mean, var);
         return y;
     }
 
     @Benchmark
     public Storage batchNormBackward() {
-        be.batchNormTrainBackward(1, n, c, hw, 1e-5f, x, gamma, mean, var, dy, dx, dGamma, dBeta);
+        BatchNorm.trainBackward(be, 1, n, c, hw, 1e-5f, x, gamma, mean, var, dy, dx, dGamma, dBeta);
         return dx;
     }
 

@@ -305,45 +305,6 @@ public interface Backend extends AutoCloseable {
               Storage b, long bOff, long bBatchStride, int ldb,
               float beta, Storage c, long cOff, long cBatchStride, int ldc);
 
-    // ---------------------------------------------------------------- convolution and pooling
-
-    /**
-     * 2-d convolution (cross-correlation, as PyTorch), NCHW input {@code [n, cIn, h, w]}, weight
-     * {@code [cOut, cIn, kh, kw]}, optional bias {@code [cOut]} (null for none), output
-     * {@code [n, cOut, outH, outW]}.
-     */
-    void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y);
-
-    /** {@code dx = conv2d input-gradient of dy} (overwrites dx). */
-    void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx);
-
-    /** {@code dw = weight-gradient} and, when {@code dBias} is not null, {@code dBias = sum of dy over n,h,w} (both overwritten). */
-    void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias);
-
-    // ---------------------------------------------------------------- batch norm
-
-    /**
-     * Training-mode batch norm of {@code x [groups * n, c, hw]} with statistics per group and
-     * channel (groups = 1 is ordinary BatchNorm2d; groups = K runs K strata through one
-     * layer as K separate passes would). Writes {@code y}, the batch mean and the biased
-     * batch variance {@code [groups, c]}. {@code gamma}/{@code beta} {@code [c]} may be null
-     * (no affine).
-     */
-    void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
-                               Storage beta, Storage y, Storage mean, Storage var);
-
-    /** Eval-mode batch norm with given running {@code mean}/{@code var} {@code [c]}. */
-    void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma, Storage beta,
-                              Storage mean, Storage var, Storage y);
-
-    /**
-     * Backward of {@link #batchNormTrainForward}: writes {@code dx}, and when not null
-     * {@code dGamma}, {@code dBeta} {@code [c]} (summed over groups).
-     */
-    void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
-                                Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
-                                Storage dBeta);
-
     /** Waits until all submitted work is done. */
     void synchronize();
 

@@ -3,26 +3,11 @@ package iern.engine;
 import java.util.Arrays;
 
 /**
- * Functional ops that need more than one tensor or extra state: batch norm with running
- * statistics, losses, attention and the confounder-weighted intervention.
+ * Functional ops that need more than one tensor or extra state: losses and the attention
+ * weights (batch norm, attention and the intervention are kernel ops in {@code iern.engine.ops}).
  */
 public final class F {
     private F() {}
-
-    // ================================================================ batch norm
-
-    /**
-     * Batch norm over NCHW {@code x}. In training mode statistics come from the batch; with
-     * {@code groups > 1}, {@code x = [groups * n, c, h, w]} is normalised per group (as
-     * {@code groups} separate passes would) and the running statistics are updated once per
-     * group in order, PyTorch's formula {@code r = (1 - momentum) r + momentum * stat} with
-     * the unbiased variance. In eval mode the running statistics normalise. {@code gamma},
-     * {@code beta} may be null; the running tensors may be null in training mode (no update).
-     */
-    public static Tensor batchNorm2d(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                     boolean training, float momentum, float eps, int groups) {
-        return Norms.batchNorm2d(x, gamma, beta, runningMean, runningVar, training, momentum, eps, groups);
-    }
 
     // ================================================================ losses
 

@@ -414,25 +414,13 @@ public final class Tensor implements AutoCloseable {
     public static Tensor cat(List<Tensor> parts, int dim) { return Shapes.cat(parts, dim); }
     public static Tensor stack(List<Tensor> parts, int dim) { return Shapes.stack(parts, dim); }
 
-    // ================================================================ linear algebra, convolution, pooling
+    // ================================================================ linear algebra
 
     /** Matrix product of the last two axes; leading (batch) axes broadcast. */
     public Tensor matmul(Tensor o) { return LinearAlgebra.matmul(this, o); }
 
-    /** 2-d convolution of NCHW input with weight {@code [cOut, cIn, kh, kw]} and optional bias {@code [cOut]}. */
-    public Tensor conv2d(Tensor w, Tensor bias, int stride, int pad) {
-        return Convolutions.conv2d(this, w, bias, stride, stride, pad, pad, 1, 1);
-    }
-
-    public Tensor conv2d(Tensor w, Tensor bias, int stride, int pad, int dilation) {
-        return Convolutions.conv2d(this, w, bias, stride, stride, pad, pad, dilation, dilation);
-    }
-
-    public Tensor conv2d(Tensor w, Tensor bias, int strideH, int strideW, int padH, int padW, int dilH, int dilW) {
-        return Convolutions.conv2d(this, w, bias, strideH, strideW, padH, padW, dilH, dilW);
-    }
-
-    // Pooling is a kernel op: iern.engine.ops.Pooling.maxPool2d, avgPool2d, adaptiveAvgPool2d.
+    // Convolution and pooling are kernel ops: iern.engine.ops.Convolution.conv2d,
+    // iern.engine.ops.Pooling.maxPool2d, avgPool2d, adaptiveAvgPool2d.
 
     // ================================================================ lifecycle
 

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import iern.engine.oracle.Oracle;
+import iern.engine.ops.Attention;
+import iern.engine.ops.BatchNorm;
+import iern.engine.ops.Intervention;
 import iern.engine.testing.GradCheck;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import iern.engine.ops.Attention;
-import iern.engine.ops.Intervention;
 
 /** Batch norm, losses, attention and intervention through {@link F}. */
 class FunctionalTest {
@@ -31,9 +31,9 @@ class FunctionalTest {
         Tensor x = param(1, -2, 2, groups * n, c, h, w);
         Tensor gamma = param(2, 0.5f, 1.5f, c), beta = param(3, -1, 1, c);
         Tensor rm = Tensor.zeros(c), rv = Tensor.ones(c);
-        Tensor y = F.batchNorm2d(x, gamma, beta, rm, rv, true, 0.1f, 1e-5f, groups);
+        Tensor y = BatchNorm.batchNorm2d(x, gamma, beta, rm, rv, true, 0.1f, 1e-5f, groups);
         float[] ey = new float[(int) x.numel()], mean = new float[groups * c], var = new float[groups * c];
-        Oracle.batchNormTrainForward(groups, n, c, h * w, 1e-5f, x.toArray(), gamma.toArray(), beta.toArray(), ey,
+        BatchNorm.oracleTrainForward(groups, n, c, h * w, 1e-5f, x.toArray(), gamma.toArray(), beta.toArray(), ey,
                 mean, var);
         assertClose("batchNorm y", ey, y.toArray(), 1e-5, 1e-4);
         // running stats: three sequential PyTorch updates, unbiased variance
@@ -48,9 +48,9 @@ class FunctionalTest {
         }
         assertClose("running mean", erm, rm.toArray(), 1e-6, 1e-5);
         assertClose("running var", erv, rv.toArray(), 1e-6, 1e-5);
-        grad("batchNorm2d groups 3", in -> F.batchNorm2d(in.get(0), in.get(1), in.get(2), null, null, true, 0.1f,
+        grad("batchNorm2d groups 3", in -> BatchNorm.batchNorm2d(in.get(0), in.get(1), in.get(2), null, null, true, 0.1f,
                 1e-5f, groups), x, gamma, beta);
-        grad("batchNorm2d no affine", in -> F.batchNorm2d(in.get(0), null, null, null, null, true, 0.1f, 1e-5f, 1),
+        grad("batchNorm2d no affine", in -> BatchNorm.batchNorm2d(in.get(0), null, null, null, null, true, 0.1f, 1e-5f, 1),
                 x);
     }
 
@@ -60,16 +60,16 @@ class FunctionalTest {
         Tensor gamma = param(5, 0.5f, 1.5f, 3), beta = param(6, -1, 1, 3);
         Tensor rm = Tensor.of(new float[] {0.1f, -0.2f, 0.3f}), rv = Tensor.of(new float[] {0.5f, 1.5f, 2f});
         float[] ey = new float[24];
-        Oracle.batchNormEvalForward(2, 3, 4, 1e-5f, x.toArray(), gamma.toArray(), beta.toArray(), rm.toArray(),
+        BatchNorm.oracleEvalForward(2, 3, 4, 1e-5f, x.toArray(), gamma.toArray(), beta.toArray(), rm.toArray(),
                 rv.toArray(), ey);
-        assertClose("eval with grad", ey, F.batchNorm2d(x, gamma, beta, rm, rv, false, 0.1f, 1e-5f, 1).toArray(),
+        assertClose("eval with grad", ey, BatchNorm.batchNorm2d(x, gamma, beta, rm, rv, false, 0.1f, 1e-5f, 1).toArray(),
                 1e-5, 1e-4);
         try (var off = Grad.off()) {
-            assertClose("eval kernel", ey, F.batchNorm2d(x, gamma, beta, rm, rv, false, 0.1f, 1e-5f, 1).toArray(),
+            assertClose("eval kernel", ey, BatchNorm.batchNorm2d(x, gamma, beta, rm, rv, false, 0.1f, 1e-5f, 1).toArray(),
                     1e-5, 1e-4);
         }
         assertArrayEquals(new float[] {0.1f, -0.2f, 0.3f}, rm.toArray(), "eval leaves running stats alone");
-        grad("batchNorm2d eval", in -> F.batchNorm2d(in.get(0), in.get(1), in.get(2), rm, rv, false, 0.1f, 1e-5f, 1),
+        grad("batchNorm2d eval", in -> BatchNorm.batchNorm2d(in.get(0), in.get(1), in.get(2), rm, rv, false, 0.1f, 1e-5f, 1),
                 x, gamma, beta);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import iern.engine.Backend.Binary;
 import iern.engine.Backend.Unary;
+import iern.engine.ops.Convolution;
 import iern.engine.ops.Pooling;
 import iern.engine.oracle.GemmConvOracle;
 import iern.engine.oracle.Oracle;
@@ -324,12 +325,13 @@ class TensorOpsTest {
         ConvShape s = new ConvShape(2, 3, 7, 5, 4, 3, 3, 2, 1, 1, 2, 1, 1);
         float[] y = new float[2 * 4 * s.outH() * s.outW()];
         GemmConvOracle.conv2dForward(s, x.toArray(), w.toArray(), b.toArray(), y);
-        Tensor out = x.conv2d(w, b, 2, 1, 1, 2, 1, 1);
+        Tensor out = Convolution.conv2d(x, w, b, 2, 1, 1, 2, 1, 1);
         assertArrayEquals(new int[] {2, 4, s.outH(), s.outW()}, out.shape());
         assertClose("conv2d", y, out.toArray(), 1e-5, 1e-4);
-        grad("conv2d stride 2 pad (1, 2)", in -> in.get(0).conv2d(in.get(1), in.get(2), 2, 1, 1, 2, 1, 1), x, w, b);
+        grad("conv2d stride 2 pad (1, 2)", in -> Convolution.conv2d(in.get(0), in.get(1), in.get(2), 2, 1, 1, 2, 1, 1),
+                x, w, b);
         Tensor w2 = param(18, -0.5f, 0.5f, 2, 3, 2, 2);
-        grad("conv2d dilation 2 no bias", in -> in.get(0).conv2d(in.get(1), null, 1, 1, 2), x, w2);
+        grad("conv2d dilation 2 no bias", in -> Convolution.conv2d(in.get(0), in.get(1), null, 1, 1, 2), x, w2);
     }
 
     @Test

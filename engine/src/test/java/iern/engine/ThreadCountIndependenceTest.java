@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iern.engine.ops.Attention;
+import iern.engine.ops.BatchNorm;
+import iern.engine.ops.Convolution;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.Pooling;
 import java.io.IOException;
@@ -30,8 +32,8 @@ class ThreadCountIndependenceTest {
         Tensor b = Tensor.zeros(16).requiresGrad(true);
         Tensor lin = Tensor.randn(Seed.of(3), 64, 37).mul(0.1f).detach().requiresGrad(true);
         Tensor z = Tensor.randn(Seed.of(4), 3, 37).requiresGrad(true);
-        Tensor h = x.conv2d(w, null, 1, 1);
-        h = F.batchNorm2d(h, g, b, null, null, true, 0.1f, 1e-5f, 2).relu();
+        Tensor h = Convolution.conv2d(x, w, null, 1, 1);
+        h = BatchNorm.batchNorm2d(h, g, b, null, null, true, 0.1f, 1e-5f, 2).relu();
         h = Pooling.avgPool2d(Pooling.maxPool2d(h, 3, 2, 1), 2, 2, 0);
         Tensor q = Pooling.adaptiveAvgPool2d(h, 2, 2).flatten(1).matmul(lin);
         Tensor seq = q.reshape(1, 4, 37);

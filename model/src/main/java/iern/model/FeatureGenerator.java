@@ -3,6 +3,7 @@ package iern.model;
 import iern.engine.Tensor;
 import iern.engine.nn.Conv2d;
 import iern.engine.nn.Module;
+import iern.engine.ops.Convolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -42,8 +43,8 @@ public final class FeatureGenerator extends Module {
             throw new IllegalArgumentException("FeatureGenerator: " + split + " + " + z.dim(1)
                     + " input channels, the convolution takes " + conv.inChannels);
         }
-        Tensor ya = a.conv2d(conv.weight.slice(1, 0, split), conv.bias, 1, 1);
-        Tensor yz = z.conv2d(conv.weight.slice(1, split, conv.inChannels), null, 1, 1);
+        Tensor ya = Convolution.conv2d(a, conv.weight.slice(1, 0, split), conv.bias, 1, 1);
+        Tensor yz = Convolution.conv2d(z, conv.weight.slice(1, split, conv.inChannels), null, 1, 1);
         int[] s = {ya.dim(1), ya.dim(2), ya.dim(3)};
         Tensor h = yz.unsqueeze(1).add(ya.unsqueeze(0)).reshape(k * n, s[0], s[1], s[2]);
         for (ResidualBlock b : blocks) {

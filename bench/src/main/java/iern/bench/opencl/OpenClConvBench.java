@@ -3,6 +3,7 @@ package iern.bench.opencl;
 import iern.engine.Backend;
 import iern.engine.ConvShape;
 import iern.engine.Storage;
+import iern.engine.ops.Convolution;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -75,9 +76,9 @@ public class OpenClConvBench {
         try (Storage rx = pair.upload(ref, xh); Storage rw = pair.upload(ref, wh); Storage rb = pair.upload(ref, bh);
              Storage rdy = pair.upload(ref, dyh); Storage ry = ref.allocate(yn); Storage rdx = ref.allocate(xn);
              Storage rdw = ref.allocate(wn); Storage rdb = ref.allocate(s.cOut())) {
-            ref.conv2dForward(s, rx, rw, rb, ry);
-            ref.conv2dBackwardData(s, rdy, rw, rdx);
-            ref.conv2dBackwardWeight(s, rx, rdy, rdw, rdb);
+            Convolution.forward(ref, s, rx, rw, rb, ry);
+            Convolution.backwardData(ref, s, rdy, rw, rdx);
+            Convolution.backwardWeight(ref, s, rx, rdy, rdw, rdb);
             BackendPair.check("conv forward", BackendPair.download(ref, ry), BackendPair.download(be, y), 1e-3, 1e-4);
             BackendPair.check("conv backward data", BackendPair.download(ref, rdx), BackendPair.download(be, dx), 1e-3, 1e-4);
             BackendPair.check("conv backward weight", BackendPair.download(ref, rdw), BackendPair.download(be, dw), 1e-3, 1e-4);
@@ -87,19 +88,19 @@ public class OpenClConvBench {
 
     @Benchmark
     public void forward() {
-        be.conv2dForward(s, x, w, bias, y);
+        Convolution.forward(be, s, x, w, bias, y);
         be.synchronize();
     }
 
     @Benchmark
     public void backwardData() {
-        be.conv2dBackwardData(s, dy, w, dx);
+        Convolution.backwardData(be, s, dy, w, dx);
         be.synchronize();
     }
 
     @Benchmark
     public void backwardWeight() {
-        be.conv2dBackwardWeight(s, x, dy, dw, db);
+        Convolution.backwardWeight(be, s, x, dy, dw, db);
         be.synchronize();
     }
 

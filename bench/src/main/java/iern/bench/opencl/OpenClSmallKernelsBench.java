@@ -3,6 +3,7 @@ package iern.bench.opencl;
 import iern.engine.Backend;
 import iern.engine.Storage;
 import iern.engine.ops.Attention;
+import iern.engine.ops.BatchNorm;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.OptimizerSteps;
 import java.util.concurrent.TimeUnit;
@@ -97,8 +98,8 @@ public class OpenClSmallKernelsBench {
              Storage dy = pair.upload(ref, dyh); Storage y = ref.allocate(bn); Storage mean = ref.allocate(GROUPS * C);
              Storage var = ref.allocate(GROUPS * C); Storage dx = ref.allocate(bn); Storage dg = ref.allocate(C);
              Storage db = ref.allocate(C)) {
-            ref.batchNormTrainForward(GROUPS, N, C, HW, 1e-5f, x, ga, be2, y, mean, var);
-            ref.batchNormTrainBackward(GROUPS, N, C, HW, 1e-5f, x, ga, mean, var, dy, dx, dg, db);
+            BatchNorm.trainForward(ref, GROUPS, N, C, HW, 1e-5f, x, ga, be2, y, mean, var);
+            BatchNorm.trainBackward(ref, GROUPS, N, C, HW, 1e-5f, x, ga, mean, var, dy, dx, dg, db);
             BackendPair.check("batch norm y", BackendPair.download(ref, y), BackendPair.download(be, bnY), 1e-4, 1e-4);
             BackendPair.check("batch norm dx", BackendPair.download(ref, dx), BackendPair.download(be, bnDx), 1e-4, 1e-3);
         }
@@ -106,13 +107,13 @@ public class OpenClSmallKernelsBench {
 
     @Benchmark
     public void batchNormForward() {
-        be.batchNormTrainForward(GROUPS, N, C, HW, 1e-5f, bnX, bnGamma, bnBeta, bnY, bnMean, bnVar);
+        BatchNorm.trainForward(be, GROUPS, N, C, HW, 1e-5f, bnX, bnGamma, bnBeta, bnY, bnMean, bnVar);
         be.synchronize();
     }
 
     @Benchmark
     public void batchNormBackward() {
-        be.batchNormTrainBackward(GROUPS, N, C, HW, 1e-5f, bnX, bnGamma, bnMean, bnVar, bnDy, bnDx, bnDGamma, bnDBeta);
+        BatchNorm.trainBackward(be, GROUPS, N, C, HW, 1e-5f, bnX, bnGamma, bnMean, bnVar, bnDy, bnDx, bnDGamma, bnDBeta);
         be.synchronize();
     }
 

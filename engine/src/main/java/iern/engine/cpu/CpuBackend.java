@@ -2,7 +2,6 @@ package iern.engine.cpu;
 
 import iern.engine.Backend;
 import iern.engine.BackendArgs;
-import iern.engine.ConvShape;
 import iern.engine.Storage;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -12,8 +11,8 @@ import java.util.Map;
 /**
  * The pure-Java backend: storages are heap {@code float[]} kept in a pool keyed by exact
  * length, so once a training step has run once its buffers come back from the pool instead of
- * the garbage collector. Kernels run on the fixed {@link Parallel} pool; GEMM and convolution
- * are {@link Sgemm} and {@link CpuConv2d}, everything else lives in the small {@code Cpu*}
+ * the garbage collector. Kernels run on the fixed {@link Parallel} pool; GEMM is {@link Sgemm},
+ * everything else lives in the small {@code Cpu*}
  * kernel classes of this package. Every method first checks its arguments with
  * {@link BackendArgs}, as every backend does.
  */
@@ -258,53 +257,6 @@ public final class CpuBackend implements Backend {
         } else {
             body.run(0, batch);
         }
-    }
-
-    // ---------------------------------------------------------------- convolution and pooling
-
-    @Override
-    public void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
-        BackendArgs.conv2dForward(s, x, w, bias, y);
-        CpuConv2d.forward(s, data(x), data(w), dataOrNull(bias), data(y));
-    }
-
-    @Override
-    public void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
-        BackendArgs.conv2dBackwardData(s, dy, w, dx);
-        CpuConv2d.backwardData(s, data(dy), data(w), data(dx));
-    }
-
-    @Override
-    public void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
-        BackendArgs.conv2dBackwardWeight(s, x, dy, dw, dBias);
-        CpuConv2d.backwardWeight(s, data(x), data(dy), data(dw), dataOrNull(dBias));
-    }
-
-    // ---------------------------------------------------------------- batch norm
-
-    @Override
-    public void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
-                                      Storage beta, Storage y, Storage mean, Storage var) {
-        BackendArgs.batchNormTrainForward(groups, n, c, hw, x, gamma, beta, y, mean, var);
-        CpuBatchNorm.trainForward(groups, n, c, hw, eps, data(x), dataOrNull(gamma), dataOrNull(beta), data(y),
-                data(mean), data(var));
-    }
-
-    @Override
-    public void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma, Storage beta,
-                                     Storage mean, Storage var, Storage y) {
-        BackendArgs.batchNormEvalForward(n, c, hw, x, gamma, beta, mean, var, y);
-        CpuBatchNorm.evalForward(n, c, hw, eps, data(x), dataOrNull(gamma), dataOrNull(beta), data(mean),
-                data(var), data(y));
-    }
-
-    @Override
-    public void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x, Storage gamma,
-                                       Storage mean, Storage var, Storage dy, Storage dx, Storage dGamma,
-                                       Storage dBeta) {
-        BackendArgs.batchNormTrainBackward(groups, n, c, hw, x, gamma, mean, var, dy, dx, dGamma, dBeta);
-        CpuBatchNorm.trainBackward(groups, n, c, hw, eps, data(x), dataOrNull(gamma), data(mean), data(var),
-                data(dy), data(dx), dataOrNull(dGamma), dataOrNull(dBeta));
     }
 
     @Override

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * subtracts it as two floats (the float nearest the double mean, then the remainder): one float
  * alone would be off by half an ulp of the mean, visible when the mean is large against the spread.
  */
-final class CpuBatchNorm {
+public final class CpuBatchNorm {
     private CpuBatchNorm() {}
 
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
@@ -174,7 +174,7 @@ final class CpuBatchNorm {
 
     // ---------------------------------------------------------------- kernels
 
-    static void trainForward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
+    public static void trainForward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
                              float[] y, float[] mean, float[] var) {
         Parallel.forRange(c, channelGrain(groups * n * hw), (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
@@ -201,7 +201,7 @@ final class CpuBatchNorm {
         });
     }
 
-    static void evalForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
+    public static void evalForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
                             float[] mean, float[] var, float[] y) {
         Parallel.forRange(n * c, channelGrain(hw), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
@@ -213,7 +213,7 @@ final class CpuBatchNorm {
         });
     }
 
-    static void trainBackward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] mean,
+    public static void trainBackward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] mean,
                               float[] var, float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
         double count = (double) n * hw;
         Parallel.forRange(c, channelGrain(groups * n * hw), (c0, c1) -> {

@@ -1,7 +1,7 @@
 package iern.engine.nn;
 
-import iern.engine.F;
 import iern.engine.Tensor;
+import iern.engine.ops.BatchNorm;
 import java.util.Arrays;
 
 /**
@@ -58,7 +58,7 @@ public class BatchNorm2d extends Module {
             throw new IllegalArgumentException("BatchNorm2d: batch of " + x.dim(0) + " does not split into "
                     + groups + " groups");
         }
-        return F.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, groups);
+        return BatchNorm.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, groups);
     }
 
     @Override

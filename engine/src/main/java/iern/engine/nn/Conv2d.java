@@ -1,6 +1,7 @@
 package iern.engine.nn;
 
 import iern.engine.Tensor;
+import iern.engine.ops.Convolution;
 import java.util.SplittableRandom;
 
 /**
@@ -49,7 +50,7 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException("Conv2d(" + inChannels + "->" + outChannels + "): input of shape "
                     + java.util.Arrays.toString(x.shape()) + " is not [n, " + inChannels + ", h, w]");
         }
-        return x.conv2d(weight, bias, strideH, strideW, padH, padW, dilationH, dilationW);
+        return Convolution.conv2d(x, weight, bias, strideH, strideW, padH, padW, dilationH, dilationW);
     }
 
     @Override

@@ -3,7 +3,6 @@ package iern.engine.oracle;
 import iern.engine.Backend.Binary;
 import iern.engine.Backend.Reduce;
 import iern.engine.Backend.Unary;
-import iern.engine.PoolShape;
 import iern.engine.RandomBits;
 
 /**
@@ -165,104 +164,6 @@ public final class Oracle {
                     int p = (o * r + j) * inner + i;
                     dx[p] = (float) (log ? dy[p] - Math.exp(y[p]) * s : y[p] * (dy[p] - s));
                 }
-            }
-        }
-    }
-
-
-    // ---------------------------------------------------------------- batch norm
-
-    public static void batchNormTrainForward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma,
-                                             float[] beta, float[] y, float[] mean, float[] var) {
-        double count = (double) n * hw;
-        for (int g = 0; g < groups; g++) {
-            for (int ch = 0; ch < c; ch++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0; p < hw; p++) {
-                        s += x[(((g * n + i) * c) + ch) * hw + p];
-                    }
-                }
-                double mu = s / count;
-                double v = 0;
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0; p < hw; p++) {
-                        double d = x[(((g * n + i) * c) + ch) * hw + p] - mu;
-                        v += d * d;
-                    }
-                }
-                v /= count;
-                mean[g * c + ch] = (float) mu;
-                var[g * c + ch] = (float) v;
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0; p < hw; p++) {
-                        int at = (((g * n + i) * c) + ch) * hw + p;
-                        double xhat = (x[at] - mu) / Math.sqrt(v + eps);
-                        y[at] = (float) (xhat * (gamma == null ? 1 : gamma[ch]) + (beta == null ? 0 : beta[ch]));
-                    }
-                }
-            }
-        }
-    }
-
-    public static void batchNormEvalForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
-                                            float[] mean, float[] var, float[] y) {
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < hw; p++) {
-                    int at = (i * c + ch) * hw + p;
-                    double xhat = (x[at] - (double) mean[ch]) / Math.sqrt(var[ch] + (double) eps);
-                    y[at] = (float) (xhat * (gamma == null ? 1 : gamma[ch]) + (beta == null ? 0 : beta[ch]));
-                }
-            }
-        }
-    }
-
-    /**
-     * dx from the chain rule through mean and variance written out term by term:
-     * {@code dx = gamma*rstd*dy + dvar*2(x-mu)/M + dmu/M}.
-     */
-    public static void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma,
-                                              float[] mean, float[] var, float[] dy, float[] dx, float[] dGamma,
-                                              float[] dBeta) {
-        double count = (double) n * hw;
-        double[] gSum = new double[c];
-        double[] bSum = new double[c];
-        for (int g = 0; g < groups; g++) {
-            for (int ch = 0; ch < c; ch++) {
-                double mu = mean[g * c + ch];
-                double v = var[g * c + ch];
-                double rstd = 1 / Math.sqrt(v + eps);
-                double gm = gamma == null ? 1 : gamma[ch];
-                double dVar = 0;
-                double dMu = 0;
-                double sumXmu = 0;
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0; p < hw; p++) {
-                        int at = (((g * n + i) * c) + ch) * hw + p;
-                        double dxhat = dy[at] * gm;
-                        dVar += dxhat * (x[at] - mu) * -0.5 * Math.pow(v + eps, -1.5);
-                        dMu += -dxhat * rstd;
-                        sumXmu += x[at] - mu;
-                        gSum[ch] += dy[at] * (x[at] - mu) * rstd;
-                        bSum[ch] += dy[at];
-                    }
-                }
-                dMu += dVar * -2 * sumXmu / count;
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0; p < hw; p++) {
-                        int at = (((g * n + i) * c) + ch) * hw + p;
-                        dx[at] = (float) (dy[at] * gm * rstd + dVar * 2 * (x[at] - mu) / count + dMu / count);
-                    }
-                }
-            }
-        }
-        for (int ch = 0; ch < c; ch++) {
-            if (dGamma != null) {
-                dGamma[ch] = (float) gSum[ch];
-            }
-            if (dBeta != null) {
-                dBeta[ch] = (float) bSum[ch];
             }
         }
     }

@@ -2,7 +2,7 @@ package iern.engine.cpu;
 
 import static iern.engine.testing.Close.assertClose;
 
-import iern.engine.oracle.Oracle;
+import iern.engine.ops.BatchNorm;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class CpuBatchNormTest {
             float[] y = new float[total], mean = new float[groups * c], var = new float[groups * c];
             CpuBatchNorm.trainForward(groups, n, c, hw, 1e-5f, x, gamma, beta, y, mean, var);
             float[] yRef = new float[total], meanRef = new float[groups * c], varRef = new float[groups * c];
-            Oracle.batchNormTrainForward(groups, n, c, hw, 1e-5f, x, gamma, beta, yRef, meanRef, varRef);
+            BatchNorm.oracleTrainForward(groups, n, c, hw, 1e-5f, x, gamma, beta, yRef, meanRef, varRef);
             String what = "batchNorm " + Arrays.toString(cs);
             assertClose(what + " mean", meanRef, mean, 1e-6, 1e-6);
             assertClose(what + " var", varRef, var, 1e-6, 1e-5);
@@ -48,7 +48,7 @@ class CpuBatchNormTest {
             float[] dx = new float[total], dg = new float[c], db = new float[c];
             CpuBatchNorm.trainBackward(groups, n, c, hw, 1e-5f, x, gamma, mean, var, dy, dx, dg, db);
             float[] dxRef = new float[total], dgRef = new float[c], dbRef = new float[c];
-            Oracle.batchNormTrainBackward(groups, n, c, hw, 1e-5f, x, gamma, mean, var, dy, dxRef, dgRef, dbRef);
+            BatchNorm.oracleTrainBackward(groups, n, c, hw, 1e-5f, x, gamma, mean, var, dy, dxRef, dgRef, dbRef);
             assertClose(what + " dx", dxRef, dx, 1e-5, 1e-4);
             assertClose(what + " dGamma", dgRef, dg, 1e-4, 1e-5);
             assertClose(what + " dBeta", dbRef, db, 1e-4, 1e-5);
@@ -56,7 +56,7 @@ class CpuBatchNormTest {
             float[] yEval = new float[groups * n * c * hw];
             float[] yEvalRef = new float[yEval.length];
             CpuBatchNorm.evalForward(groups * n, c, hw, 1e-5f, x, gamma, beta, mean, var, yEval);
-            Oracle.batchNormEvalForward(groups * n, c, hw, 1e-5f, x, gamma, beta, mean, var, yEvalRef);
+            BatchNorm.oracleEvalForward(groups * n, c, hw, 1e-5f, x, gamma, beta, mean, var, yEvalRef);
             assertClose(what + " eval y", yEvalRef, yEval, 1e-5, 1e-5);
         }
     }

@@ -11,6 +11,8 @@ import iern.engine.Tensor;
 import iern.engine.io.Json;
 import iern.engine.io.SafeTensors;
 import iern.engine.ops.Attention;
+import iern.engine.ops.BatchNorm;
+import iern.engine.ops.Convolution;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.Pooling;
 import java.util.ArrayList;
@@ -193,16 +195,16 @@ public class PyTorchOpsParityTest {
             }
             case "conv2d" -> {
                 int[] s = ints(cfg, "stride"), p = ints(cfg, "padding"), d = ints(cfg, "dilation");
-                yield x.conv2d(in.get("weight"), in.get("bias"), s[0], s[1], p[0], p[1], d[0], d[1]);
+                yield Convolution.conv2d(x, in.get("weight"), in.get("bias"), s[0], s[1], p[0], p[1], d[0], d[1]);
             }
             case "max_pool2d" ->
                     Pooling.maxPool2d(x, ints(cfg, "kernel")[0], ints(cfg, "stride")[0], ints(cfg, "padding")[0]);
             case "avg_pool2d" -> Pooling.avgPool2d(x, ints(cfg, "kernel")[0], ints(cfg, "stride")[0],
                     ints(cfg, "padding")[0], (Boolean) cfg.get("count_include_pad"));
             case "adaptive_avg_pool2d" -> Pooling.adaptiveAvgPool2d(x, ints(cfg, "output")[0], ints(cfg, "output")[1]);
-            case "batch_norm_train" -> F.batchNorm2d(x, in.get("weight"), in.get("bias"), in.get("running_mean"),
+            case "batch_norm_train" -> BatchNorm.batchNorm2d(x, in.get("weight"), in.get("bias"), in.get("running_mean"),
                     in.get("running_var"), true, num(cfg, "momentum"), num(cfg, "eps"), integer(cfg, "groups"));
-            case "batch_norm_eval" -> F.batchNorm2d(x, in.get("weight"), in.get("bias"), in.get("running_mean"),
+            case "batch_norm_eval" -> BatchNorm.batchNorm2d(x, in.get("weight"), in.get("bias"), in.get("running_mean"),
                     in.get("running_var"), false, 0.1f, num(cfg, "eps"), 1);
             case "softmax" -> x.softmax(integer(cfg, "dim"));
             case "log_softmax" -> x.logSoftmax(integer(cfg, "dim"));

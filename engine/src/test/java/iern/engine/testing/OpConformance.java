@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import iern.engine.Backend;
+import iern.engine.ConvShape;
 import iern.engine.KernelOp;
 import iern.engine.PoolShape;
 import iern.engine.Seed;
 import iern.engine.Storage;
 import iern.engine.Tensor;
 import iern.engine.ops.Attention;
+import iern.engine.ops.BatchNorm;
+import iern.engine.ops.Convolution;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.OptimizerSteps;
 import iern.engine.ops.Pooling;
@@ -122,6 +125,63 @@ public abstract class OpConformance extends BackendTestBase {
                 Intervention.backward(backend(), 2, 3, 2, zeros(6), 3, zeros(12), 6, zeros(4), null, zeros(6)));
     }
 
+    // ---------------------------------------------------------------- convolution
+
+    private static final ConvShape[] CONVS = {
+        ConvShape.of(1, 1, 1, 1, 1, 1, 1, 0),
+        ConvShape.of(2, 3, 7, 5, 4, 3, 1, 1),
+        ConvShape.of(3, 2, 7, 7, 5, 4, 2, 1),
+        new ConvShape(1, 3, 13, 9, 2, 3, 2, 2, 1, 1, 0, 2, 2),
+        ConvShape.of(2, 5, 3, 3, 3, 3, 1, 0),
+    };
+
+    @Test
+    void conv2dForwardAndBackwardMatchOracle() {
+        for (ConvShape s : CONVS) {
+            int xn = s.n() * s.cIn() * s.h() * s.w();
+            int wn = s.cOut() * s.cIn() * s.kh() * s.kw();
+            int yn = s.n() * s.cOut() * s.outH() * s.outW();
+            float[] x = values(xn, xn, -1, 1), w = values(wn, wn, -1, 1), bias = values(3, s.cOut(), -1, 1);
+            float[] dy = values(yn, yn, -1, 1);
+            for (boolean withBias : new boolean[] {true, false}) {
+                Storage ys = zeros(yn);
+                Convolution.forward(backend(), s, put(x), put(w), withBias ? put(bias) : null, ys);
+                float[] y = new float[yn];
+                Convolution.oracleForward(s, x, w, withBias ? bias : null, y);
+                assertClose("conv2d forward " + s + " bias=" + withBias, y, get(ys), 1e-4, 1e-4);
+            }
+            Storage dxs = put(values(1, xn, -1, 1));        // garbage: must be overwritten
+            Convolution.backwardData(backend(), s, put(dy), put(w), dxs);
+            float[] dx = new float[xn];
+            Convolution.oracleBackwardData(s, dy, w, dx);
+            assertClose("conv2d backward data " + s, dx, get(dxs), 1e-4, 1e-4);
+            Storage dws = put(values(2, wn, -1, 1));
+            Storage dbs = put(values(3, s.cOut(), -1, 1));
+            Convolution.backwardWeight(backend(), s, put(x), put(dy), dws, dbs);
+            float[] dw = new float[wn], db = new float[s.cOut()];
+            Convolution.oracleBackwardWeight(s, x, dy, dw, db);
+            assertClose("conv2d backward weight " + s, dw, get(dws), 1e-4, 1e-4);
+            assertClose("conv2d backward bias " + s, db, get(dbs), 1e-4, 1e-4);
+            Storage dws2 = zeros(wn);
+            Convolution.backwardWeight(backend(), s, put(x), put(dy), dws2, null);
+            assertClose("conv2d backward weight without bias " + s, dw, get(dws2), 1e-4, 1e-4);
+        }
+    }
+
+    @Test
+    void convolutionArgumentsAreRefusedNamingOpArgumentAndBound() {
+        Backend be = backend();
+        Storage s13 = zeros(13);
+        String of13 = " is outside the storage of 13 floats";
+        ConvShape conv = ConvShape.of(1, 1, 4, 4, 2, 3, 1, 1);
+        assertRefused("conv2dForward y: range [0, 32)" + of13, () ->
+                Convolution.forward(be, conv, zeros(16), zeros(18), null, s13));
+        assertRefused("conv2dBackwardWeight dBias: range [0, 2) is outside the storage of 1 floats", () ->
+                Convolution.backwardWeight(be, conv, zeros(16), zeros(32), zeros(18), zeros(1)));
+        // Refused before any work: nothing was written.
+        assertArrayEquals(new float[13], get(s13));
+    }
+
     // ---------------------------------------------------------------- pooling
 
     private static final PoolShape[] POOLS = {
@@ -215,6 +275,72 @@ public abstract class OpConformance extends BackendTestBase {
         assertArrayEquals(new float[13], get(s13));
         assertRefused("adaptiveAvgPool2dForward oh: 0 is below the minimum 1", () ->
                 Pooling.adaptiveForward(be, 1, 3, 3, 0, 1, s13, s13));
+    }
+
+    // ---------------------------------------------------------------- batch norm
+
+    @Test
+    void batchNormTrainingWithGroupsMatchesOracle() {
+        int[][] cases = {{1, 2, 3, 5}, {3, 2, 3, 7}, {1, 7, 1, 1}, {2, 1, 13, 9}};   // groups, n, c, hw
+        for (int[] cs : cases) {
+            int groups = cs[0], n = cs[1], c = cs[2], hw = cs[3];
+            int total = groups * n * c * hw;
+            float[] x = values(total, total, -2, 3);
+            float[] gamma = values(c, c, 0.5f, 1.5f), beta = values(c + 1L, c, -1, 1);
+            for (boolean affine : new boolean[] {true, false}) {
+                Storage xs = put(x);
+                Storage gs = affine ? put(gamma) : null, bs = affine ? put(beta) : null;
+                Storage ys = zeros(total), ms = zeros(groups * c), vs = zeros(groups * c);
+                BatchNorm.trainForward(backend(), groups, n, c, hw, 1e-5f, xs, gs, bs, ys, ms, vs);
+                float[] y = new float[total], mean = new float[groups * c], var = new float[groups * c];
+                BatchNorm.oracleTrainForward(groups, n, c, hw, 1e-5f, x, affine ? gamma : null, affine ? beta : null,
+                        y, mean, var);
+                String what = "batchNorm " + java.util.Arrays.toString(cs) + " affine=" + affine;
+                assertClose(what + " mean", mean, get(ms), 1e-6, 1e-5);
+                assertClose(what + " var", var, get(vs), 1e-6, 1e-5);
+                assertClose(what + " y", y, get(ys), 1e-5, 1e-4);
+                float[] dy = values(total + 9L, total, -1, 1);
+                Storage dxs = put(values(1, total, -1, 1));
+                Storage dgs = affine ? zeros(c) : null, dbs = affine ? zeros(c) : null;
+                BatchNorm.trainBackward(backend(), groups, n, c, hw, 1e-5f, xs, gs, ms, vs, put(dy), dxs, dgs, dbs);
+                float[] dx = new float[total], dg = new float[c], db = new float[c];
+                BatchNorm.oracleTrainBackward(groups, n, c, hw, 1e-5f, x, affine ? gamma : null, mean, var, dy, dx,
+                        dg, db);
+                assertClose(what + " dx", dx, get(dxs), 1e-4, 1e-3);
+                if (affine) {
+                    assertClose(what + " dGamma", dg, get(dgs), 1e-4, 1e-4);
+                    assertClose(what + " dBeta", db, get(dbs), 1e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormEvalMatchesOracle() {
+        int n = 3, c = 5, hw = 7;
+        float[] x = values(1, n * c * hw, -2, 2), gamma = values(2, c, 0.5f, 1.5f), beta = values(3, c, -1, 1);
+        float[] mean = values(4, c, -0.5f, 0.5f), var = values(5, c, 0.2f, 2f);
+        Storage ys = zeros(n * c * hw);
+        BatchNorm.evalForward(backend(), n, c, hw, 1e-3f, put(x), put(gamma), put(beta), put(mean), put(var), ys);
+        float[] y = new float[n * c * hw];
+        BatchNorm.oracleEvalForward(n, c, hw, 1e-3f, x, gamma, beta, mean, var, y);
+        assertClose("batchNorm eval", y, get(ys), 1e-5, 1e-4);
+        Storage ys2 = zeros(n * c * hw);
+        BatchNorm.evalForward(backend(), n, c, hw, 1e-3f, put(x), null, null, put(mean), put(var), ys2);
+        BatchNorm.oracleEvalForward(n, c, hw, 1e-3f, x, null, null, mean, var, y);
+        assertClose("batchNorm eval no affine", y, get(ys2), 1e-5, 1e-4);
+    }
+
+    @Test
+    void batchNormArgumentsAreRefusedNamingOpArgumentAndBound() {
+        Backend be = backend();
+        Storage s13 = zeros(13), s8 = zeros(8);
+        assertRefused("batchNormTrainForward mean: range [0, 8) is outside the storage of 4 floats", () ->
+                BatchNorm.trainForward(be, 2, 1, 4, 1, 1e-5f, s8, null, null, zeros(8), zeros(4), zeros(8)));
+        // Refused before any work: nothing was written.
+        assertArrayEquals(new float[8], get(s8));
+        assertRefused("batchNormEvalForward beta: storage is null while gamma is given (both or neither)", () ->
+                BatchNorm.evalForward(be, 1, 1, 13, 1e-5f, s13, zeros(1), null, zeros(1), zeros(1), s13));
     }
 
     // ---------------------------------------------------------------- optimiser steps

@@ -2,7 +2,6 @@ package iern.kernels.gpu;
 
 import iern.engine.Backend;
 import iern.engine.BackendArgs;
-import iern.engine.ConvShape;
 import iern.engine.Storage;
 
 /**
@@ -277,60 +276,6 @@ public abstract class GpuBackend implements Backend {
         } else {
             launch.range3((long) (n + 63) / 64 * 8, (long) (m + 63) / 64 * 8, batch, 8, 8, 1);
         }
-    }
-
-    // ------------------------------------------------------------------ convolution
-
-    @Override
-    public synchronized void conv2dForward(ConvShape s, Storage x, Storage w, Storage bias, Storage y) {
-        BackendArgs.conv2dForward(s, x, w, bias, y);
-        GpuConvolution.forward(this, launch, s, cl(x, "conv2dForward x"), cl(w, "conv2dForward w"),
-                bias == null ? null : cl(bias, "conv2dForward bias"), cl(y, "conv2dForward y"));
-    }
-
-    @Override
-    public synchronized void conv2dBackwardData(ConvShape s, Storage dy, Storage w, Storage dx) {
-        BackendArgs.conv2dBackwardData(s, dy, w, dx);
-        GpuConvolution.backwardData(this, launch, s, cl(dy, "conv2dBackwardData dy"), cl(w, "conv2dBackwardData w"),
-                cl(dx, "conv2dBackwardData dx"));
-    }
-
-    @Override
-    public synchronized void conv2dBackwardWeight(ConvShape s, Storage x, Storage dy, Storage dw, Storage dBias) {
-        BackendArgs.conv2dBackwardWeight(s, x, dy, dw, dBias);
-        GpuConvolution.backwardWeight(this, launch, s, cl(x, "conv2dBackwardWeight x"),
-                cl(dy, "conv2dBackwardWeight dy"), cl(dw, "conv2dBackwardWeight dw"),
-                dBias == null ? null : cl(dBias, "conv2dBackwardWeight dBias"));
-    }
-
-    // ------------------------------------------------------------------ batch norm
-
-    @Override
-    public synchronized void batchNormTrainForward(int groups, int n, int c, int hw, float eps, Storage x,
-                                                   Storage gamma, Storage beta, Storage y, Storage mean,
-                                                   Storage var) {
-        BackendArgs.batchNormTrainForward(groups, n, c, hw, x, gamma, beta, y, mean, var);
-        GpuBatchNorm.trainForward(this, launch, groups, n, c, hw, eps, cl(x, "batchNorm x"), optional(gamma, "gamma"),
-                optional(beta, "beta"), cl(y, "batchNorm y"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"));
-    }
-
-    @Override
-    public synchronized void batchNormEvalForward(int n, int c, int hw, float eps, Storage x, Storage gamma,
-                                                  Storage beta, Storage mean, Storage var, Storage y) {
-        BackendArgs.batchNormEvalForward(n, c, hw, x, gamma, beta, mean, var, y);
-        GpuBatchNorm.evalForward(this, launch, n, c, hw, eps, cl(x, "batchNorm x"), optional(gamma, "gamma"),
-                optional(beta, "beta"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"), cl(y, "batchNorm y"));
-    }
-
-    @Override
-    public synchronized void batchNormTrainBackward(int groups, int n, int c, int hw, float eps, Storage x,
-                                                    Storage gamma, Storage mean, Storage var, Storage dy,
-                                                    Storage dx, Storage dGamma, Storage dBeta) {
-        BackendArgs.batchNormTrainBackward(groups, n, c, hw, x, gamma, mean, var, dy, dx, dGamma, dBeta);
-        GpuBatchNorm.trainBackward(this, launch, groups, n, c, hw, eps, cl(x, "batchNorm x"),
-                optional(gamma, "gamma"), cl(mean, "batchNorm mean"), cl(var, "batchNorm var"),
-                cl(dy, "batchNorm dy"), cl(dx, "batchNorm dx"), optional(dGamma, "dGamma"),
-                optional(dBeta, "dBeta"));
     }
 
     // ------------------------------------------------------------------ for the op kernels of this package

@@ -1,13 +1,63 @@
 package iern.kernels.gpu;
 
+import iern.engine.Storage;
+import iern.engine.ops.BatchNorm;
+import iern.engine.ops.BatchNorm.Eval;
+import iern.engine.ops.BatchNorm.Train;
+
 /**
- * Batch norm launches (batchnorm.cl) over x [groups * n, c, hw]: statistics per (group,
- * channel) with one work-group each, then elementwise passes. Backward needs two sums per
- * (group, channel), kept in a pooled scratch buffer [groups * c, 2]. Arguments are checked by
- * the backend ({@link iern.engine.BackendArgs}) before these run.
+ * The GPU kernels of {@link BatchNorm} for both GPU backends (each registers the subclasses
+ * naming its backend class); their source is {@code batchnorm.cl}, over x [groups * n, c, hw]:
+ * statistics per (group, channel) with one work-group each, then elementwise passes. Backward
+ * needs two sums per (group, channel), kept in a pooled scratch buffer [groups * c, 2].
+ * Arguments are checked by the op's check before these run; calls hold the backend's lock, as
+ * its own methods do.
  */
 public final class GpuBatchNorm {
     private GpuBatchNorm() {}
+
+    /** {@link BatchNorm#TRAIN_FORWARD} on a GPU backend. */
+    public abstract static class TrainForward extends GpuKernel<Train> {
+        protected TrainForward(Class<? extends GpuBackend> backend) {
+            super(BatchNorm.TRAIN_FORWARD, backend);
+        }
+
+        @Override
+        protected final void launch(GpuBackend be, Train p, Storage[] io) {
+            trainForward(be, be.launch(), p.groups(), p.n(), p.c(), p.hw(), p.eps(), be.cl(io[0], "batchNorm x"),
+                    be.optional(io[1], "gamma"), be.optional(io[2], "beta"), be.cl(io[3], "batchNorm y"),
+                    be.cl(io[4], "batchNorm mean"), be.cl(io[5], "batchNorm var"));
+        }
+    }
+
+    /** {@link BatchNorm#EVAL_FORWARD} on a GPU backend. */
+    public abstract static class EvalForward extends GpuKernel<Eval> {
+        protected EvalForward(Class<? extends GpuBackend> backend) {
+            super(BatchNorm.EVAL_FORWARD, backend);
+        }
+
+        @Override
+        protected final void launch(GpuBackend be, Eval p, Storage[] io) {
+            apply(be, be.launch(), 1, p.n(), p.c(), p.hw(), p.eps(), be.cl(io[0], "batchNorm x"),
+                    be.optional(io[1], "gamma"), be.optional(io[2], "beta"), be.cl(io[3], "batchNorm mean"),
+                    be.cl(io[4], "batchNorm var"), be.cl(io[5], "batchNorm y"));
+        }
+    }
+
+    /** {@link BatchNorm#TRAIN_BACKWARD} on a GPU backend. */
+    public abstract static class TrainBackward extends GpuKernel<Train> {
+        protected TrainBackward(Class<? extends GpuBackend> backend) {
+            super(BatchNorm.TRAIN_BACKWARD, backend);
+        }
+
+        @Override
+        protected final void launch(GpuBackend be, Train p, Storage[] io) {
+            trainBackward(be, be.launch(), p.groups(), p.n(), p.c(), p.hw(), p.eps(), be.cl(io[0], "batchNorm x"),
+                    be.optional(io[1], "gamma"), be.cl(io[2], "batchNorm mean"), be.cl(io[3], "batchNorm var"),
+                    be.cl(io[4], "batchNorm dy"), be.cl(io[5], "batchNorm dx"), be.optional(io[6], "dGamma"),
+                    be.optional(io[7], "dBeta"));
+        }
+    }
 
     static void trainForward(GpuBackend be, GpuLaunch launch, int groups, int n, int c, int hw, float eps,
                              GpuStorage x, GpuStorage gamma, GpuStorage beta, GpuStorage y, GpuStorage mean,
@@ -20,11 +70,6 @@ public final class GpuBatchNorm {
                     .groups((long) groups * c, launch.reductionLocalSize((long) n * hw));
         }
         apply(be, launch, groups, n, c, hw, eps, x, gamma, beta, mean, var, y);
-    }
-
-    static void evalForward(GpuBackend be, GpuLaunch launch, int n, int c, int hw, float eps, GpuStorage x,
-                            GpuStorage gamma, GpuStorage beta, GpuStorage mean, GpuStorage var, GpuStorage y) {
-        apply(be, launch, 1, n, c, hw, eps, x, gamma, beta, mean, var, y);
     }
 
     private static void apply(GpuBackend be, GpuLaunch launch, int groups, int n, int c, int hw, float eps,

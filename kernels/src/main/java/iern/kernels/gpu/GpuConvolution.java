@@ -1,9 +1,12 @@
 package iern.kernels.gpu;
 
 import iern.engine.ConvShape;
+import iern.engine.Storage;
+import iern.engine.ops.Convolution;
 
 /**
- * conv2d as im2col (conv.cl) + the tiled GEMM (gemm.cl). A chunk of images is laid side by
+ * The GPU kernels of {@link Convolution} for both GPU backends (each registers the subclasses
+ * naming its backend class): conv2d as im2col (conv.cl) + the tiled GEMM (gemm.cl). A chunk of images is laid side by
  * side ("wide"), so each pass is one GEMM whose width is images x pixels rather than one
  * narrow GEMM per image: with K = cIn kh kw and P = outH outW,
  * <ul>
@@ -17,6 +20,46 @@ import iern.engine.ConvShape;
  */
 public final class GpuConvolution {
     private GpuConvolution() {}
+
+    /** {@link Convolution#FORWARD} on a GPU backend. */
+    public abstract static class Forward extends GpuKernel<ConvShape> {
+        protected Forward(Class<? extends GpuBackend> backend) {
+            super(Convolution.FORWARD, backend);
+        }
+
+        @Override
+        protected final void launch(GpuBackend be, ConvShape s, Storage[] io) {
+            forward(be, be.launch(), s, be.cl(io[0], "conv2dForward x"), be.cl(io[1], "conv2dForward w"),
+                    be.optional(io[2], "conv2dForward bias"), be.cl(io[3], "conv2dForward y"));
+        }
+    }
+
+    /** {@link Convolution#BACKWARD_DATA} on a GPU backend. */
+    public abstract static class BackwardData extends GpuKernel<ConvShape> {
+        protected BackwardData(Class<? extends GpuBackend> backend) {
+            super(Convolution.BACKWARD_DATA, backend);
+        }
+
+        @Override
+        protected final void launch(GpuBackend be, ConvShape s, Storage[] io) {
+            backwardData(be, be.launch(), s, be.cl(io[0], "conv2dBackwardData dy"),
+                    be.cl(io[1], "conv2dBackwardData w"), be.cl(io[2], "conv2dBackwardData dx"));
+        }
+    }
+
+    /** {@link Convolution#BACKWARD_WEIGHT} on a GPU backend. */
+    public abstract static class BackwardWeight extends GpuKernel<ConvShape> {
+        protected BackwardWeight(Class<? extends GpuBackend> backend) {
+            super(Convolution.BACKWARD_WEIGHT, backend);
+        }
+
+        @Override
+        protected final void launch(GpuBackend be, ConvShape s, Storage[] io) {
+            backwardWeight(be, be.launch(), s, be.cl(io[0], "conv2dBackwardWeight x"),
+                    be.cl(io[1], "conv2dBackwardWeight dy"), be.cl(io[2], "conv2dBackwardWeight dw"),
+                    be.optional(io[3], "conv2dBackwardWeight dBias"));
+        }
+    }
 
     /** Scratch budget in floats (64 MiB); tests lower it to exercise the chunk loop. */
     public static long columnBudget = 16L << 20;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import iern.engine.Backend;
 import iern.engine.KernelOp;
 import iern.engine.ops.Attention;
+import iern.engine.ops.BatchNorm;
+import iern.engine.ops.Convolution;
 import iern.engine.ops.Intervention;
 import iern.engine.ops.OptimizerSteps;
 import iern.engine.ops.Pooling;
@@ -43,7 +45,8 @@ class CudaOpConformanceTest extends OpConformance {
         for (KernelOp<?> op : new KernelOp<?>[] {Attention.FORWARD, Attention.BACKWARD, Intervention.FORWARD,
                 Intervention.BACKWARD, OptimizerSteps.ADAM, OptimizerSteps.SGD, Pooling.MAX_FORWARD,
                 Pooling.MAX_BACKWARD, Pooling.AVG_FORWARD, Pooling.AVG_BACKWARD, Pooling.ADAPTIVE_FORWARD,
-                Pooling.ADAPTIVE_BACKWARD}) {
+                Pooling.ADAPTIVE_BACKWARD, BatchNorm.TRAIN_FORWARD, BatchNorm.EVAL_FORWARD, BatchNorm.TRAIN_BACKWARD,
+                Convolution.FORWARD, Convolution.BACKWARD_DATA, Convolution.BACKWARD_WEIGHT}) {
             assertTrue(op.onDevice(cuda), op.name() + " has no CUDA kernel registered");
         }
     }

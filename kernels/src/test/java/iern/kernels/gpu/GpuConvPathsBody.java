@@ -5,6 +5,7 @@ import static iern.kernels.gpu.GpuTestSupport.*;
 import iern.engine.Backend;
 import iern.engine.ConvShape;
 import iern.engine.Storage;
+import iern.engine.ops.Convolution;
 import iern.engine.oracle.GemmConvOracle;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,11 @@ public abstract class GpuConvPathsBody {
             GemmConvOracle.conv2dBackwardWeight(s, x, dy, dw, db);
             Storage xd = upload(be, x), wd = upload(be, w), bd = upload(be, bias), dyd = upload(be, dy);
             Storage yd = be.allocate(yn), dxd = be.allocate(xn), dwd = be.allocate(wn), dbd = be.allocate(s.cOut());
-            be.conv2dForward(s, xd, wd, bd, yd);
+            Convolution.forward(be, s, xd, wd, bd, yd);
             assertClose("conv " + s + " forward", y, download(be, yd), 1e-5, 1e-5);
-            be.conv2dBackwardData(s, dyd, wd, dxd);
+            Convolution.backwardData(be, s, dyd, wd, dxd);
             assertClose("conv " + s + " backward data", dx, download(be, dxd), 1e-5, 1e-5);
-            be.conv2dBackwardWeight(s, xd, dyd, dwd, dbd);
+            Convolution.backwardWeight(be, s, xd, dyd, dwd, dbd);
             assertClose("conv " + s + " backward weight", dw, download(be, dwd), 1e-5, 1e-5);
             assertClose("conv " + s + " backward bias", db, download(be, dbd), 1e-5, 1e-5);
         } finally {
