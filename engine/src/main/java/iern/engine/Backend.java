@@ -18,9 +18,11 @@ package iern.engine;
  * naive double-accumulating scalar version of every kernel, which every backend is tested
  * against.
  *
- * <p>These are the primitives. An op with kernels of its own (attention, the intervention)
- * is a {@link KernelOp}: its CPU kernel runs on any backend, and a backend kind adds a fast
- * version as a {@link DeviceKernel}, so a new op never adds a method here.
+ * <p>These are the primitives many ops share (memory, elementwise, reductions, softmax, GEMM).
+ * An op with kernels of its own (convolution, pooling, batch norm, the optimiser steps,
+ * attention, the intervention: {@code iern.engine.ops}) is a {@link KernelOp}: its CPU kernel
+ * runs on any backend, and a backend kind adds a fast version as a {@link DeviceKernel}, so a
+ * new op never adds a method here.
  */
 public interface Backend extends AutoCloseable {
 
