@@ -21,7 +21,8 @@ import java.util.Arrays;
  *             {@link #BACKWARD_WEIGHT} (weight and bias)
  * kernels     {@link #FORWARD} (conv2dForward), {@link #BACKWARD_DATA} (conv2dBackwardData),
  *             {@link #BACKWARD_WEIGHT} (conv2dBackwardWeight); contract in each one's check
- * CPU         iern.engine.cpu.CpuConv2d (GEMM lowering on Sgemm, Winograd for 3x3 stride 1)
+ * CPU         iern.engine.cpu.CpuConv2d (GEMM lowering on Sgemm; Winograd for 3x3 stride 1
+ *             when -Diern.conv.winograd asks for it)
  * GPU         iern.kernels.gpu.GpuConvolution with conv.cl and gemm.cl (kernels module)
  * oracle      {@link #oracleForward}, {@link #oracleBackwardData}, {@link #oracleBackwardWeight}
  *             (below; they run iern.engine.oracle.GemmConvOracle, which the CPU kernels' own
