@@ -58,7 +58,7 @@ final class CpuElementwise {
 
     static void copy(float[] src, long srcOff, long[] srcStrides, float[] dst, long dstOff, long[] dstStrides,
                      int[] shape, boolean accumulate) {
-        StridedLoop loop = new StridedLoop(shape, srcStrides, dstStrides);
+        StridedLoop loop = StridedLoop.of(shape, srcStrides, dstStrides);
         int inner = loop.inner();
         int ss = (int) loop.innerStride(0);
         int ds = (int) loop.innerStride(1);
@@ -105,7 +105,7 @@ final class CpuElementwise {
             outStrides[d] = st;
             st *= shape[d];
         }
-        StridedLoop loop = new StridedLoop(shape, aStrides, bStrides, outStrides);
+        StridedLoop loop = StridedLoop.of(shape, aStrides, bStrides, outStrides);
         int inner = loop.inner();
         int as = (int) loop.innerStride(0);
         int bs = (int) loop.innerStride(1);
