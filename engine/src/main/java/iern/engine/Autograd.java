@@ -134,33 +134,39 @@ final class Autograd {
         }
     }
 
+    private static final Tensor[] NO_INPUTS = new Tensor[0];
+
     /** Tensors that need a gradient, inputs before the ops that use them. */
     private static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
         Map<Tensor, Boolean> seen = new IdentityHashMap<>();
         ArrayDeque<Tensor> stack = new ArrayDeque<>();
-        ArrayDeque<int[]> next = new ArrayDeque<>();
+        // next[d]: the next input to visit of the tensor at depth d (one int per level, not an
+        // int[] per node: a step's graph has thousands of nodes)
+        int[] next = new int[64];
+        int depth = 0;
         stack.push(root);
-        next.push(new int[] {0});
         seen.put(root, Boolean.TRUE);
         while (!stack.isEmpty()) {
             Tensor t = stack.peek();
-            int[] cursor = next.peek();
-            Tensor[] inputs = t.node == null ? new Tensor[0] : t.node.inputs;
+            Tensor[] inputs = t.node == null ? NO_INPUTS : t.node.inputs;
             boolean descended = false;
-            while (cursor[0] < inputs.length) {
-                Tensor in = inputs[cursor[0]++];
+            while (next[depth] < inputs.length) {
+                Tensor in = inputs[next[depth]++];
                 if (in != null && in.requiresGrad() && !seen.containsKey(in)) {
                     seen.put(in, Boolean.TRUE);
                     stack.push(in);
-                    next.push(new int[] {0});
+                    if (++depth == next.length) {
+                        next = java.util.Arrays.copyOf(next, 2 * next.length);
+                    }
+                    next[depth] = 0;
                     descended = true;
                     break;
                 }
             }
             if (!descended) {
                 stack.pop();
-                next.pop();
+                depth--;
                 order.add(t);
             }
         }
