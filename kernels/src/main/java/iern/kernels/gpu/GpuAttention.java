@@ -28,9 +28,9 @@ public final class GpuAttention {
 
         @Override
         protected final void launch(GpuBackend be, Dims p, Storage[] io) {
-            forward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.cl(io[0], "attention q"),
-                    be.cl(io[1], "attention k"), be.cl(io[2], "attention v"), be.optional(io[3], "attention mask"),
-                    p.maskBatchStride(), be.cl(io[4], "attention probs"), be.cl(io[5], "attention out"));
+            forward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.own(io[0], "attention q"),
+                    be.own(io[1], "attention k"), be.own(io[2], "attention v"), be.optional(io[3], "attention mask"),
+                    p.maskBatchStride(), be.own(io[4], "attention probs"), be.own(io[5], "attention out"));
         }
     }
 
@@ -42,9 +42,9 @@ public final class GpuAttention {
 
         @Override
         protected final void launch(GpuBackend be, Dims p, Storage[] io) {
-            backward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.cl(io[0], "attention q"),
-                    be.cl(io[1], "attention k"), be.cl(io[2], "attention v"), be.cl(io[3], "attention probs"),
-                    be.cl(io[4], "attention dOut"), be.optional(io[5], "attention dq"),
+            backward(be, p.b(), p.lq(), p.lk(), p.d(), p.dimV(), p.scale(), be.own(io[0], "attention q"),
+                    be.own(io[1], "attention k"), be.own(io[2], "attention v"), be.own(io[3], "attention probs"),
+                    be.own(io[4], "attention dOut"), be.optional(io[5], "attention dq"),
                     be.optional(io[6], "attention dk"), be.optional(io[7], "attention dv"));
         }
     }

@@ -81,7 +81,7 @@ public abstract class GpuBackend implements Backend {
     @Override
     public synchronized void write(Storage dst, long dstOff, float[] src, int srcOff, int n) {
         BackendArgs.write(dst, dstOff, src, srcOff, n);
-        GpuStorage d = cl(dst, "write dst");
+        GpuStorage d = own(dst, "write dst");
         if (n == 0) {
             return;
         }
@@ -91,7 +91,7 @@ public abstract class GpuBackend implements Backend {
     @Override
     public synchronized void read(Storage src, long srcOff, float[] dst, int dstOff, int n) {
         BackendArgs.read(src, srcOff, dst, dstOff, n);
-        GpuStorage s = cl(src, "read src");
+        GpuStorage s = own(src, "read src");
         if (n == 0) {
             device.finish();
             return;
@@ -102,7 +102,7 @@ public abstract class GpuBackend implements Backend {
     @Override
     public synchronized void fill(Storage dst, long off, long n, float value) {
         BackendArgs.fill(dst, off, n);
-        GpuStorage d = cl(dst, "fill dst");
+        GpuStorage d = own(dst, "fill dst");
         fillRange(d, off, n, value);
     }
 
@@ -116,14 +116,14 @@ public abstract class GpuBackend implements Backend {
     public synchronized void copy(Storage src, long srcOff, long[] srcStrides, Storage dst, long dstOff,
                                   long[] dstStrides, int[] shape, boolean accumulate) {
         long total = BackendArgs.copy(src, srcOff, srcStrides, dst, dstOff, dstStrides, shape);
-        strided.copy(cl(src, "copy src"), srcOff, srcStrides, cl(dst, "copy dst"), dstOff, dstStrides, shape,
+        strided.copy(own(src, "copy src"), srcOff, srcStrides, own(dst, "copy dst"), dstOff, dstStrides, shape,
                 total, accumulate);
     }
 
     @Override
     public synchronized void randomUniform(Storage dst, long off, long n, long seed) {
         BackendArgs.randomUniform(dst, off, n);
-        GpuStorage d = cl(dst, "randomUniform dst");
+        GpuStorage d = own(dst, "randomUniform dst");
         if (n > 0) {
             launch.kernel("memory.cl", "random_uniform").mem(d).l(off).l(n).l(seed).items(n);
         }
@@ -134,7 +134,7 @@ public abstract class GpuBackend implements Backend {
     @Override
     public synchronized void unary(Unary op, Storage x, long xOff, Storage y, long yOff, long n, float a, float b) {
         BackendArgs.unary(op, x, xOff, y, yOff, n);
-        GpuStorage xs = cl(x, "unary x"), ys = cl(y, "unary y");
+        GpuStorage xs = own(x, "unary x"), ys = own(y, "unary y");
         if (n > 0) {
             launch.kernel("elementwise.cl", "unary").i(op.ordinal()).mem(xs).l(xOff).mem(ys).l(yOff).l(n).f(a).f(b)
                     .items(n);
@@ -145,8 +145,8 @@ public abstract class GpuBackend implements Backend {
     public synchronized void unaryBackward(Unary op, Storage x, Storage y, Storage dy, Storage dx, long n, float a,
                                            float b, boolean accumulate) {
         BackendArgs.unaryBackward(op, x, y, dy, dx, n);
-        GpuStorage xs = cl(x, "unaryBackward x"), ys = cl(y, "unaryBackward y");
-        GpuStorage dys = cl(dy, "unaryBackward dy"), dxs = cl(dx, "unaryBackward dx");
+        GpuStorage xs = own(x, "unaryBackward x"), ys = own(y, "unaryBackward y");
+        GpuStorage dys = own(dy, "unaryBackward dy"), dxs = own(dx, "unaryBackward dx");
         if (n > 0) {
             launch.kernel("elementwise.cl", "unary_backward").i(op.ordinal()).mem(xs).mem(ys).mem(dys).mem(dxs)
                     .l(n).f(a).f(b).flag(accumulate).items(n);
@@ -157,8 +157,8 @@ public abstract class GpuBackend implements Backend {
     public synchronized void binary(Binary op, Storage a, long aOff, long[] aStrides, Storage b, long bOff,
                                     long[] bStrides, Storage out, long outOff, int[] shape) {
         long total = BackendArgs.binary(op, a, aOff, aStrides, b, bOff, bStrides, out, outOff, shape);
-        strided.binary(op, cl(a, "binary a"), aOff, aStrides, cl(b, "binary b"), bOff, bStrides,
-                cl(out, "binary out"), outOff, shape, total);
+        strided.binary(op, own(a, "binary a"), aOff, aStrides, own(b, "binary b"), bOff, bStrides,
+                own(out, "binary out"), outOff, shape, total);
     }
 
     // ------------------------------------------------------------------ reductions and softmax
@@ -167,7 +167,7 @@ public abstract class GpuBackend implements Backend {
     public synchronized void reduce(Reduce op, Storage x, long xOff, Storage out, long outOff, int outer, int r,
                                     int inner) {
         BackendArgs.reduce(op, x, xOff, out, outOff, outer, r, inner);
-        GpuStorage xs = cl(x, "reduce x"), os = cl(out, "reduce out");
+        GpuStorage xs = own(x, "reduce x"), os = own(out, "reduce out");
         long lines = (long) outer * inner;
         if (lines == 0) {
             return;
@@ -186,7 +186,7 @@ public abstract class GpuBackend implements Backend {
     @Override
     public synchronized void argmax(Storage x, long xOff, Storage out, long outOff, int outer, int r, int inner) {
         BackendArgs.argmax(x, xOff, out, outOff, outer, r, inner);
-        GpuStorage xs = cl(x, "argmax x"), os = cl(out, "argmax out");
+        GpuStorage xs = own(x, "argmax x"), os = own(out, "argmax out");
         long lines = (long) outer * inner;
         if (lines > 0) {
             launch.kernel("reduce.cl", "argmax_lines").mem(xs).l(xOff).mem(os).l(outOff).i(outer).i(r).i(inner)
@@ -197,7 +197,7 @@ public abstract class GpuBackend implements Backend {
     @Override
     public synchronized void softmax(Storage x, Storage y, int outer, int r, int inner, boolean log) {
         BackendArgs.softmax(x, y, outer, r, inner);
-        softmaxLines(cl(x, "softmax x"), cl(y, "softmax y"), outer, r, inner, log);
+        softmaxLines(own(x, "softmax x"), own(y, "softmax y"), outer, r, inner, log);
     }
 
     private void softmaxLines(GpuStorage xs, GpuStorage ys, int outer, int r, int inner, boolean log) {
@@ -217,7 +217,7 @@ public abstract class GpuBackend implements Backend {
     public synchronized void softmaxBackward(Storage y, Storage dy, Storage dx, int outer, int r, int inner,
                                              boolean log) {
         BackendArgs.softmaxBackward(y, dy, dx, outer, r, inner);
-        softmaxBackwardLines(cl(y, "softmaxBackward y"), cl(dy, "softmaxBackward dy"), cl(dx, "softmaxBackward dx"),
+        softmaxBackwardLines(own(y, "softmaxBackward y"), own(dy, "softmaxBackward dy"), own(dx, "softmaxBackward dx"),
                 outer, r, inner, log);
     }
 
@@ -244,7 +244,7 @@ public abstract class GpuBackend implements Backend {
                                   int ldc) {
         BackendArgs.gemm(transA, transB, batch, m, n, k, a, aOff, aBatchStride, lda, b, bOff, bBatchStride, ldb,
                 c, cOff, cBatchStride, ldc);
-        GpuStorage as = cl(a, "gemm a"), bs = cl(b, "gemm b"), cs = cl(c, "gemm c");
+        GpuStorage as = own(a, "gemm a"), bs = own(b, "gemm b"), cs = own(c, "gemm c");
         gemmUnchecked(transA, transB, batch, m, n, k, alpha, as, aOff, aBatchStride, lda, bs, bOff, bBatchStride,
                 ldb, beta, cs, cOff, cBatchStride, ldc);
     }
@@ -348,7 +348,7 @@ public abstract class GpuBackend implements Backend {
     }
 
     /** The storage as one of ours, or a clear error naming the argument. */
-    public GpuStorage cl(Storage s, String what) {
+    public GpuStorage own(Storage s, String what) {
         ensureOpen();
         if (s == null) {
             throw new IllegalArgumentException(device.kind() + " " + what + ": storage is null");
@@ -364,6 +364,6 @@ public abstract class GpuBackend implements Backend {
     }
 
     public GpuStorage optional(Storage s, String what) {
-        return s == null ? null : cl(s, what);
+        return s == null ? null : own(s, what);
     }
 }

@@ -24,9 +24,9 @@ public final class GpuBatchNorm {
 
         @Override
         protected final void launch(GpuBackend be, Train p, Storage[] io) {
-            trainForward(be, be.launch(), p.groups(), p.n(), p.c(), p.hw(), p.eps(), be.cl(io[0], "batchNorm x"),
-                    be.optional(io[1], "gamma"), be.optional(io[2], "beta"), be.cl(io[3], "batchNorm y"),
-                    be.cl(io[4], "batchNorm mean"), be.cl(io[5], "batchNorm var"));
+            trainForward(be, be.launch(), p.groups(), p.n(), p.c(), p.hw(), p.eps(), be.own(io[0], "batchNorm x"),
+                    be.optional(io[1], "gamma"), be.optional(io[2], "beta"), be.own(io[3], "batchNorm y"),
+                    be.own(io[4], "batchNorm mean"), be.own(io[5], "batchNorm var"));
         }
     }
 
@@ -38,9 +38,9 @@ public final class GpuBatchNorm {
 
         @Override
         protected final void launch(GpuBackend be, Eval p, Storage[] io) {
-            apply(be, be.launch(), 1, p.n(), p.c(), p.hw(), p.eps(), be.cl(io[0], "batchNorm x"),
-                    be.optional(io[1], "gamma"), be.optional(io[2], "beta"), be.cl(io[3], "batchNorm mean"),
-                    be.cl(io[4], "batchNorm var"), be.cl(io[5], "batchNorm y"));
+            apply(be, be.launch(), 1, p.n(), p.c(), p.hw(), p.eps(), be.own(io[0], "batchNorm x"),
+                    be.optional(io[1], "gamma"), be.optional(io[2], "beta"), be.own(io[3], "batchNorm mean"),
+                    be.own(io[4], "batchNorm var"), be.own(io[5], "batchNorm y"));
         }
     }
 
@@ -52,9 +52,9 @@ public final class GpuBatchNorm {
 
         @Override
         protected final void launch(GpuBackend be, Train p, Storage[] io) {
-            trainBackward(be, be.launch(), p.groups(), p.n(), p.c(), p.hw(), p.eps(), be.cl(io[0], "batchNorm x"),
-                    be.optional(io[1], "gamma"), be.cl(io[2], "batchNorm mean"), be.cl(io[3], "batchNorm var"),
-                    be.cl(io[4], "batchNorm dy"), be.cl(io[5], "batchNorm dx"), be.optional(io[6], "dGamma"),
+            trainBackward(be, be.launch(), p.groups(), p.n(), p.c(), p.hw(), p.eps(), be.own(io[0], "batchNorm x"),
+                    be.optional(io[1], "gamma"), be.own(io[2], "batchNorm mean"), be.own(io[3], "batchNorm var"),
+                    be.own(io[4], "batchNorm dy"), be.own(io[5], "batchNorm dx"), be.optional(io[6], "dGamma"),
                     be.optional(io[7], "dBeta"));
         }
     }

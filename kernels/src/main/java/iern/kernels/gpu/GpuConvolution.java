@@ -29,8 +29,8 @@ public final class GpuConvolution {
 
         @Override
         protected final void launch(GpuBackend be, ConvShape s, Storage[] io) {
-            forward(be, be.launch(), s, be.cl(io[0], "conv2dForward x"), be.cl(io[1], "conv2dForward w"),
-                    be.optional(io[2], "conv2dForward bias"), be.cl(io[3], "conv2dForward y"));
+            forward(be, be.launch(), s, be.own(io[0], "conv2dForward x"), be.own(io[1], "conv2dForward w"),
+                    be.optional(io[2], "conv2dForward bias"), be.own(io[3], "conv2dForward y"));
         }
     }
 
@@ -42,8 +42,8 @@ public final class GpuConvolution {
 
         @Override
         protected final void launch(GpuBackend be, ConvShape s, Storage[] io) {
-            backwardData(be, be.launch(), s, be.cl(io[0], "conv2dBackwardData dy"),
-                    be.cl(io[1], "conv2dBackwardData w"), be.cl(io[2], "conv2dBackwardData dx"));
+            backwardData(be, be.launch(), s, be.own(io[0], "conv2dBackwardData dy"),
+                    be.own(io[1], "conv2dBackwardData w"), be.own(io[2], "conv2dBackwardData dx"));
         }
     }
 
@@ -55,8 +55,8 @@ public final class GpuConvolution {
 
         @Override
         protected final void launch(GpuBackend be, ConvShape s, Storage[] io) {
-            backwardWeight(be, be.launch(), s, be.cl(io[0], "conv2dBackwardWeight x"),
-                    be.cl(io[1], "conv2dBackwardWeight dy"), be.cl(io[2], "conv2dBackwardWeight dw"),
+            backwardWeight(be, be.launch(), s, be.own(io[0], "conv2dBackwardWeight x"),
+                    be.own(io[1], "conv2dBackwardWeight dy"), be.own(io[2], "conv2dBackwardWeight dw"),
                     be.optional(io[3], "conv2dBackwardWeight dBias"));
         }
     }

@@ -22,8 +22,8 @@ public final class GpuIntervention {
 
         @Override
         protected final void launch(GpuBackend be, Dims p, Storage[] io) {
-            GpuStorage ws = be.cl(io[0], "interventionForward w"), zs = be.cl(io[1], "interventionForward z");
-            GpuStorage os = be.cl(io[2], "interventionForward out");
+            GpuStorage ws = be.own(io[0], "interventionForward w"), zs = be.own(io[1], "interventionForward z");
+            GpuStorage os = be.own(io[2], "interventionForward out");
             int n = p.n(), k = p.k(), d = p.d();
             if ((long) n * d > 0) {
                 be.launch().kernel("intervention.cl", "intervention_forward").i(n).i(k).i(d).mem(ws)
@@ -40,13 +40,13 @@ public final class GpuIntervention {
 
         @Override
         protected final void launch(GpuBackend be, Dims p, Storage[] io) {
-            GpuStorage ws = be.cl(io[0], "interventionBackward w"), zs = be.cl(io[1], "interventionBackward z");
-            GpuStorage gs = be.cl(io[2], "interventionBackward dOut");
+            GpuStorage ws = be.own(io[0], "interventionBackward w"), zs = be.own(io[1], "interventionBackward z");
+            GpuStorage gs = be.own(io[2], "interventionBackward dOut");
             int n = p.n(), k = p.k(), d = p.d();
             long wBatchStride = p.wBatchStride(), zBatchStride = p.zBatchStride();
             GpuLaunch launch = be.launch();
             if (io[3] != null) {
-                GpuStorage dws = be.cl(io[3], "interventionBackward dw");
+                GpuStorage dws = be.own(io[3], "interventionBackward dw");
                 long groups = wBatchStride == 0 ? k : (long) n * k;
                 if (groups > 0) {
                     launch.kernel("intervention.cl", "intervention_backward_weights").i(n).i(k).i(d)
@@ -55,7 +55,7 @@ public final class GpuIntervention {
                 }
             }
             if (io[4] != null) {
-                GpuStorage dzs = be.cl(io[4], "interventionBackward dz");
+                GpuStorage dzs = be.own(io[4], "interventionBackward dz");
                 long total = (zBatchStride == 0 ? 1L : n) * k * d;
                 if (total > 0) {
                     launch.kernel("intervention.cl", "intervention_backward_strata").i(n).i(k).i(d).mem(ws)

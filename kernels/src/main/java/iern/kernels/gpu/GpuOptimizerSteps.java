@@ -20,8 +20,8 @@ public final class GpuOptimizerSteps {
 
         @Override
         protected final void launch(GpuBackend be, OptimizerSteps.Adam p, Storage[] io) {
-            GpuStorage gs = be.cl(io[0], "adamStep grad"), ps = be.cl(io[1], "adamStep param");
-            GpuStorage ms = be.cl(io[2], "adamStep m"), vs = be.cl(io[3], "adamStep v");
+            GpuStorage gs = be.own(io[0], "adamStep grad"), ps = be.own(io[1], "adamStep param");
+            GpuStorage ms = be.own(io[2], "adamStep m"), vs = be.own(io[3], "adamStep v");
             double bc1 = 1.0 - Math.pow(p.beta1(), p.step());
             double bc2 = 1.0 - Math.pow(p.beta2(), p.step());
             if (p.n() > 0) {
@@ -40,7 +40,7 @@ public final class GpuOptimizerSteps {
 
         @Override
         protected final void launch(GpuBackend be, OptimizerSteps.Sgd p, Storage[] io) {
-            GpuStorage gs = be.cl(io[0], "sgdStep grad"), ps = be.cl(io[1], "sgdStep param");
+            GpuStorage gs = be.own(io[0], "sgdStep grad"), ps = be.own(io[1], "sgdStep param");
             GpuStorage bs = be.optional(io[2], "sgdStep momentumBuf");
             if (p.n() > 0) {
                 be.launch().kernel("optim.cl", "sgd_step").mem(ps).mem(gs).mem(bs == null ? be.dummy() : bs)

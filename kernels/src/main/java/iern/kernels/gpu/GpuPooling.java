@@ -36,8 +36,8 @@ public final class GpuPooling {
 
         @Override
         protected final void launch(GpuBackend be, PoolShape s, Storage[] io) {
-            GpuStorage xs = be.cl(io[0], "maxPool2dForward x"), ys = be.cl(io[1], "maxPool2dForward y");
-            GpuStorage as = be.cl(io[2], "maxPool2dForward argmax");
+            GpuStorage xs = be.own(io[0], "maxPool2dForward x"), ys = be.own(io[1], "maxPool2dForward y");
+            GpuStorage as = be.own(io[2], "maxPool2dForward argmax");
             GpuLaunch launch = be.launch().kernel("pool.cl", "max_pool_forward").mem(xs).mem(ys).mem(as);
             window(launch, s);
             launch.items(out(s));
@@ -52,8 +52,8 @@ public final class GpuPooling {
 
         @Override
         protected final void launch(GpuBackend be, PoolShape s, Storage[] io) {
-            GpuStorage dys = be.cl(io[0], "maxPool2dBackward dy"), as = be.cl(io[1], "maxPool2dBackward argmax");
-            GpuStorage dxs = be.cl(io[2], "maxPool2dBackward dx");
+            GpuStorage dys = be.own(io[0], "maxPool2dBackward dy"), as = be.own(io[1], "maxPool2dBackward argmax");
+            GpuStorage dxs = be.own(io[2], "maxPool2dBackward dx");
             GpuLaunch launch = be.launch().kernel("pool.cl", "max_pool_backward").mem(dys).mem(as).mem(dxs);
             window(launch, s);
             launch.items(in(s));
@@ -68,7 +68,7 @@ public final class GpuPooling {
 
         @Override
         protected final void launch(GpuBackend be, Avg p, Storage[] io) {
-            GpuStorage xs = be.cl(io[0], "avgPool2dForward x"), ys = be.cl(io[1], "avgPool2dForward y");
+            GpuStorage xs = be.own(io[0], "avgPool2dForward x"), ys = be.own(io[1], "avgPool2dForward y");
             GpuLaunch launch = be.launch().kernel("pool.cl", "avg_pool_forward").mem(xs).mem(ys);
             window(launch, p.shape());
             launch.flag(p.countIncludePad()).items(out(p.shape()));
@@ -83,7 +83,7 @@ public final class GpuPooling {
 
         @Override
         protected final void launch(GpuBackend be, Avg p, Storage[] io) {
-            GpuStorage dys = be.cl(io[0], "avgPool2dBackward dy"), dxs = be.cl(io[1], "avgPool2dBackward dx");
+            GpuStorage dys = be.own(io[0], "avgPool2dBackward dy"), dxs = be.own(io[1], "avgPool2dBackward dx");
             GpuLaunch launch = be.launch().kernel("pool.cl", "avg_pool_backward").mem(dys).mem(dxs);
             window(launch, p.shape());
             launch.flag(p.countIncludePad()).items(in(p.shape()));
@@ -98,8 +98,8 @@ public final class GpuPooling {
 
         @Override
         protected final void launch(GpuBackend be, Adaptive a, Storage[] io) {
-            GpuStorage xs = be.cl(io[0], "adaptiveAvgPool2dForward x");
-            GpuStorage ys = be.cl(io[1], "adaptiveAvgPool2dForward y");
+            GpuStorage xs = be.own(io[0], "adaptiveAvgPool2dForward x");
+            GpuStorage ys = be.own(io[1], "adaptiveAvgPool2dForward y");
             be.launch().kernel("pool.cl", "adaptive_avg_pool_forward").mem(xs).mem(ys).l(a.nc()).i(a.h()).i(a.w())
                     .i(a.oh()).i(a.ow()).items((long) a.nc() * a.oh() * a.ow());
         }
@@ -113,8 +113,8 @@ public final class GpuPooling {
 
         @Override
         protected final void launch(GpuBackend be, Adaptive a, Storage[] io) {
-            GpuStorage dys = be.cl(io[0], "adaptiveAvgPool2dBackward dy");
-            GpuStorage dxs = be.cl(io[1], "adaptiveAvgPool2dBackward dx");
+            GpuStorage dys = be.own(io[0], "adaptiveAvgPool2dBackward dy");
+            GpuStorage dxs = be.own(io[1], "adaptiveAvgPool2dBackward dx");
             be.launch().kernel("pool.cl", "adaptive_avg_pool_backward").mem(dys).mem(dxs).l(a.nc()).i(a.h())
                     .i(a.w()).i(a.oh()).i(a.ow()).items((long) a.nc() * a.h() * a.w());
         }
