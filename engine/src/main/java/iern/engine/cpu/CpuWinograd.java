@@ -201,8 +201,8 @@ final class CpuWinograd {
     private static void transformWeights(ConvShape s, Tiles t, float[] w, float[] u) {
         int pairs = s.cOut() * s.cIn(), us = t.uStride, nbMax = PAIR_BLOCK;
         Parallel.forRange(pairs, 1024, (q0, q1) -> {
-            float[] g = new float[9 * nbMax];
-            float[] a = new float[12 * nbMax];
+            float[][] sc = scratch(12 * nbMax);
+            float[] g = sc[0], a = sc[1];
             for (int qb = q0; qb < q1; qb += nbMax) {
                 int nb = Math.min(nbMax, q1 - qb);
                 for (int j = 0; j < nb; j++) {             // taps of nb pairs, tap-major
@@ -239,10 +239,10 @@ final class CpuWinograd {
     private static void transformWeightGradient(ConvShape s, Tiles t, float[] du, float[] dw) {
         int pairs = s.cOut() * s.cIn(), us = t.uStride, nbMax = PAIR_BLOCK;
         Parallel.forRange(pairs, 1024, (q0, q1) -> {
-            float[] g = new float[9 * nbMax];
+            float[] g = scratch(9 * nbMax)[0];
             for (int qb = q0; qb < q1; qb += nbMax) {
                 int nb = Math.min(nbMax, q1 - qb);
-                java.util.Arrays.fill(g, 0f);
+                java.util.Arrays.fill(g, 0, 9 * nbMax, 0f);
                 for (int i = 0; i < 4; i++) {
                     // G^T's column i: how row i of dU G adds into the three rows of dw
                     float c0 = i == 0 ? 1f : i == 3 ? 0f : 0.5f;
@@ -272,10 +272,21 @@ final class CpuWinograd {
         });
     }
 
-    /** Four scratch rows of a width that covers every tile of a row (2 values per tile + 2). */
-    private static float[][] rows(Tiles t) {
-        int width = 2 * t.cols + 2;
-        return new float[][] {new float[width], new float[width], new float[width], new float[width]};
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[8][0]);
+
+    /**
+     * This thread's eight scratch rows of at least {@code width} floats, grown on demand: the
+     * chunks a thread runs come one after another, so one set per thread serves every call.
+     * The row transforms take a width that covers every tile of a row (2 values per tile + 2).
+     */
+    private static float[][] scratch(int width) {
+        float[][] s = SCRATCH.get();
+        if (s[0].length < width) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = new float[width];
+            }
+        }
+        return s;
     }
 
     /** V[xi][c][tile] = (B^T d B)[xi] for the 4x4 input block {@code d} of every tile. */
@@ -283,18 +294,18 @@ final class CpuWinograd {
         int tw = t.images * t.perImage, h = s.h(), w = s.w(), plane = h * w, cIn = s.cIn(), vs = t.vStride;
         int width = 2 * t.cols + 2;
         Parallel.forRange(gn * cIn, 1, (q0, q1) -> {
-            float[][] r = rows(t);
-            float[] in0 = new float[width], in1 = new float[width], in2 = new float[width], in3 = new float[width];
+            float[][] r = scratch(width);
+            float[] in0 = r[4], in1 = r[5], in2 = r[6], in3 = r[7];
             float[] r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
             for (int q = q0; q < q1; q++) {
                 int img = q / cIn, c = q % cIn;
                 int src = ((n0 + img) * cIn + c) * plane;
                 for (int ty = 0; ty < t.rows; ty++) {
                     int y0 = ty * 2 - s.padH();
-                    loadRow(x, src, y0, h, w, s.padW(), in0);
-                    loadRow(x, src, y0 + 1, h, w, s.padW(), in1);
-                    loadRow(x, src, y0 + 2, h, w, s.padW(), in2);
-                    loadRow(x, src, y0 + 3, h, w, s.padW(), in3);
+                    loadRow(x, src, y0, h, w, s.padW(), in0, width);
+                    loadRow(x, src, y0 + 1, h, w, s.padW(), in1, width);
+                    loadRow(x, src, y0 + 2, h, w, s.padW(), in2, width);
+                    loadRow(x, src, y0 + 3, h, w, s.padW(), in3, width);
                     for (int j = 0; j < width; j++) {       // B^T d: rows of the block
                         r0[j] = in0[j] - in2[j];
                         r1[j] = in1[j] + in2[j];
@@ -318,14 +329,14 @@ final class CpuWinograd {
         });
     }
 
-    /** Row {@code yy} of a plane shifted right by {@code pad}, zero outside the image. */
-    private static void loadRow(float[] x, int src, int yy, int h, int w, int pad, float[] row) {
-        java.util.Arrays.fill(row, 0f);
+    /** Row {@code yy} of a plane shifted right by {@code pad} into {@code row[0, width)}, zero outside the image. */
+    private static void loadRow(float[] x, int src, int yy, int h, int w, int pad, float[] row, int width) {
+        java.util.Arrays.fill(row, 0, width, 0f);
         if (yy < 0 || yy >= h) {
             return;
         }
         int from = Math.max(0, -pad);                      // first image column that lands in the row
-        int to = Math.min(w, row.length - pad);
+        int to = Math.min(w, width - pad);
         if (to > from) {
             System.arraycopy(x, src + yy * w + from, row, from + pad, to - from);
         }
@@ -337,7 +348,7 @@ final class CpuWinograd {
         int cOut = s.cOut(), outH = s.outH(), outW = s.outW(), plane = outH * outW;
         int tw = t.images * t.perImage, ms = t.mStride;
         Parallel.forRange(gn * cOut, 1, (q0, q1) -> {
-            float[][] r = rows(t);
+            float[][] r = scratch(2 * t.cols + 2);
             for (int q = q0; q < q1; q++) {
                 int img = q / cOut, c = q % cOut;
                 float b = bias == null ? 0f : bias[c];
@@ -376,14 +387,14 @@ final class CpuWinograd {
         int tw = t.images * t.perImage, ms = t.mStride;
         int width = 2 * t.cols + 2;
         Parallel.forRange(gn * cOut, 1, (q0, q1) -> {
-            float[][] r = rows(t);
-            float[] in0 = new float[width], in1 = new float[width];
+            float[][] r = scratch(width);
+            float[] in0 = r[4], in1 = r[5];
             for (int q = q0; q < q1; q++) {
                 int img = q / cOut, c = q % cOut;
                 int src = ((n0 + img) * cOut + c) * plane;
                 for (int ty = 0; ty < t.rows; ty++) {
-                    loadRow(dy, src, ty * 2, outH, outW, 0, in0);
-                    loadRow(dy, src, ty * 2 + 1, outH, outW, 0, in1);
+                    loadRow(dy, src, ty * 2, outH, outW, 0, in0, width);
+                    loadRow(dy, src, ty * 2 + 1, outH, outW, 0, in1, width);
                     float[] r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
                     for (int j = 0; j < width; j++) {       // A dy: four rows from two
                         float a = in0[j], b = in1[j];
@@ -415,8 +426,8 @@ final class CpuWinograd {
         int tw = t.images * t.perImage, vs = t.vStride, pad = s.padW();
         int width = 2 * t.cols + 2;
         Parallel.forRange(gn * cIn, 1, (q0, q1) -> {
-            float[][] r = rows(t);
-            float[] out = new float[width];
+            float[][] r = scratch(width);
+            float[] out = r[4];
             for (int q = q0; q < q1; q++) {
                 int img = q / cIn, c = q % cIn;
                 int dst = ((n0 + img) * cIn + c) * plane;
@@ -425,7 +436,7 @@ final class CpuWinograd {
                     int o = c * tw + img * t.perImage + ty * t.cols;
                     for (int i = 0; i < 4; i++) {           // dV B^T: row i of every block, overlapping
                         float[] ri = r[i];
-                        java.util.Arrays.fill(ri, 0f);
+                        java.util.Arrays.fill(ri, 0, width, 0f);
                         int p0 = o + 4 * i * vs, p1 = p0 + vs, p2 = p1 + vs, p3 = p2 + vs;
                         for (int tx = 0; tx < t.cols; tx++) {
                             float v0 = dv[p0 + tx], v1 = dv[p1 + tx], v2 = dv[p2 + tx], v3 = dv[p3 + tx];
