@@ -26,6 +26,22 @@ class CliErrorsTest {
         return new Outcome(code, out.toString(), err.toString());
     }
 
+    /**
+     * A one-epoch baseline checkpoint on a tiny synthetic set, for tests of the commands that
+     * read one: the data in {@code dir/synth}, the runs in {@code dir/runs}; returns the run.
+     */
+    static Path tinyBaselineRun(Path dir) {
+        Path data = dir.resolve("synth");
+        Outcome s = run("synth", "--out", data.toString(), "--subjects", "2", "--size", "40", "--frames", "1");
+        assertEquals(0, s.code(), s.err());
+        Path runs = dir.resolve("runs");
+        Outcome t = run("train", "--data", data.toString(), "--out", runs.toString(),
+                "--epochs", "1", "--batch", "4", "--width", "0.0625", "--feat", "16", "--image-size", "36",
+                "--threads", "1", "--workers", "0", "--method", "baseline");
+        assertEquals(0, t.code(), t.err() + t.out());
+        return runs.resolve("bias100-fold1").resolve("baseline-seed1");
+    }
+
     private static void assertError(Outcome o, String expected) {
         assertEquals(2, o.code(), "exit code; stderr: " + o.err());
         assertTrue(o.err().contains(expected), "stderr should contain <" + expected + ">, was: " + o.err());

@@ -37,16 +37,7 @@ class CliFacesTest {
         FacePhotos.messi();
         FacePhotos.astronaut();
         FacePhotos.fruits();
-        Path data = dir.resolve("synth");
-        CliErrorsTest.Outcome s = CliErrorsTest.run("synth", "--out", data.toString(), "--subjects", "2", "--size", "40",
-                "--frames", "1");
-        assertEquals(0, s.code(), s.err());
-        Path runs = dir.resolve("runs");
-        CliErrorsTest.Outcome t = CliErrorsTest.run("train", "--data", data.toString(), "--out", runs.toString(),
-                "--epochs", "1", "--batch", "4", "--width", "0.0625", "--feat", "16", "--image-size", "36",
-                "--threads", "1", "--workers", "0", "--method", "baseline");
-        assertEquals(0, t.code(), t.err() + t.out());
-        ckpt = runs.resolve("bias100-fold1").resolve("baseline-seed1");
+        ckpt = CliErrorsTest.tinyBaselineRun(dir);
     }
 
     /** A folder of photos: messi5.jpg, the astronaut, both side by side, fruits (no face), a text file. */

@@ -35,15 +35,7 @@ class CliScriptOutputTest {
     @BeforeAll
     static void trainOnce() throws Exception {
         data = dir.resolve("synth");
-        CliErrorsTest.Outcome s = CliErrorsTest.run("synth", "--out", data.toString(), "--subjects", "2", "--size", "40",
-                "--frames", "1");
-        assertEquals(0, s.code(), s.err());
-        Path runs = dir.resolve("runs");
-        CliErrorsTest.Outcome t = CliErrorsTest.run("train", "--data", data.toString(), "--out", runs.toString(),
-                "--epochs", "1", "--batch", "4", "--width", "0.0625", "--feat", "16", "--image-size", "36",
-                "--threads", "1", "--workers", "0", "--method", "baseline");
-        assertEquals(0, t.code(), t.err() + t.out());
-        run = runs.resolve("bias100-fold1").resolve("baseline-seed1");
+        run = CliErrorsTest.tinyBaselineRun(dir);
         // two good images, a file that is no image, a truncated PNG, and one over --max-pixels
         good = Files.createDirectories(dir.resolve("photos"));
         List<Path> images;
