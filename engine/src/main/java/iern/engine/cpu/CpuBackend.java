@@ -5,8 +5,6 @@ import iern.engine.BackendArgs;
 import iern.engine.Storage;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The pure-Java backend: storages are heap {@code float[]} kept in a pool keyed by exact
@@ -18,7 +16,7 @@ import java.util.Map;
  */
 public final class CpuBackend implements Backend {
 
-    private final Map<Integer, ArrayDeque<float[]>> pool = new HashMap<>();
+    private final ArraysBySize pool = new ArraysBySize();
     private long pooledFloats;
     private boolean closed;
 
@@ -132,7 +130,7 @@ public final class CpuBackend implements Backend {
             if (closed || pooledFloats + a.length > POOL_LIMIT) {
                 return;
             }
-            pool.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            pool.getOrAdd(a.length).push(a);
             pooledFloats += a.length;
         }
     }
@@ -276,5 +274,65 @@ public final class CpuBackend implements Backend {
     @Override
     public String toString() {
         return "CpuBackend[" + describe() + "]";
+    }
+
+    /**
+     * Pooled arrays by exact length: open addressing on the int length, so that allocating and
+     * recycling (thousands of times a step) box no key and allocate nothing once every length has its queue.
+     */
+    private static final class ArraysBySize {
+        private int[] keys = new int[64];             // length + 1; 0 marks a free slot
+        @SuppressWarnings("unchecked")
+        private ArrayDeque<float[]>[] queues = new ArrayDeque[64];
+        private int count;
+
+        ArrayDeque<float[]> get(int length) {
+            int i = slot(keys, length);
+            return keys[i] == 0 ? null : queues[i];
+        }
+
+        ArrayDeque<float[]> getOrAdd(int length) {
+            int i = slot(keys, length);
+            if (keys[i] == 0) {
+                if (2 * (count + 1) > keys.length) {
+                    grow();
+                    i = slot(keys, length);
+                }
+                keys[i] = length + 1;
+                queues[i] = new ArrayDeque<>();
+                count++;
+            }
+            return queues[i];
+        }
+
+        void clear() {
+            Arrays.fill(keys, 0);
+            Arrays.fill(queues, null);
+            count = 0;
+        }
+
+        private static int slot(int[] keys, int length) {
+            int mask = keys.length - 1;
+            int i = (length * 0x9E3779B9 >>> 7) & mask;
+            while (keys[i] != 0 && keys[i] != length + 1) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void grow() {
+            int[] oldKeys = keys;
+            ArrayDeque<float[]>[] oldQueues = queues;
+            keys = new int[2 * oldKeys.length];
+            queues = new ArrayDeque[keys.length];
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != 0) {
+                    int i = slot(keys, oldKeys[j] - 1);
+                    keys[i] = oldKeys[j];
+                    queues[i] = oldQueues[j];
+                }
+            }
+        }
     }
 }
