@@ -1,5 +1,6 @@
 package iern.engine;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
@@ -25,21 +26,37 @@ import java.util.ArrayList;
  * Scopes must be closed in the reverse order of opening, on the thread that opened them.
  */
 public final class TensorScope implements AutoCloseable {
-    private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
+    /**
+     * A thread's innermost open scope, and the emptied lists of its closed scopes: the next scopes
+     * it opens reuse them (a training step opens one scope per backward rule, and its outer scope
+     * owns thousands of tensors), so that a warm step does not regrow them.
+     */
+    private static final class PerThread {
+        TensorScope current;
+        final ArrayDeque<ArrayList<Tensor>> spareLists = new ArrayDeque<>();
+    }
+
+    private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
+    private static final int MAX_SPARE_LISTS = 64;
 
     private final TensorScope parent;
+    private final PerThread home;
     private final Thread thread;
-    private final ArrayList<Tensor> owned = new ArrayList<>();
+    private final ArrayList<Tensor> owned;
     private boolean closed;
 
-    private TensorScope(TensorScope parent) {
-        this.parent = parent;
+    private TensorScope(PerThread home) {
+        this.parent = home.current;
+        this.home = home;
         this.thread = Thread.currentThread();
+        ArrayList<Tensor> spare = home.spareLists.poll();
+        this.owned = spare != null ? spare : new ArrayList<>();
     }
 
     public static TensorScope open() {
-        TensorScope s = new TensorScope(CURRENT.get());
-        CURRENT.set(s);
+        PerThread home = THREAD.get();
+        TensorScope s = new TensorScope(home);
+        home.current = s;
         return s;
     }
 
@@ -67,6 +84,9 @@ public final class TensorScope implements AutoCloseable {
 
     /** Number of live tensors this scope owns (for tests and diagnostics). */
     public int size() {
+        if (closed) {
+            return 0;
+        }
         int n = 0;
         for (Tensor t : owned) {
             if (t.scope == this && !t.isClosed()) {
@@ -77,7 +97,7 @@ public final class TensorScope implements AutoCloseable {
     }
 
     static void register(Tensor t) {
-        TensorScope s = CURRENT.get();
+        TensorScope s = THREAD.get().current;
         if (s != null) {
             s.adopt(t);
         }
@@ -101,13 +121,14 @@ public final class TensorScope implements AutoCloseable {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("TensorScope closed on another thread than the one that opened it");
         }
-        if (CURRENT.get() != this) {
+        if (home.current != this) {
             throw new IllegalStateException("TensorScope closed out of order: an inner scope is still open");
         }
         closed = true;
-        CURRENT.set(parent);
+        home.current = parent;
         RuntimeException first = null;
-        for (Tensor t : owned) {
+        for (int i = 0; i < owned.size(); i++) {
+            Tensor t = owned.get(i);
             if (t.scope == this) {
                 t.scope = null;
                 try {
@@ -120,6 +141,9 @@ public final class TensorScope implements AutoCloseable {
             }
         }
         owned.clear();
+        if (home.spareLists.size() < MAX_SPARE_LISTS) {
+            home.spareLists.push(owned);
+        }
         if (first != null) {
             throw first;
         }

@@ -94,4 +94,53 @@ class TensorScopeTest {
         inner.close();
         outer.close();
     }
+
+    @Test
+    void aScopeReusingAClosedScopesListOwnsOnlyItsOwnTensors() {
+        Tensor first;
+        try (var s = TensorScope.open()) {
+            first = Tensor.ones(3);
+            Tensor.zeros(2);
+            assertEquals(2, s.size());
+        }
+        Tensor second;
+        try (var s = TensorScope.open()) {        // takes the list the first scope emptied
+            assertEquals(0, s.size());
+            second = Tensor.ones(4);
+            assertEquals(1, s.size());
+            first.close();                         // already closed: must not touch the new scope
+            assertFalse(second.isClosed());
+        }
+        assertTrue(second.isClosed());
+    }
+
+    @Test
+    void aClosedScopeReportsNothingAfterItsListIsReused() {
+        var closed = TensorScope.open();
+        Tensor.ones(2);
+        closed.close();
+        try (var s = TensorScope.open()) {
+            Tensor.ones(3);
+            assertEquals(0, closed.size());
+            assertEquals(1, s.size());
+        }
+    }
+
+    @Test
+    void aViewSharesTheCountOnlyOnceMade() {
+        Tensor a = Tensor.of(new float[] {1, 2, 3, 4});
+        Tensor v = a.reshape(4);
+        Tensor w = v.reshape(2, 2);              // a view of a view: the same count
+        assertFalse(a.exclusiveStorage());
+        v.close();
+        a.close();
+        assertTrue(w.exclusiveStorage());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, w.toArray());
+        w.close();
+        Tensor b = Tensor.ones(2);
+        assertTrue(b.exclusiveStorage());
+        b.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::detach);
+        assertTrue(e.getMessage().contains("after close"), e.getMessage());
+    }
 }
