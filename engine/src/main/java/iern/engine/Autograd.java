@@ -54,9 +54,44 @@ final class Autograd {
             throw new IllegalArgumentException("backward: gradient shape " + Arrays.toString(seed.shapeRef())
                     + " does not match output shape " + Arrays.toString(root.shapeRef()));
         }
-        List<Tensor> order = topologicalOrder(root);
+        ArrayDeque<Walk> spare = WALKS.get();
+        Walk walk = spare.isEmpty() ? new Walk() : spare.pop();
+        try {
+            run(root, seed, retain, walk);
+        } finally {
+            walk.clear();
+            spare.push(walk);
+        }
+    }
+
+    /**
+     * The bookkeeping of one backward pass, kept per thread and reused by the next (a training
+     * step runs several passes over graphs of thousands of nodes); a backward run inside a
+     * backward rule takes another.
+     */
+    private static final class Walk {
+        final ArrayList<Tensor> order = new ArrayList<>();
+        final IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
+        final ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        final IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
+        // next[d]: the next input to visit of the tensor at depth d of the sort (one int per
+        // level, not an int[] per node)
+        int[] next = new int[64];
+
+        void clear() {
+            order.clear();
+            seen.clear();
+            stack.clear();
+            grads.clear();
+        }
+    }
+
+    private static final ThreadLocal<ArrayDeque<Walk>> WALKS = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private static void run(Tensor root, Tensor seed, boolean retain, Walk walk) {
+        List<Tensor> order = topologicalOrder(root, walk);
         try (var noGrad = Grad.off(); var scope = TensorScope.open()) {
-            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            Map<Tensor, Tensor> grads = walk.grads;
             grads.put(root, seed == null ? Tensor.full(root.backend(), 1f, root.shapeRef()) : seed.viewAs(seed.shapeRef()));
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -137,14 +172,13 @@ final class Autograd {
     private static final Tensor[] NO_INPUTS = new Tensor[0];
 
     /** Tensors that need a gradient, inputs before the ops that use them. */
-    private static List<Tensor> topologicalOrder(Tensor root) {
-        List<Tensor> order = new ArrayList<>();
-        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
-        ArrayDeque<Tensor> stack = new ArrayDeque<>();
-        // next[d]: the next input to visit of the tensor at depth d (one int per level, not an
-        // int[] per node: a step's graph has thousands of nodes)
-        int[] next = new int[64];
+    private static List<Tensor> topologicalOrder(Tensor root, Walk walk) {
+        List<Tensor> order = walk.order;
+        Map<Tensor, Boolean> seen = walk.seen;
+        ArrayDeque<Tensor> stack = walk.stack;
+        int[] next = walk.next;
         int depth = 0;
+        next[0] = 0;
         stack.push(root);
         seen.put(root, Boolean.TRUE);
         while (!stack.isEmpty()) {
@@ -157,7 +191,8 @@ final class Autograd {
                     seen.put(in, Boolean.TRUE);
                     stack.push(in);
                     if (++depth == next.length) {
-                        next = java.util.Arrays.copyOf(next, 2 * next.length);
+                        next = Arrays.copyOf(next, 2 * next.length);
+                        walk.next = next;
                     }
                     next[depth] = 0;
                     descended = true;

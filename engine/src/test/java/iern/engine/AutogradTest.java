@@ -131,4 +131,26 @@ class AutogradTest {
         assertArrayEquals(new float[] {3, 4}, a.grad().toArray());
         assertNull(b.grad());
     }
+
+    @Test
+    void backwardPassesOneAfterAnotherAndNestedInARuleEachSeeTheirOwnGraph() {
+        // The sort's bookkeeping is reused per thread: a second pass must not see the first's.
+        Tensor a = Tensor.of(new float[] {2f}).requiresGrad(true);
+        Tensor b = Tensor.of(new float[] {3f}).requiresGrad(true);
+        a.mul(a).sum().backward();                     // d/da a^2 = 4
+        b.mul(a.detach()).mul(b).sum().backward();      // d/db 2 b^2 = 12
+        assertEquals(4f, a.grad().item());
+        assertEquals(12f, b.grad().item());
+        Tensor c = Tensor.of(new float[] {5f}).requiresGrad(true);
+        Tensor inner = Tensor.of(new float[] {7f}).requiresGrad(true);
+        Tensor out = KernelOp.record("nested", c.mul(1f).detach(), g -> {
+            try (var on = Grad.on()) {
+                inner.mul(inner).sum().backward();      // a backward pass inside a rule: d/dinner = 14
+            }
+            return new Tensor[] {g.mul(3f)};
+        }, c);
+        out.sum().backward();
+        assertEquals(3f, c.grad().item());
+        assertEquals(14f, inner.grad().item());
+    }
 }
