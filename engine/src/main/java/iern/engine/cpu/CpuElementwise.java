@@ -62,19 +62,157 @@ final class CpuElementwise {
         int inner = loop.inner();
         int ss = (int) loop.innerStride(0);
         int ds = (int) loop.innerStride(1);
-        if (loop.rows() == 1) {
-            // One long row (every contiguous copy merges into one): split the row, not the rows.
-            int s0 = (int) srcOff, d0 = (int) dstOff;
-            Parallel.forRange(inner, GRAIN, (i0, i1) -> copyRow(src, s0 + i0 * ss, ss, dst, d0 + i0 * ds, ds,
-                    i1 - i0, accumulate));
-            return;
+        CopyCall call = CALLS.get().copy;
+        call.set(src, srcOff, ss, dst, dstOff, ds, loop, accumulate);
+        try {
+            if (loop.rows() == 1) {
+                // One long row (every contiguous copy merges into one): split the row, not the rows.
+                call.oneRow = true;
+                Parallel.forRange(inner, GRAIN, call);
+            } else {
+                Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, inner)), call);
+            }
+        } finally {
+            call.clear();
         }
-        Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, inner)), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
+    }
+
+    /*
+     * The calls below are the bodies of the parallel ranges, one object of each kind per thread,
+     * refilled by every kernel call and emptied when it returns: a warm training step runs thousands
+     * of elementwise kernels, and a capturing lambda per call was garbage. The pool's workers read
+     * the fields while the calling thread waits for them.
+     */
+
+    private static final class Calls {
+        final CopyCall copy = new CopyCall();
+        final BinaryCall binary = new BinaryCall();
+        final UnaryCall unary = new UnaryCall();
+        final UnaryBackwardCall unaryBackward = new UnaryBackwardCall();
+        /** Contiguous strides of rank r (written by each binary call). */
+        final long[][] outStrides = new long[9][];
+
+        Calls() {
+            for (int r = 0; r < outStrides.length; r++) {
+                outStrides[r] = new long[r];
+            }
+        }
+    }
+
+    private static final ThreadLocal<Calls> CALLS = ThreadLocal.withInitial(Calls::new);
+
+    private static final class CopyCall implements Parallel.RangeBody {
+        float[] src;
+        float[] dst;
+        long srcOff;
+        long dstOff;
+        int ss;
+        int ds;
+        StridedLoop loop;
+        boolean accumulate;
+        boolean oneRow;
+
+        void set(float[] src, long srcOff, int ss, float[] dst, long dstOff, int ds, StridedLoop loop,
+                 boolean accumulate) {
+            this.src = src;
+            this.srcOff = srcOff;
+            this.ss = ss;
+            this.dst = dst;
+            this.dstOff = dstOff;
+            this.ds = ds;
+            this.loop = loop;
+            this.accumulate = accumulate;
+            this.oneRow = false;
+        }
+
+        void clear() {
+            src = null;
+            dst = null;
+            loop = null;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            if (oneRow) {
+                copyRow(src, (int) srcOff + start * ss, ss, dst, (int) dstOff + start * ds, ds, end - start,
+                        accumulate);
+                return;
+            }
+            int inner = loop.inner();
+            for (int r = start; r < end; r++) {
                 copyRow(src, (int) (srcOff + loop.rowOffset(0, r)), ss, dst, (int) (dstOff + loop.rowOffset(1, r)),
                         ds, inner, accumulate);
             }
-        });
+        }
+    }
+
+    private static final class BinaryCall implements Parallel.RangeBody {
+        Binary op;
+        BinaryKernel kernel;
+        float[] a;
+        float[] b;
+        float[] out;
+        long aOff;
+        long bOff;
+        long outOff;
+        int as;
+        int bs;
+        StridedLoop loop;
+        boolean oneRow;
+
+        void clear() {
+            a = null;
+            b = null;
+            out = null;
+            loop = null;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            if (oneRow) {
+                row(op, kernel, a, (int) aOff + start * as, as, b, (int) bOff + start * bs, bs, out,
+                        (int) outOff + start, end - start);
+                return;
+            }
+            int inner = loop.inner();
+            for (int r = start; r < end; r++) {
+                int ai = (int) (aOff + loop.rowOffset(0, r));
+                int bi = (int) (bOff + loop.rowOffset(1, r));
+                int oi = (int) (outOff + loop.rowOffset(2, r));
+                row(op, kernel, a, ai, as, b, bi, bs, out, oi, inner);
+            }
+        }
+    }
+
+    private static final class UnaryCall implements Parallel.RangeBody {
+        Unary op;
+        float[] x;
+        float[] y;
+        int xOff;
+        int yOff;
+        float a;
+        float b;
+
+        @Override
+        public void run(int start, int end) {
+            unaryRange(op, x, xOff, y, yOff, start, end, a, b);
+        }
+    }
+
+    private static final class UnaryBackwardCall implements Parallel.RangeBody {
+        Unary op;
+        float[] x;
+        float[] y;
+        float[] dy;
+        float[] dx;
+        float a;
+        float b;
+        boolean acc;
+
+        @Override
+        public void run(int start, int end) {
+            unaryBackwardRange(op, x, y, dy, dx, start, end, a, b, acc);
+        }
     }
 
     private static void copyRow(float[] src, int s, int ss, float[] dst, int d, int ds, int inner,
@@ -99,7 +237,9 @@ final class CpuElementwise {
 
     static void binary(Binary op, float[] a, long aOff, long[] aStrides, float[] b, long bOff, long[] bStrides,
                        float[] out, long outOff, int[] shape) {
-        long[] outStrides = new long[shape.length];
+        Calls calls = CALLS.get();
+        long[] outStrides = shape.length < calls.outStrides.length ? calls.outStrides[shape.length]
+                : new long[shape.length];
         long st = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             outStrides[d] = st;
@@ -110,21 +250,29 @@ final class CpuElementwise {
         int as = (int) loop.innerStride(0);
         int bs = (int) loop.innerStride(1);
         BinaryKernel kernel = BINARY[op.ordinal()];
-        if (loop.rows() == 1) {
+        BinaryCall call = calls.binary;
+        call.op = op;
+        call.kernel = kernel;
+        call.a = a;
+        call.b = b;
+        call.out = out;
+        call.aOff = aOff;
+        call.bOff = bOff;
+        call.outOff = outOff;
+        call.as = as;
+        call.bs = bs;
+        call.loop = loop;
+        try {
             // Same-shape operands merge into one long row: split the row, not the rows.
-            int a0 = (int) aOff, b0 = (int) bOff, o0 = (int) outOff;
-            Parallel.forRange(inner, GRAIN, (i0, i1) -> row(op, kernel, a, a0 + i0 * as, as, b, b0 + i0 * bs, bs,
-                    out, o0 + i0, i1 - i0));
-            return;
-        }
-        Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, inner)), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int ai = (int) (aOff + loop.rowOffset(0, r));
-                int bi = (int) (bOff + loop.rowOffset(1, r));
-                int oi = (int) (outOff + loop.rowOffset(2, r));
-                row(op, kernel, a, ai, as, b, bi, bs, out, oi, inner);
+            call.oneRow = loop.rows() == 1;
+            if (call.oneRow) {
+                Parallel.forRange(inner, GRAIN, call);
+            } else {
+                Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, inner)), call);
             }
-        });
+        } finally {
+            call.clear();
+        }
     }
 
     private static void row(Binary op, BinaryKernel kernel, float[] a, int ai, int as, float[] b, int bi, int bs,
@@ -165,7 +313,20 @@ final class CpuElementwise {
     }
 
     static void unary(Unary op, float[] x, int xOff, float[] y, int yOff, int n, float a, float b) {
-        Parallel.forRange(n, GRAIN, (i0, i1) -> unaryRange(op, x, xOff, y, yOff, i0, i1, a, b));
+        UnaryCall call = CALLS.get().unary;
+        call.op = op;
+        call.x = x;
+        call.xOff = xOff;
+        call.y = y;
+        call.yOff = yOff;
+        call.a = a;
+        call.b = b;
+        try {
+            Parallel.forRange(n, GRAIN, call);
+        } finally {
+            call.x = null;
+            call.y = null;
+        }
     }
 
     private static void unaryRange(Unary op, float[] x, int xo, float[] y, int yo, int i0, int i1, float a, float b) {
@@ -194,22 +355,41 @@ final class CpuElementwise {
         if (yOrNull == null) {
             unary(op, x, 0, y, 0, n, a, b);
         }
-        Parallel.forRange(n, GRAIN, (i0, i1) -> {
-            int i = i0;
-            boolean relu = op == Unary.RELU;
-            if (CpuSettings.SIMD && (relu || op == Unary.LEAKY_RELU)) {
-                // Masked lanes, not branches: the sign of x is data, and C2 compiles the plain
-                // loop to a branch per element, mispredicted half the time (~10x slower).
-                // Where x <= 0 (or NaN) ReLU passes exactly 0, LeakyReLU a * dy.
-                for (; i + LANES <= i1; i += LANES) {
-                    FloatVector d = FloatVector.fromArray(SP, dy, i);
-                    VectorMask<Float> pos = FloatVector.fromArray(SP, x, i).compare(VectorOperators.GT, 0f);
-                    FloatVector g = (relu ? FloatVector.zero(SP) : d.mul(a)).blend(d, pos);
-                    (acc ? g.add(FloatVector.fromArray(SP, dx, i)) : g).intoArray(dx, i);
-                }
+        UnaryBackwardCall call = CALLS.get().unaryBackward;
+        call.op = op;
+        call.x = x;
+        call.y = y;
+        call.dy = dy;
+        call.dx = dx;
+        call.a = a;
+        call.b = b;
+        call.acc = acc;
+        try {
+            Parallel.forRange(n, GRAIN, call);
+        } finally {
+            call.x = null;
+            call.y = null;
+            call.dy = null;
+            call.dx = null;
+        }
+    }
+
+    private static void unaryBackwardRange(Unary op, float[] x, float[] y, float[] dy, float[] dx, int i0, int i1,
+                                           float a, float b, boolean acc) {
+        int i = i0;
+        boolean relu = op == Unary.RELU;
+        if (CpuSettings.SIMD && (relu || op == Unary.LEAKY_RELU)) {
+            // Masked lanes, not branches: the sign of x is data, and C2 compiles the plain
+            // loop to a branch per element, mispredicted half the time (~10x slower).
+            // Where x <= 0 (or NaN) ReLU passes exactly 0, LeakyReLU a * dy.
+            for (; i + LANES <= i1; i += LANES) {
+                FloatVector d = FloatVector.fromArray(SP, dy, i);
+                VectorMask<Float> pos = FloatVector.fromArray(SP, x, i).compare(VectorOperators.GT, 0f);
+                FloatVector g = (relu ? FloatVector.zero(SP) : d.mul(a)).blend(d, pos);
+                (acc ? g.add(FloatVector.fromArray(SP, dx, i)) : g).intoArray(dx, i);
             }
-            UNARY[op.ordinal()].backward(x, y, dy, dx, i, i1, a, b, acc);
-        });
+        }
+        UNARY[op.ordinal()].backward(x, y, dy, dx, i, i1, a, b, acc);
     }
 
     static void randomUniform(float[] dst, int off, int n, long seed) {
