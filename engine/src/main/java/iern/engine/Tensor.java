@@ -21,7 +21,9 @@ public final class Tensor implements AutoCloseable {
     private final int[] shape;
     private final long numel;
     private final Backend backend;
-    private final SharedStorage data;
+    private final Storage storage;
+    /** The count of tensors using {@link #storage}, made by the first view; null while this is its only user. */
+    private SharedStorage shared;
     private boolean requiresGrad;
     private boolean closed;
     Tensor grad;
@@ -37,7 +39,7 @@ public final class Tensor implements AutoCloseable {
         this.shape = checkShape(shape);
         this.numel = numelOf(this.shape);
         this.backend = backend;
-        this.data = new SharedStorage(zero ? backend.allocate(numel) : backend.allocateUninitialized(numel));
+        this.storage = zero ? backend.allocate(numel) : backend.allocateUninitialized(numel);
         TensorScope.register(this);
     }
 
@@ -51,11 +53,11 @@ public final class Tensor implements AutoCloseable {
 
     /** A view of {@code source}'s storage with another shape of the same size. */
     private Tensor(Tensor source, int[] shape) {
-        this.shape = shape;
+        this.shape = ShapeTable.intern(shape);
         this.numel = numelOf(shape);
         this.backend = source.backend;
-        source.data.retain();
-        this.data = source.data;
+        this.shared = source.share();
+        this.storage = source.storage;
         TensorScope.register(this);
     }
 
@@ -189,7 +191,7 @@ public final class Tensor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("tensor " + Arrays.toString(shape) + " used after close()");
         }
-        return data.storage;
+        return storage;
     }
 
     public float[] toArray() {
@@ -432,7 +434,7 @@ public final class Tensor implements AutoCloseable {
         }
         closed = true;
         TensorScope.disown(this);
-        data.release();
+        releaseStorage();
         if (grad != null) {
             grad.close();
             grad = null;
@@ -465,8 +467,34 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(this, newShape);
     }
 
+    /** The storage's use count, shared with a new view (created on the first view). */
+    private synchronized SharedStorage share() {
+        if (shared == null) {
+            if (closed) {
+                throw new IllegalStateException("tensor storage used after close()");
+            }
+            shared = new SharedStorage(storage);
+        }
+        shared.retain();
+        return shared;
+    }
+
+    private synchronized SharedStorage shared() {
+        return shared;
+    }
+
+    /** Hands the storage back to the backend, or, when views share it, once the last of them is closed. */
+    private synchronized void releaseStorage() {
+        if (shared == null) {
+            storage.close();
+        } else {
+            shared.release();
+        }
+    }
+
     boolean exclusiveStorage() {
-        return data.exclusive();
+        SharedStorage s = shared();
+        return s == null || s.exclusive();
     }
 
     int[] shapeRef() {
@@ -493,7 +521,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("rank " + shape.length + " exceeds 8 in shape "
                     + Arrays.toString(shape));
         }
-        return shape.clone();
+        return ShapeTable.intern(shape);
     }
 
     static long numelOf(int[] shape) {
@@ -504,13 +532,8 @@ public final class Tensor implements AutoCloseable {
         return n;
     }
 
+    /** Row-major strides of {@code shape}, shared by every caller (see {@link ShapeTable}): read only. */
     static long[] contiguousStrides(int[] shape) {
-        long[] st = new long[shape.length];
-        long s = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            st[d] = s;
-            s *= shape[d];
-        }
-        return st;
+        return ShapeTable.strides(shape);
     }
 }
