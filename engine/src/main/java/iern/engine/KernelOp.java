@@ -1,6 +1,7 @@
 package iern.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,11 @@ public abstract class KernelOp<P> {
         }
         float[][] host = hostArrays(io);
         if (host != null) {
-            cpu(p, host);
+            try {
+                cpu(p, host);
+            } finally {
+                giveBack(host);
+            }
             return;
         }
         DeviceKernel<P> device = device(backend);
@@ -103,18 +108,46 @@ public abstract class KernelOp<P> {
                 break;
             }
         }
-        float[][] host = new float[io.length][];
+        float[][] host = borrow(io.length);
         boolean any = false;
         for (int i = 0; i < io.length; i++) {
             if (io[i] != null) {
                 host[i] = io[i].hostArray();
                 if (host[i] == null) {
+                    giveBack(host);
                     return null;
                 }
                 any = true;
             }
         }
+        if (!any) {
+            giveBack(host);
+        }
         return any ? host : null;
+    }
+
+    /**
+     * Tables of host arrays by argument count, one per thread, lent to one call at a time (a
+     * kernel run inside another's CPU kernel makes its own): a warm step runs a thousand kernel ops.
+     */
+    private static final ThreadLocal<float[][][]> SPARE_HOST = ThreadLocal.withInitial(() -> new float[16][][]);
+
+    private static float[][] borrow(int length) {
+        float[][][] spare = SPARE_HOST.get();
+        if (length < spare.length && spare[length] != null) {
+            float[][] host = spare[length];
+            spare[length] = null;
+            return host;
+        }
+        return new float[length][];
+    }
+
+    private static void giveBack(float[][] host) {
+        Arrays.fill(host, null);
+        float[][][] spare = SPARE_HOST.get();
+        if (host.length < spare.length) {
+            spare[host.length] = host;
+        }
     }
 
     /** Whether {@code backend} runs this op with a registered device kernel (else: CPU kernel or host fallback). */
