@@ -92,6 +92,7 @@ final class Autograd {
         List<Tensor> order = topologicalOrder(root, walk);
         try (var noGrad = Grad.off(); var scope = TensorScope.open()) {
             Map<Tensor, Tensor> grads = walk.grads;
+            TensorScope ruleScope = null;      // one scope, opened again for each rule
             grads.put(root, seed == null ? Tensor.full(root.backend(), 1f, root.shapeRef()) : seed.viewAs(seed.shapeRef()));
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -105,7 +106,8 @@ final class Autograd {
                 }
                 Node node = t.node;
                 Tensor[] gi;
-                try (var ruleScope = TensorScope.open()) {
+                ruleScope = TensorScope.openAgain(ruleScope);
+                try (var rs = ruleScope) {
                     gi = node.rule().grads(g);
                     for (int j = 0; j < gi.length; j++) {
                         if (gi[j] == null) {

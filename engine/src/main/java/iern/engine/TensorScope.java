@@ -42,15 +42,19 @@ public final class TensorScope implements AutoCloseable {
     private final TensorScope parent;
     private final PerThread home;
     private final Thread thread;
-    private final ArrayList<Tensor> owned;
+    private ArrayList<Tensor> owned;
     private boolean closed;
 
     private TensorScope(PerThread home) {
         this.parent = home.current;
         this.home = home;
         this.thread = Thread.currentThread();
+        this.owned = spareList(home);
+    }
+
+    private static ArrayList<Tensor> spareList(PerThread home) {
         ArrayList<Tensor> spare = home.spareLists.poll();
-        this.owned = spare != null ? spare : new ArrayList<>();
+        return spare != null ? spare : new ArrayList<>();
     }
 
     public static TensorScope open() {
@@ -58,6 +62,22 @@ public final class TensorScope implements AutoCloseable {
         TensorScope s = new TensorScope(home);
         home.current = s;
         return s;
+    }
+
+    /**
+     * {@code closed} opened again when it is a closed scope of this thread whose parent is the
+     * innermost open scope, else a new scope: for {@link Autograd}, which opens one scope per
+     * backward rule, all with the same parent.
+     */
+    static TensorScope openAgain(TensorScope closed) {
+        if (closed == null || !closed.closed || closed.thread != Thread.currentThread()
+                || closed.home.current != closed.parent) {
+            return open();
+        }
+        closed.owned = spareList(closed.home);
+        closed.closed = false;
+        closed.home.current = closed;
+        return closed;
     }
 
     /** Moves {@code t} (if this scope owns it) to the enclosing scope; returns {@code t}. */

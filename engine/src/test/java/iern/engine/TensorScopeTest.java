@@ -3,6 +3,8 @@ package iern.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,5 +144,32 @@ class TensorScopeTest {
         b.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, b::detach);
         assertTrue(e.getMessage().contains("after close"), e.getMessage());
+    }
+
+    @Test
+    void aClosedScopeOpensAgainOnlyUnderItsOwnParent() {
+        try (var outer = TensorScope.open()) {
+            TensorScope rule = TensorScope.open();
+            Tensor first = Tensor.ones(2);
+            rule.close();
+            assertTrue(first.isClosed());
+            assertSame(rule, TensorScope.openAgain(rule));   // its parent is the innermost scope again
+            assertEquals(0, rule.size());
+            Tensor second = Tensor.ones(3);
+            assertEquals(1, rule.size());
+            assertEquals(0, outer.size());
+            rule.close();
+            assertTrue(second.isClosed());
+            try (var other = TensorScope.open()) {
+                TensorScope fresh = TensorScope.openAgain(rule);   // another parent now: a new scope
+                assertNotSame(rule, fresh);
+                fresh.close();
+            }
+        }
+        TensorScope open = TensorScope.open();
+        TensorScope again = TensorScope.openAgain(open);           // not closed: a new scope
+        assertNotSame(open, again);
+        again.close();
+        open.close();
     }
 }
