@@ -35,7 +35,11 @@ final class Elementwise {
         }, x);
     }
 
+    /** The shape of a broadcast; {@code a} itself when the shapes are equal (the common case, no array made). */
     static int[] broadcastShape(String op, int[] a, int[] b) {
+        if (Arrays.equals(a, b)) {
+            return a;
+        }
         int r = Math.max(a.length, b.length);
         int[] out = new int[r];
         for (int i = 0; i < r; i++) {
@@ -53,6 +57,9 @@ final class Elementwise {
     /** Strides reading a contiguous tensor of {@code shape} over the larger {@code out} shape (0 where broadcast). */
     static long[] broadcastStrides(int[] shape, int[] out) {
         long[] own = Tensor.contiguousStrides(shape);
+        if (Arrays.equals(shape, out)) {
+            return own;                 // shared, read only
+        }
         long[] st = new long[out.length];
         int lead = out.length - shape.length;
         for (int i = 0; i < out.length; i++) {

@@ -22,14 +22,56 @@ public final class CpuOptim {
         double bc2 = 1.0 - Math.pow(b2, step);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
-        Parallel.forRange(n, GRAIN, (i0, i1) -> {
+        AdamCall call = ADAM_CALL.get();
+        call.p = p;
+        call.grad = grad;
+        call.m = m;
+        call.v = v;
+        call.stepSize = stepSize;
+        call.b1 = b1;
+        call.b2 = b2;
+        call.eps = eps;
+        call.wd = wd;
+        call.gradScale = gradScale;
+        call.bc2Sqrt = bc2Sqrt;
+        try {
+            Parallel.forRange(n, GRAIN, call);
+        } finally {
+            call.p = null;
+            call.grad = null;
+            call.m = null;
+            call.v = null;
+        }
+    }
+
+    /**
+     * One Adam update as the body of its parallel range, one object per thread refilled by each
+     * call: an optimiser step updates every parameter tensor, and a capturing lambda per tensor was garbage.
+     */
+    private static final class AdamCall implements Parallel.RangeBody {
+        float[] p;
+        float[] grad;
+        float[] m;
+        float[] v;
+        float stepSize;
+        float b1;
+        float b2;
+        float eps;
+        float wd;
+        float gradScale;
+        float bc2Sqrt;
+
+        @Override
+        public void run(int i0, int i1) {
             int i = i0;
             if (CpuSettings.SIMD) {
                 i = adamSimd(p, grad, m, v, i0, i1, stepSize, b1, b2, eps, wd, gradScale, bc2Sqrt);
             }
             adamScalar(p, grad, m, v, i, i1, stepSize, b1, b2, eps, wd, gradScale, bc2Sqrt);
-        });
+        }
     }
+
+    private static final ThreadLocal<AdamCall> ADAM_CALL = ThreadLocal.withInitial(AdamCall::new);
 
     /** Updates [i0, the last full vector below i1); returns where the scalar tail starts. */
     private static int adamSimd(float[] p, float[] grad, float[] m, float[] v, int i0, int i1, float stepSize,

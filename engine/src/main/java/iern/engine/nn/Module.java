@@ -174,15 +174,25 @@ public abstract class Module {
 
     /** Clears the gradient of every parameter. */
     public final void zeroGrad() {
-        for (Tensor p : namedParameters().values()) {
+        for (Tensor p : parameters.values()) {
             p.zeroGrad();
+        }
+        for (Module c : children.values()) {
+            c.zeroGrad();
         }
     }
 
-    /** Sets {@code requiresGrad} on every parameter (freezing a sub-network when false). */
+    /**
+     * Sets {@code requiresGrad} on every parameter (freezing a sub-network when false). Walks
+     * the modules without naming the parameters: a training step freezes and thaws sub-networks
+     * every iteration.
+     */
     public final void requiresGrad(boolean flag) {
-        for (Tensor p : namedParameters().values()) {
+        for (Tensor p : parameters.values()) {
             p.requiresGrad(flag);
+        }
+        for (Module c : children.values()) {
+            c.requiresGrad(flag);
         }
     }
 

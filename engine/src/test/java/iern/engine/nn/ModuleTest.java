@@ -3,6 +3,7 @@ package iern.engine.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,5 +159,25 @@ class ModuleTest {
         assertTrue(s.contains("(1): Block"), s);
         assertTrue(s.contains("(conv): Conv2d(4, 4, kernel=3x3, stride=1x1, padding=1x1, bias=false)"), s);
         assertTrue(s.contains("(5): Linear(4, 2)"), s);
+    }
+
+    @Test
+    void requiresGradReachesEveryDescendantAndASharedParameterOnce() {
+        var rng = new java.util.SplittableRandom(9);
+        Linear shared = new Linear(3, 3, true, rng);
+        var n = new Sequential(shared, new Sequential(new Tanh(), shared), new Linear(3, 2, false, rng));
+        n.requiresGrad(false);
+        for (Tensor p : n.parameters()) {
+            assertFalse(p.requiresGrad());
+        }
+        n.requiresGrad(true);
+        for (Tensor p : n.parameters()) {
+            assertTrue(p.requiresGrad());
+        }
+        n.forward(Tensor.ones(1, 3)).sum().backward();
+        n.zeroGrad();
+        for (Tensor p : n.parameters()) {
+            assertNull(p.grad());
+        }
     }
 }
