@@ -1,6 +1,9 @@
 package iern.engine.cpu;
 
-/** Grow-only scratch arrays of one thread's convolutions (column matrix, grouped output, transposed dW). */
+/**
+ * Grow-only scratch arrays of one thread's convolutions (column matrix, grouped output,
+ * transposed dW, the padded input and offsets of {@link ConvGatherB}).
+ */
 final class ConvWorkspace {
 
     private float[] col = new float[0];
@@ -27,5 +30,30 @@ final class ConvWorkspace {
             out = new float[size];
         }
         return out;
+    }
+
+    private float[] padded = new float[0];
+    private int[] columnOffsets = new int[0];
+    private int[] tapOffsets = new int[0];
+
+    float[] padded(int size) {
+        if (padded.length < size) {
+            padded = new float[size];
+        }
+        return padded;
+    }
+
+    int[] columnOffsets(int size) {
+        if (columnOffsets.length < size) {
+            columnOffsets = new int[size];
+        }
+        return columnOffsets;
+    }
+
+    int[] tapOffsets(int size) {
+        if (tapOffsets.length < size) {
+            tapOffsets = new int[size];
+        }
+        return tapOffsets;
     }
 }

@@ -13,21 +13,16 @@ import iern.engine.ConvShape;
  *   backward-weight  dW[cOut][K]   += dy[cOut][gP] * col^T[gP][K]
  * </pre>
  * A 1x1, stride-1, unpadded kernel needs no im2col: its column matrix is the input itself
- * (one image per group) or a channel-major gather of the group. 3x3 stride-1 convolutions with
- * enough channels go to {@link CpuWinograd} instead (2.25x fewer multiplications). Workspaces
- * are per calling thread and only grow, so steady-state training allocates nothing here.
+ * (one image per group) or a channel-major gather of the group. On the vector path the forward
+ * pass, and the weight gradient of small maps, never write the column matrix: their GEMMs
+ * gather B from a padded copy of the input ({@link ConvGatherB}). 3x3 stride-1 convolutions
+ * with enough channels may go to {@link CpuWinograd} instead. Workspaces are per calling
+ * thread and only grow, so steady-state training allocates no arrays here.
  */
 public final class CpuConv2d {
 
     /** Groups are made at least this many output pixels wide (one image per group if larger). */
     private static final int GROUP_COLUMNS = 1024;
-
-    /**
-     * Forward convolutions with output rows at least this wide pack B straight from the image
-     * ({@link ConvPackB}); narrower ones materialise im2col. {@code -Diern.conv.implicitMinWidth}
-     * moves the switch (0: always implicit; a huge value: never).
-     */
-    static final int IMPLICIT_MIN_WIDTH = Integer.getInteger("iern.conv.implicitMinWidth", 16);
 
     /**
      * Weight gradients over groups at least this many pixels wide use the transposed product
@@ -67,9 +62,9 @@ public final class CpuConv2d {
             // One image writes straight into y; a group goes through [cOut][gP] and is regrouped.
             float[] out = gn == 1 ? y : ws.out(s.cOut() * cols);
             int outOff = gn == 1 ? n0 * s.cOut() * p : 0;
-            if (simd && useImplicit(s) && !direct) {
+            if (simd && !direct) {
                 GemmPacked.sgemm(false, s.cOut(), cols, kDim, 1f, w, 0, kDim,
-                        new ConvPackB(s, x, n0), 0f, out, outOff, cols);
+                        new ConvGatherB(s, x, n0, gn, ws, false), 0f, out, outOff, cols);
             } else {
                 float[] src = x;
                 int srcOff = n0 * s.cIn() * p;
@@ -146,6 +141,11 @@ public final class CpuConv2d {
             }
             float beta = n0 == 0 ? 0f : 1f;
             boolean direct = gn == 1 && isDirect(s);
+            if (simd && !transposed && !direct) {
+                GemmPacked.sgemm(false, s.cOut(), kDim, cols, 1f, src, srcOff, cols,
+                        new ConvGatherB(s, x, n0, gn, ws, true), beta, dw, 0, kDim);
+                continue;
+            }
             float[] col = x;
             int colOff = n0 * s.cIn() * p;
             if (!direct) {
@@ -167,10 +167,6 @@ public final class CpuConv2d {
         if (dBias != null) {
             ConvLowering.sumBias(dy, s.n(), s.cOut(), p, dBias);
         }
-    }
-
-    private static boolean useImplicit(ConvShape s) {
-        return s.outW() >= IMPLICIT_MIN_WIDTH;
     }
 
     /** A 1x1 kernel with unit stride and no padding reads the input plane as the column matrix. */

@@ -39,8 +39,10 @@ class CpuConv2dTest {
                 new ConvShape(3, 6, 33, 32, 5, 1, 1, 1, 1, 0, 0, 1, 1),    // 1056 pixels: one image per group
                 new ConvShape(5, 6, 17, 17, 5, 1, 1, 1, 1, 0, 0, 1, 1),    // direct 1x1, groups of 4 and 1
                 new ConvShape(2, 2, 9, 9, 3, 3, 3, 3, 3, 4, 4, 1, 1),      // padding wider than stride
-                new ConvShape(2, 3, 9, 40, 4, 3, 3, 1, 1, 1, 1, 1, 1),     // wide rows: implicit im2col
-                new ConvShape(1, 2, 7, 70, 3, 3, 3, 2, 2, 2, 1, 2, 2));    // implicit, strided and dilated
+                new ConvShape(2, 3, 9, 40, 4, 3, 3, 1, 1, 1, 1, 1, 1),     // wide rows
+                new ConvShape(1, 2, 7, 70, 3, 3, 3, 2, 2, 2, 1, 2, 2),     // wide, strided and dilated
+                new ConvShape(2, 3, 11, 10, 4, 3, 2, 1, 1, 2, 1, 2, 1),    // stride 1, dilated, unequal padding
+                new ConvShape(2, 2, 5, 5, 3, 3, 3, 1, 1, 3, 3, 1, 1));     // padding beyond the kernel's reach
     }
 
     @ParameterizedTest(name = "{0} simd={1}")
