@@ -156,7 +156,8 @@ for t in $THREADS; do
       "$JAVA" $jvm_iteration -Diern.threads="$t" -Diern.bench.jsonl="$OUT/ours-t$t.jsonl" \
           -cp "$JAR" iern.bench.IernIterationTiming "$s" "$iters" batched "$warm" >> "$OUT/iteration-t$t.log" 2>&1 \
           || failed "IernIterationTiming $s ($t threads) failed, see $OUT/iteration-t$t.log"
-      "$FAIR" "$t" $PY bench/torch/iern_iteration.py --size "$size" --threads "$t" --warmup "$warm" --iters "$iters" \
+      case $s in r50*) backbone=resnet50 ;; *) backbone=resnet18 ;; esac
+      "$FAIR" "$t" $PY bench/torch/iern_iteration.py --size "$size" --backbone "$backbone" --threads "$t" --warmup "$warm" --iters "$iters" \
           --strata separate --jsonl "$OUT/ref-t$t.jsonl" >> "$OUT/iteration-t$t.log" 2>&1 \
           || failed "iern_iteration.py $s ($t threads) failed, see $OUT/iteration-t$t.log"
     done

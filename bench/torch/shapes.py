@@ -48,7 +48,7 @@ INTERVENTION = {
 }
 
 # The whole IERN iteration (bench IernIterationTiming, torch/iern_iteration.py): name -> image size.
-ITERATION = {"r18_64": 64, "r18_224": 224}
+ITERATION = {"r18_64": 64, "r18_224": 224, "r50_224": 224}
 
 
 def conv_out(size, k, stride, pad):

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * One whole IERN iteration on the CPU backend (the work of model/IernStepBench and
  * bench/torch/iern_iteration.py): wall and process-CPU seconds per iteration (median and
  * extremes) and bytes allocated per iteration. On a shared machine process CPU time is the
- * steadier figure. Arguments: {@code r18_64|r18_224 ITERS [batched|separate] [WARMUP]}.
+ * steadier figure. Arguments: {@code r18_64|r18_224|r50_224 ITERS [batched|separate] [WARMUP]}.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Xms6g -Xmx6g -XX:+UseTransparentHugePages -Diern.threads=2 \
