@@ -8,7 +8,7 @@
 #   tests.txt    every CUDA test class (package iern.kernels.cuda) through JUnit's console launcher
 #                with -Diern.require=cuda,nvrtc, so a missing device or NVRTC fails instead of
 #                skipping; junit/ has the XML reports
-#   timing.txt   one IERN iteration (ResNet-18 backbone, batch 8, strata batched; 64 and 224 px):
+#   timing.txt   one IERN iteration (batch 8, strata batched; ResNet-18 at 64 and 224 px, ResNet-50 at 224):
 #                IERN-J on cuda (bench IernIterationTiming) and PyTorch on cuda
 #                (bench/torch/iern_iteration.py --device cuda) when torch imports, and the ratio
 #                of the medians (the issue's bar: IERN-J within 2x of PyTorch)
@@ -44,20 +44,22 @@ echo "== timing" | tee "$OUT/timing.txt"
 median_java() { sed -n 's/.* wall median \([0-9.]*\) s.*/\1/p' | tail -1; }
 median_torch() { sed -n 's/^iteration: median \([0-9.]*\) s.*/\1/p' | tail -1; }
 have_torch=$(python3 -c 'import torch; print(torch.cuda.is_available())' 2>/dev/null || echo no)
-for size in 64 224; do
+for config in r18_64 r18_224 r50_224; do
+  size=${config#*_}
+  case $config in r50*) backbone=resnet50 ;; *) backbone=resnet18 ;; esac
   j=$(timeout "${TIME_SECONDS:-60}" $J "${FLAGS[@]}" -Xms4g -Xmx16g -Diern.backend=cuda -cp "$CP" \
-      iern.bench.IernIterationTiming "r18_$size" 10 batched 3 2>&1 | tee -a "$OUT/timing.txt" | median_java)
+      iern.bench.IernIterationTiming "$config" 10 batched 3 2>&1 | tee -a "$OUT/timing.txt" | median_java)
   t=""
   if [ "$have_torch" = True ]; then
-    t=$(timeout "${TIME_SECONDS:-60}" python3 bench/torch/iern_iteration.py --device cuda --size "$size" --batch 8 \
-        --strata batched --iters 10 --warmup 3 2>&1 | tee -a "$OUT/timing.txt" | median_torch)
+    t=$(timeout "${TIME_SECONDS:-60}" python3 bench/torch/iern_iteration.py --device cuda --size "$size" \
+        --backbone "$backbone" --batch 8 --strata batched --iters 10 --warmup 3 2>&1 | tee -a "$OUT/timing.txt" | median_torch)
   else
     echo "PyTorch with CUDA not importable here (torch.cuda.is_available: $have_torch)" | tee -a "$OUT/timing.txt"
   fi
   if [ -n "$j" ] && [ -n "$t" ]; then
-    echo "r18_$size: IERN-J cuda ${j} s, PyTorch cuda ${t} s, ratio $(python3 -c "print(round($j / $t, 2))")" \
+    echo "$config: IERN-J cuda ${j} s, PyTorch cuda ${t} s, ratio $(python3 -c "print(round($j / $t, 2))")" \
       | tee -a "$OUT/timing.txt"
   else
-    echo "r18_$size: IERN-J cuda '${j}' s, PyTorch cuda '${t}' s (a side did not finish)" | tee -a "$OUT/timing.txt"
+    echo "$config: IERN-J cuda '${j}' s, PyTorch cuda '${t}' s (a side did not finish)" | tee -a "$OUT/timing.txt"
   fi
 done
