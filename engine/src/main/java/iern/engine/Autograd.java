@@ -19,6 +19,22 @@ import java.util.Map;
 final class Autograd {
     private Autograd() {}
 
+    /** Whether an op with this input must record a node (no argument array, unlike the varargs form). */
+    static boolean needsGrad(Tensor a) {
+        return Grad.enabled() && a != null && a.requiresGrad();
+    }
+
+    /** Whether an op with these inputs must record a node (no argument array). */
+    static boolean needsGrad(Tensor a, Tensor b) {
+        return Grad.enabled() && (a != null && a.requiresGrad() || b != null && b.requiresGrad());
+    }
+
+    /** Whether an op with these inputs must record a node (no argument array). */
+    static boolean needsGrad(Tensor a, Tensor b, Tensor c) {
+        return Grad.enabled() && (a != null && a.requiresGrad() || b != null && b.requiresGrad()
+                || c != null && c.requiresGrad());
+    }
+
     /** Whether an op with these inputs must record a node. */
     static boolean needsGrad(Tensor... inputs) {
         if (!Grad.enabled()) {
@@ -33,7 +49,7 @@ final class Autograd {
     }
 
     /** Attaches a node to {@code out} when any input requires a gradient; returns {@code out}. */
-    static Tensor record(String op, Tensor out, Node.Rule rule, Tensor... inputs) {
+    static Tensor record(String op, Tensor out, KernelOp.Backward rule, Tensor... inputs) {
         if (needsGrad(inputs)) {
             out.node = new Node(op, inputs, rule);
             out.markRequiresGrad();

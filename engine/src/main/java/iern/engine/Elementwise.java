@@ -28,6 +28,9 @@ final class Elementwise {
         Backend be = x.backend();
         Tensor y = Tensor.output(be, x.shapeRef());
         be.unary(op, x.storage(), 0, y.storage(), 0, x.numel(), a, b);
+        if (!Autograd.needsGrad(x)) {
+            return y;               // no rule, no input array: most ops of a step run under Grad.off
+        }
         return Autograd.record(name, y, g -> {
             Tensor dx = Tensor.output(be, x.shapeRef());
             be.unaryBackward(op, x.storage(), y.storage(), g.storage(), dx.storage(), x.numel(), a, b, false);
@@ -93,6 +96,9 @@ final class Elementwise {
                 return out;
             }
             default -> { }
+        }
+        if (!Autograd.needsGrad(a, b)) {
+            return out;
         }
         return Autograd.record(name, out, g -> {
             Tensor ga = null;

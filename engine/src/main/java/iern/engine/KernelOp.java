@@ -258,9 +258,24 @@ public abstract class KernelOp<P> {
         return Autograd.needsGrad(inputs);
     }
 
+    /** {@link #needsGrad(Tensor...)} without an argument array. */
+    public static boolean needsGrad(Tensor a) {
+        return Autograd.needsGrad(a);
+    }
+
+    /** {@link #needsGrad(Tensor...)} without an argument array. */
+    public static boolean needsGrad(Tensor a, Tensor b) {
+        return Autograd.needsGrad(a, b);
+    }
+
+    /** {@link #needsGrad(Tensor...)} without an argument array. */
+    public static boolean needsGrad(Tensor a, Tensor b, Tensor c) {
+        return Autograd.needsGrad(a, b, c);
+    }
+
     /** Attaches {@code rule} to {@code out} when an input requires a gradient; returns {@code out}. */
     public static Tensor record(String op, Tensor out, Backward rule, Tensor... inputs) {
-        return Autograd.record(op, out, rule::grads, inputs);
+        return Autograd.record(op, out, rule, inputs);
     }
 
     /**

@@ -49,7 +49,9 @@ final class LinearAlgebra {
         product(false, false, batch, m, n, k, aFull, bFull, out);
         closeIfTemp(aFull, a);
         closeIfTemp(bFull, b);
-
+        if (!Autograd.needsGrad(a, b)) {
+            return out;
+        }
         return Autograd.record("matmul", out, g -> {
             Tensor ga = null;
             Tensor gb = null;

@@ -6,22 +6,17 @@ package iern.engine;
  * may return null for an input that needs no gradient.
  */
 final class Node {
-    @FunctionalInterface
-    interface Rule {
-        Tensor[] grads(Tensor gradOut);
-    }
-
     final String op;
     final Tensor[] inputs;
-    private Rule rule;
+    private KernelOp.Backward rule;
 
-    Node(String op, Tensor[] inputs, Rule rule) {
+    Node(String op, Tensor[] inputs, KernelOp.Backward rule) {
         this.op = op;
         this.inputs = inputs;
         this.rule = rule;
     }
 
-    Rule rule() {
+    KernelOp.Backward rule() {
         if (rule == null) {
             throw new IllegalStateException("backward: the graph through '" + op + "' was already freed by an "
                     + "earlier backward(); call backward(true) the first time to keep it");

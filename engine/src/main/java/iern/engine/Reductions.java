@@ -128,6 +128,9 @@ final class Reductions {
         int[] target = keepDim ? keepShape(x.shapeRef(), reduced) : dropShape(x.shapeRef(), reduced);
         Tensor out = cur.viewAs(target);
         cur.close();
+        if (!Autograd.needsGrad(x)) {
+            return out;
+        }
         int[] kept = keepShape(x.shapeRef(), reduced);
         return Autograd.record("sum", out, g -> new Tensor[] {g.reshape(kept).expand(x.shapeRef())}, x);
     }
@@ -160,6 +163,9 @@ final class Reductions {
         Tensor out = keepDim ? kept : kept.viewAs(dropShape(x.shapeRef(), reduced));
         if (!keepDim) {
             kept.close();
+        }
+        if (!Autograd.needsGrad(x)) {
+            return out;
         }
         if (!Autograd.needsGrad(x)) {
             return out;
@@ -212,6 +218,9 @@ final class Reductions {
         Backend be = x.backend();
         Tensor y = Tensor.output(be, x.shapeRef());
         be.softmax(x.storage(), y.storage(), ori[0], ori[1], ori[2], log);
+        if (!Autograd.needsGrad(x)) {
+            return y;
+        }
         return Autograd.record(name, y, g -> {
             Tensor dx = Tensor.output(be, x.shapeRef());
             be.softmaxBackward(y.storage(), g.storage(), dx.storage(), ori[0], ori[1], ori[2], log);

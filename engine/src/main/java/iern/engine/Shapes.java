@@ -52,6 +52,9 @@ final class Shapes {
         }
         int[] from = x.shapeRef();
         Tensor out = x.viewAs(Tensor.checkShape(s));
+        if (!Autograd.needsGrad(x)) {
+            return out;
+        }
         return Autograd.record("reshape", out, g -> new Tensor[] {g.reshape(from)}, x);
     }
 
@@ -122,6 +125,9 @@ final class Shapes {
         for (int i = 0; i < r; i++) {
             inverse[p[i]] = i;
         }
+        if (!Autograd.needsGrad(x)) {
+            return out;
+        }
         return Autograd.record("permute", out, g -> new Tensor[] {g.permute(inverse)}, x);
     }
 
@@ -161,6 +167,9 @@ final class Shapes {
         Tensor out = Tensor.output(x.backend(), target);
         x.backend().copy(x.storage(), 0, Elementwise.broadcastStrides(s, target), out.storage(), 0,
                 Tensor.contiguousStrides(target), target, false);
+        if (!Autograd.needsGrad(x)) {
+            return out;
+        }
         return Autograd.record("expand", out, g -> new Tensor[] {Elementwise.sumTo(g, s)}, x);
     }
 
@@ -191,6 +200,9 @@ final class Shapes {
         outShape[a] = end - start;
         Tensor out = Tensor.output(x.backend(), outShape);
         copyWindow(x, out, a, start, false, false);
+        if (!Autograd.needsGrad(x)) {
+            return out;
+        }
         return Autograd.record("slice", out, g -> {
             Tensor dx = new Tensor(x.backend(), s);
             copyWindow(g, dx, a, start, true, false);

@@ -123,6 +123,43 @@ class AutogradTest {
         assertTrue(x.isLeaf());
     }
 
+    /**
+     * Each op checks for a gradient before it builds its rule (no rule or input array is made under
+     * Grad.off): it records exactly when recording is on and some input, whichever, requires one.
+     */
+    @Test
+    void eachOpRecordsExactlyWhenAnInputNeedsAGradient() {
+        java.util.List<java.util.function.BiFunction<Tensor, Tensor, Tensor>> ops = java.util.List.of(
+                (a, b) -> a.relu(), (a, b) -> a.mul(b), (a, b) -> b.sub(a), (a, b) -> a.reshape(1, 2, 2, 4),
+                (a, b) -> a.permute(3, 2, 1, 0), (a, b) -> a.expand(3, 1, 4, 4), (a, b) -> a.slice(2, 1, 3),
+                (a, b) -> a.sum(), (a, b) -> a.mean(3, false), (a, b) -> a.softmax(3),
+                (a, b) -> a.reshape(4, 4).matmul(b.reshape(4, 4)),
+                (a, b) -> b.reshape(4, 4).matmul(a.reshape(4, 4)),
+                (a, b) -> iern.engine.ops.Convolution.conv2d(a, b.reshape(4, 1, 2, 2), null, 1, 0),
+                (a, b) -> iern.engine.ops.Convolution.conv2d(b, a.reshape(4, 1, 2, 2), null, 1, 0),
+                (a, b) -> iern.engine.ops.Pooling.avgPool2d(a, 2, 2, 0),
+                (a, b) -> iern.engine.ops.Pooling.adaptiveAvgPool2d(a, 1, 1),
+                (a, b) -> iern.engine.ops.Intervention.shared(a.reshape(16), b.reshape(16, 1)),
+                (a, b) -> iern.engine.ops.Intervention.shared(b.reshape(16), a.reshape(16, 1)));
+        for (int i = 0; i < ops.size(); i++) {
+            var op = ops.get(i);
+            for (boolean on : new boolean[] {true, false}) {
+                for (int which = 0; which < 3; which++) {
+                    Tensor a = Tensor.randn(Seed.of(1), 1, 1, 4, 4).requiresGrad(which == 1);
+                    Tensor b = Tensor.randn(Seed.of(2), 1, 1, 4, 4).requiresGrad(which == 2);
+                    Tensor y;
+                    try (var g = on ? Grad.on() : Grad.off()) {
+                        y = op.apply(a, b);
+                    }
+                    boolean usesB = i == 1 || i == 2 || i == 10 || i == 11 || i == 12 || i == 13 || i >= 16;
+                    boolean expected = on && (which == 1 || which == 2 && usesB);
+                    assertEquals(expected, y.requiresGrad(), "op " + i + " grad " + on + " input " + which);
+                    assertEquals(expected, !y.isLeaf(), "op " + i + " grad " + on + " input " + which);
+                }
+            }
+        }
+    }
+
     @Test
     void onlyInputsThatNeedGradientsGetThem() {
         Tensor a = Tensor.of(new float[] {1, 2}).requiresGrad(true);

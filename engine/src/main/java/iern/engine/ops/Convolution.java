@@ -181,6 +181,9 @@ public final class Convolution {
         Backend be = x.backend();
         Tensor y = KernelOp.output(be, new int[] {s.n(), s.cOut(), s.outH(), s.outW()});
         FORWARD.run(be, s, x.storage(), w.storage(), bias == null ? null : bias.storage(), y.storage());
+        if (!KernelOp.needsGrad(x, w, bias)) {
+            return y;
+        }
         KernelOp.Backward rule = g -> {
             Tensor dx = null;
             Tensor dW = null;

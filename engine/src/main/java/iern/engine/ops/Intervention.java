@@ -184,6 +184,9 @@ public final class Intervention {
         Tensor out = Tensor.zeros(be, outShape);
         Dims p = new Dims(n, k, dsz, wStride, zStride);
         FORWARD.run(be, p, w.storage(), z.storage(), out.storage());
+        if (!KernelOp.needsGrad(w, z)) {
+            return out;
+        }
         return KernelOp.record("intervention", out, g -> {
             Tensor dw = w.requiresGrad() ? Tensor.zeros(be, ws) : null;
             Tensor dz = z.requiresGrad() ? Tensor.zeros(be, zs) : null;

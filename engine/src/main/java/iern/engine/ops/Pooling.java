@@ -263,6 +263,9 @@ public final class Pooling {
         Backend be = x.backend();
         Tensor y = KernelOp.output(be, new int[] {xs[0], xs[1], p.shape().outH(), p.shape().outW()});
         AVG_FORWARD.run(be, p, x.storage(), y.storage());
+        if (!KernelOp.needsGrad(x)) {
+            return y;
+        }
         return KernelOp.record("avgPool2d", y, g -> {
             Tensor dx = KernelOp.output(be, xs);
             AVG_BACKWARD.run(be, p, g.storage(), dx.storage());
@@ -282,6 +285,9 @@ public final class Pooling {
         Backend be = x.backend();
         Tensor y = KernelOp.output(be, new int[] {xs[0], xs[1], outH, outW});
         ADAPTIVE_FORWARD.run(be, a, x.storage(), y.storage());
+        if (!KernelOp.needsGrad(x)) {
+            return y;
+        }
         return KernelOp.record("adaptiveAvgPool2d", y, g -> {
             Tensor dx = KernelOp.output(be, xs);
             ADAPTIVE_BACKWARD.run(be, a, g.storage(), dx.storage());
