@@ -35,9 +35,33 @@ final class GemmPacked {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        sgemm(transA, m, n, k, alpha, a, aOff, lda,
-                (pc, kc, jc, nc, bp) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp), beta, c, cOff, ldc);
+        DenseB source = DENSE_B.borrow();
+        source.transB = transB;
+        source.b = b;
+        source.bOff = bOff;
+        source.ldb = ldb;
+        try {
+            sgemm(transA, m, n, k, alpha, a, aOff, lda, source, beta, c, cOff, ldc);
+        } finally {
+            source.b = null;
+            DENSE_B.giveBack(source);
+        }
     }
+
+    /** B read from a dense matrix; one per thread, lent to one call at a time (no lambda per call). */
+    private static final class DenseB implements GemmBSource {
+        boolean transB;
+        float[] b;
+        int bOff;
+        int ldb;
+
+        @Override
+        public void pack(int pc, int kc, int jc, int nc, float[] bp) {
+            packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+        }
+    }
+
+    private static final Parallel.Lender<DenseB> DENSE_B = new Parallel.Lender<>(DenseB::new);
 
     /** C = alpha op(A) B + beta C with B supplied by a packer (no bounds checks here: callers check). */
     static void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
@@ -55,7 +79,59 @@ final class GemmPacked {
             block(transA, 0, m, 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             return;
         }
-        Parallel.forRange(parts, 1, (p0, p1) -> {
+        Split call = SPLITS.borrow();
+        call.set(transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc, splitRows, tiles, parts);
+        try {
+            Parallel.forRange(parts, 1, call);
+        } finally {
+            call.a = null;
+            call.b = null;
+            call.c = null;
+            SPLITS.giveBack(call);
+        }
+    }
+
+    /** The parallel body of one product: C split into {@code parts} rectangles of whole tiles. */
+    private static final class Split implements Parallel.RangeBody {
+        boolean transA;
+        int m;
+        int n;
+        int k;
+        float alpha;
+        float[] a;
+        int aOff;
+        int lda;
+        GemmBSource b;
+        float beta;
+        float[] c;
+        int cOff;
+        int ldc;
+        boolean splitRows;
+        int tiles;
+        int parts;
+
+        void set(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, GemmBSource b,
+                 float beta, float[] c, int cOff, int ldc, boolean splitRows, int tiles, int parts) {
+            this.transA = transA;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.splitRows = splitRows;
+            this.tiles = tiles;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int p0, int p1) {
             for (int part = p0; part < p1; part++) {
                 int t0 = (int) ((long) tiles * part / parts);
                 int t1 = (int) ((long) tiles * (part + 1) / parts);
@@ -67,8 +143,10 @@ final class GemmPacked {
                             a, aOff, lda, b, beta, c, cOff, ldc);
                 }
             }
-        });
+        }
     }
+
+    private static final Parallel.Lender<Split> SPLITS = new Parallel.Lender<>(Split::new);
 
     /** C[i0:i1, j0:j1] on the calling thread. */
     private static void block(boolean transA, int i0, int i1, int j0, int j1, int k,

@@ -3,6 +3,7 @@ package iern.engine.cpu;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One fixed pool of worker threads for every CPU kernel ({@link CpuSettings#THREADS}). A call
@@ -28,6 +29,37 @@ public final class Parallel {
     @FunctionalInterface
     public interface RangeBody {
         void run(int start, int end);
+    }
+
+    /**
+     * One reusable object per thread, such as a range body that each kernel call fills with its
+     * arguments instead of capturing them in a new lambda, lent to one call at a time. A call
+     * made while the thread's object is out (a kernel run inline inside another kernel's
+     * parallel region, or from its body) gets a new object, so no call sees another's fields.
+     */
+    static final class Lender<T> {
+        private final Supplier<T> make;
+        private final ThreadLocal<T> spare;
+
+        Lender(Supplier<T> make) {
+            this.make = make;
+            this.spare = ThreadLocal.withInitial(make);
+        }
+
+        /** The thread's object, or a new one while it is lent out. */
+        T borrow() {
+            T t = spare.get();
+            if (t == null) {
+                return make.get();
+            }
+            spare.set(null);
+            return t;
+        }
+
+        /** Returns {@code t} (emptied by the caller) for the thread's next call. */
+        void giveBack(T t) {
+            spare.set(t);
+        }
     }
 
     private static final int THREADS = CpuSettings.THREADS;

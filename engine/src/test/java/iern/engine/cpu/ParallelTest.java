@@ -1,6 +1,7 @@
 package iern.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -47,6 +48,21 @@ class ParallelTest {
             assertEquals((long) n * (n + 1) / 2, sum, "region " + r);
             sums[r] = sum;
         }
+    }
+
+    @Test
+    void aLenderLendsTheThreadsObjectToOneCallAtATime() throws Exception {
+        Parallel.Lender<int[]> lender = new Parallel.Lender<>(() -> new int[1]);
+        int[] first = lender.borrow();
+        int[] nested = lender.borrow();             // while the first is out: a new one
+        assertNotSame(first, nested);
+        lender.giveBack(first);
+        assertSame(first, lender.borrow());         // the thread's own again
+        int[][] other = new int[1][];
+        Thread t = new Thread(() -> other[0] = lender.borrow());
+        t.start();
+        t.join();
+        assertNotSame(first, other[0]);             // another thread has its own
     }
 
     @Test

@@ -78,6 +78,35 @@ class SgemmTest {
         assertClose("sgemm", expected, actual, k);
     }
 
+    /**
+     * A product run from inside another's parallel region (here from its B packer, on the caller
+     * and on the workers) uses body objects of its own: both results are exactly those of the
+     * products run alone.
+     */
+    @Test
+    void aProductRunInsideAnothersRegionLeavesBothIntact() {
+        int m = 96, n = 160, k = 300, im = 130, in = 130, ik = 130; // both big enough for the pool
+        float[] a = random(m * k, 1), b = random(k * n, 2), ia = random(im * ik, 3), ib = random(ik * in, 4);
+        float[] alone = new float[m * n];
+        GemmPacked.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, alone, 0, n);
+        float[] innerAlone = new float[im * in];
+        GemmPacked.sgemm(false, true, im, in, ik, 1f, ia, 0, ik, ib, 0, ik, 0f, innerAlone, 0, in);
+        List<float[]> inner = java.util.Collections.synchronizedList(new ArrayList<>());
+        GemmBSource nesting = (pc, kc, jc, nc, bp) -> {
+            float[] ic = new float[im * in];
+            GemmPacked.sgemm(false, true, im, in, ik, 1f, ia, 0, ik, ib, 0, ik, 0f, ic, 0, in);
+            inner.add(ic);
+            GemmPacked.packB(false, b, 0, n, pc, kc, jc, nc, bp);
+        };
+        float[] c = new float[m * n];
+        GemmPacked.sgemm(false, m, n, k, 1f, a, 0, k, nesting, 0f, c, 0, n);
+        assertTrue(Arrays.equals(alone, c), "outer product changed by the nested one");
+        assertTrue(inner.size() > 1);
+        for (float[] ic : inner) {
+            assertTrue(Arrays.equals(innerAlone, ic), "nested product differs");
+        }
+    }
+
     @Test
     void zeroKScalesC() {
         float[] c = {1, 2, 3, 4};
