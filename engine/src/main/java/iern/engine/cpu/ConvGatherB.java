@@ -45,25 +45,7 @@ final class ConvGatherB implements GemmBSource {
                 }
             }
         }
-        pad(s, x, n0, gn, padded);
-    }
-
-    /** dst[img][c] = x[n0+img][c] with padH rows and padW columns of zeros around it. */
-    private static void pad(ConvShape s, float[] x, int n0, int gn, float[] dst) {
-        int h = s.h(), w = s.w(), ph = s.padH(), pw = s.padW(), wp = w + 2 * pw, plane = (h + 2 * ph) * wp;
-        int planes = gn * s.cIn();
-        Parallel.forRange(planes, Math.max(1, 16384 / plane), (p0, p1) -> {
-            for (int q = p0; q < p1; q++) {
-                int out = q * plane, in = (n0 * s.cIn() + q) * h * w;
-                java.util.Arrays.fill(dst, out, out + ph * wp + pw, 0f);
-                for (int y = 0; y < h; y++) {
-                    int row = out + (ph + y) * wp + pw;
-                    System.arraycopy(x, in + y * w, dst, row, w);
-                    java.util.Arrays.fill(dst, row + w, Math.min(out + plane, row + w + 2 * pw), 0f);
-                }
-                java.util.Arrays.fill(dst, Math.min(out + plane, out + (ph + h) * wp + pw), out + plane, 0f);
-            }
-        });
+        ConvLowering.pad(s, x, n0, gn, padded);
     }
 
     @Override
