@@ -174,80 +174,167 @@ public final class CpuBatchNorm {
 
     // ---------------------------------------------------------------- kernels
 
+    /**
+     * The parallel body of one kernel call: its kind and arguments. One per thread, lent to one
+     * call at a time (Parallel.Lender), not a capturing lambda per call.
+     */
+    private static final class Call implements Parallel.RangeBody {
+        int kind;
+        int groups;
+        int n;
+        int c;
+        int hw;
+        float eps;
+        float[] x;
+        float[] gamma;
+        float[] beta;
+        float[] y;
+        float[] mean;
+        float[] var;
+        float[] dy;
+        float[] dx;
+        float[] dGamma;
+        float[] dBeta;
+
+        @Override
+        public void run(int start, int end) {
+            switch (kind) {
+                case TRAIN_FORWARD -> trainForwardChannels(groups, n, c, hw, eps, x, gamma, beta, y, mean, var,
+                        start, end);
+                case EVAL_FORWARD -> evalForwardPlanes(c, hw, eps, x, gamma, beta, mean, var, y, start, end);
+                default -> trainBackwardChannels(groups, n, c, hw, eps, x, gamma, mean, var, dy, dx, dGamma, dBeta,
+                        start, end);
+            }
+        }
+    }
+
+    private static final int TRAIN_FORWARD = 0, EVAL_FORWARD = 1, TRAIN_BACKWARD = 2;
+    private static final Parallel.Lender<Call> CALLS = new Parallel.Lender<>(Call::new);
+
+    private static Call call(int kind, int groups, int n, int c, int hw, float eps, float[] x, float[] gamma,
+                             float[] mean, float[] var) {
+        Call k = CALLS.borrow();
+        k.kind = kind;
+        k.groups = groups;
+        k.n = n;
+        k.c = c;
+        k.hw = hw;
+        k.eps = eps;
+        k.x = x;
+        k.gamma = gamma;
+        k.mean = mean;
+        k.var = var;
+        return k;
+    }
+
+    /** Runs {@code k} over [0, range) and gives it back emptied. */
+    private static void run(Call k, int range, int grain) {
+        try {
+            Parallel.forRange(range, grain, k);
+        } finally {
+            k.x = k.gamma = k.beta = k.y = k.mean = k.var = k.dy = k.dx = k.dGamma = k.dBeta = null;
+            CALLS.giveBack(k);
+        }
+    }
+
     public static void trainForward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
                              float[] y, float[] mean, float[] var) {
-        Parallel.forRange(c, channelGrain(groups * n * hw), (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                for (int g = 0; g < groups; g++) {
-                    double s = 0;
-                    for (int i = 0; i < n; i++) {
-                        s += sum(x, ((g * n + i) * c + ch) * hw, hw);
-                    }
-                    double mu = s / ((double) n * hw);
-                    double v = 0;
-                    for (int i = 0; i < n; i++) {
-                        v += sumSquaredDev(x, ((g * n + i) * c + ch) * hw, hw, mu);
-                    }
-                    v /= (double) n * hw;
-                    mean[g * c + ch] = (float) mu;
-                    var[g * c + ch] = (float) v;
-                    double scale = (gamma == null ? 1.0 : gamma[ch]) / Math.sqrt(v + eps);
-                    double shift = beta == null ? 0.0 : beta[ch];
-                    for (int i = 0; i < n; i++) {
-                        normalise(x, y, ((g * n + i) * c + ch) * hw, hw, mu, scale, shift);
-                    }
+        Call k = call(TRAIN_FORWARD, groups, n, c, hw, eps, x, gamma, mean, var);
+        k.beta = beta;
+        k.y = y;
+        run(k, c, channelGrain(groups * n * hw));
+    }
+
+    private static void trainForwardChannels(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma,
+                                             float[] beta, float[] y, float[] mean, float[] var, int c0, int c1) {
+        for (int ch = c0; ch < c1; ch++) {
+            for (int g = 0; g < groups; g++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += sum(x, ((g * n + i) * c + ch) * hw, hw);
+                }
+                double mu = s / ((double) n * hw);
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    v += sumSquaredDev(x, ((g * n + i) * c + ch) * hw, hw, mu);
+                }
+                v /= (double) n * hw;
+                mean[g * c + ch] = (float) mu;
+                var[g * c + ch] = (float) v;
+                double scale = (gamma == null ? 1.0 : gamma[ch]) / Math.sqrt(v + eps);
+                double shift = beta == null ? 0.0 : beta[ch];
+                for (int i = 0; i < n; i++) {
+                    normalise(x, y, ((g * n + i) * c + ch) * hw, hw, mu, scale, shift);
                 }
             }
-        });
+        }
     }
 
     public static void evalForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
                             float[] mean, float[] var, float[] y) {
-        Parallel.forRange(n * c, channelGrain(hw), (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int ch = p % c;
-                double scale = (gamma == null ? 1.0 : gamma[ch]) / Math.sqrt(var[ch] + (double) eps);
-                double shift = beta == null ? 0.0 : beta[ch];
-                normalise(x, y, p * hw, hw, mean[ch], scale, shift);
-            }
-        });
+        Call k = call(EVAL_FORWARD, 1, n, c, hw, eps, x, gamma, mean, var);
+        k.beta = beta;
+        k.y = y;
+        run(k, n * c, channelGrain(hw));
+    }
+
+    private static void evalForwardPlanes(int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
+                                          float[] mean, float[] var, float[] y, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
+            int ch = p % c;
+            double scale = (gamma == null ? 1.0 : gamma[ch]) / Math.sqrt(var[ch] + (double) eps);
+            double shift = beta == null ? 0.0 : beta[ch];
+            normalise(x, y, p * hw, hw, mean[ch], scale, shift);
+        }
     }
 
     public static void trainBackward(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma, float[] mean,
                               float[] var, float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
+        Call k = call(TRAIN_BACKWARD, groups, n, c, hw, eps, x, gamma, mean, var);
+        k.dy = dy;
+        k.dx = dx;
+        k.dGamma = dGamma;
+        k.dBeta = dBeta;
+        run(k, c, channelGrain(groups * n * hw));
+    }
+
+    /** Each thread's two gradient sums (gradSums' accumulator), not an array per chunk. */
+    private static final ThreadLocal<double[]> GRAD_SUMS = ThreadLocal.withInitial(() -> new double[2]);
+
+    private static void trainBackwardChannels(int groups, int n, int c, int hw, float eps, float[] x, float[] gamma,
+                                              float[] mean, float[] var, float[] dy, float[] dx, float[] dGamma,
+                                              float[] dBeta, int c0, int c1) {
         double count = (double) n * hw;
-        Parallel.forRange(c, channelGrain(groups * n * hw), (c0, c1) -> {
-            double[] acc = new double[2];
-            for (int ch = c0; ch < c1; ch++) {
-                double gSum = 0;
-                double bSum = 0;
-                double gm = gamma == null ? 1.0 : gamma[ch];
-                for (int g = 0; g < groups; g++) {
-                    double mu = mean[g * c + ch];
-                    double rstd = 1.0 / Math.sqrt(var[g * c + ch] + (double) eps);
-                    acc[0] = 0;
-                    acc[1] = 0;
-                    for (int i = 0; i < n; i++) {
-                        gradSums(x, dy, ((g * n + i) * c + ch) * hw, hw, mu, acc);
-                    }
-                    double sumDy = acc[0];
-                    double sumDyXhat = acc[1] * rstd;
-                    gSum += sumDyXhat;
-                    bSum += sumDy;
-                    // dx = k (count dy - sum dy - xhat sum(dy xhat)), xhat = (x - mu) rstd
-                    double k = gm * rstd / count;
-                    for (int i = 0; i < n; i++) {
-                        gradInput(x, dy, dx, ((g * n + i) * c + ch) * hw, hw, mu, k * count,
-                                -k * rstd * sumDyXhat, -k * sumDy);
-                    }
+        double[] acc = GRAD_SUMS.get();
+        for (int ch = c0; ch < c1; ch++) {
+            double gSum = 0;
+            double bSum = 0;
+            double gm = gamma == null ? 1.0 : gamma[ch];
+            for (int g = 0; g < groups; g++) {
+                double mu = mean[g * c + ch];
+                double rstd = 1.0 / Math.sqrt(var[g * c + ch] + (double) eps);
+                acc[0] = 0;
+                acc[1] = 0;
+                for (int i = 0; i < n; i++) {
+                    gradSums(x, dy, ((g * n + i) * c + ch) * hw, hw, mu, acc);
                 }
-                if (dGamma != null) {
-                    dGamma[ch] = (float) gSum;
-                }
-                if (dBeta != null) {
-                    dBeta[ch] = (float) bSum;
+                double sumDy = acc[0];
+                double sumDyXhat = acc[1] * rstd;
+                gSum += sumDyXhat;
+                bSum += sumDy;
+                // dx = k (count dy - sum dy - xhat sum(dy xhat)), xhat = (x - mu) rstd
+                double k = gm * rstd / count;
+                for (int i = 0; i < n; i++) {
+                    gradInput(x, dy, dx, ((g * n + i) * c + ch) * hw, hw, mu, k * count,
+                            -k * rstd * sumDyXhat, -k * sumDy);
                 }
             }
-        });
+            if (dGamma != null) {
+                dGamma[ch] = (float) gSum;
+            }
+            if (dBeta != null) {
+                dBeta[ch] = (float) bSum;
+            }
+        }
     }
 }

@@ -60,4 +60,44 @@ class CpuBatchNormTest {
             assertClose(what + " eval y", yEvalRef, yEval, 1e-5, 1e-5);
         }
     }
+
+    /** Train forward, backward (affine and not) and eval forward of one case, all outputs. */
+    private static float[][] allKernels(float[] x, float[] gamma, float[] beta, float[] dy) {
+        int groups = 2, n = 3, c = 8, hw = 300, total = groups * n * c * hw;
+        float[] y = new float[total], mean = new float[groups * c], var = new float[groups * c];
+        CpuBatchNorm.trainForward(groups, n, c, hw, 1e-5f, x, gamma, beta, y, mean, var);
+        float[] dx = new float[total], dg = new float[c], db = new float[c];
+        CpuBatchNorm.trainBackward(groups, n, c, hw, 1e-5f, x, gamma, mean, var, dy, dx, dg, db);
+        float[] dxPlain = new float[total];
+        CpuBatchNorm.trainBackward(groups, n, c, hw, 1e-5f, x, null, mean, var, dy, dxPlain, null, null);
+        float[] yPlain = new float[total], meanPlain = new float[groups * c], varPlain = new float[groups * c];
+        CpuBatchNorm.trainForward(groups, n, c, hw, 1e-5f, x, null, null, yPlain, meanPlain, varPlain);
+        float[] yEval = new float[total];
+        CpuBatchNorm.evalForward(groups * n, c, hw, 1e-5f, x, gamma, beta, mean, var, yEval);
+        return new float[][] {y, mean, var, dx, dg, db, dxPlain, yPlain, yEval};
+    }
+
+    /** The kernels share one body object per thread: called in turn and inside a parallel region, same bits. */
+    @Test
+    void kernelsRunInTurnAndInsideAParallelRegionGiveTheSameBits() {
+        int total = 2 * 3 * 8 * 300;
+        float[] x = values(total, 1, 0.5, 2), dy = values(total, 2, 0.1, 1);
+        float[] gamma = values(8, 3, 1, 0.5), beta = values(8, 4, 0, 1);
+        float[][] alone = allKernels(x, gamma, beta, dy);
+        // Without affine parameters y is the affine y undone: gamma and beta did not stay behind.
+        float[] yPlain = alone[7];
+        for (int i = 0; i < total; i++) {
+            int ch = (i / 300) % 8;
+            assertClose("plain y", new float[] {(alone[0][i] - beta[ch]) / gamma[ch]}, new float[] {yPlain[i]},
+                    1e-4, 1e-4);
+        }
+        Parallel.forRange(6, 1, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                float[][] nested = allKernels(x, gamma, beta, dy);
+                for (int k = 0; k < alone.length; k++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(alone[k], nested[k], "output " + k);
+                }
+            }
+        });
+    }
 }
