@@ -195,12 +195,10 @@ public final class BatchNorm {
         int[] xs = x.shape();
         int c = xs[1];
         int hw = xs[2] * xs[3];
-        for (Tensor p : new Tensor[] {gamma, beta, runningMean, runningVar}) {
-            if (p != null && (p.rank() != 1 || p.dim(0) != c)) {
-                throw new IllegalArgumentException("batchNorm2d: parameter of shape " + Arrays.toString(p.shape())
-                        + " does not match " + c + " channels of input " + Arrays.toString(xs));
-            }
-        }
+        requireChannels(gamma, c, xs);
+        requireChannels(beta, c, xs);
+        requireChannels(runningMean, c, xs);
+        requireChannels(runningVar, c, xs);
         if (groups < 1 || xs[0] % groups != 0) {
             throw new IllegalArgumentException("batchNorm2d: batch " + xs[0] + " does not split into " + groups
                     + " groups");
@@ -238,25 +236,15 @@ public final class BatchNorm {
         }
         Train p = new Train(groups, n, c, hw, eps);
         Tensor y = KernelOp.output(be, xs);
-        Tensor mean = KernelOp.output(be, new int[] {groups, c});
-        Tensor var = KernelOp.output(be, new int[] {groups, c});
+        int[] stats = {groups, c};
+        Tensor mean = KernelOp.output(be, stats);
+        Tensor var = KernelOp.output(be, stats);
         TRAIN_FORWARD.run(be, p, x.storage(), storage(gamma), storage(beta), y.storage(), mean.storage(),
                 var.storage());
         if (runningMean != null && runningVar != null) {
             float unbias = (float) ((double) count / (count - 1));
-            try (var off = Grad.off()) {
-                for (int g = 0; g < groups; g++) {
-                    Tensor mg = mean.select(0, g);
-                    Tensor vg = var.select(0, g);
-                    Tensor rm = runningMean.mul(1f - momentum).add(mg.mul(momentum));
-                    Tensor rv = runningVar.mul(1f - momentum).add(vg.mul(momentum * unbias));
-                    runningMean.copyFrom(rm);
-                    runningVar.copyFrom(rv);
-                    for (Tensor t : new Tensor[] {mg, vg, rm, rv}) {
-                        t.close();
-                    }
-                }
-            }
+            updateRunning(be, mean, stats, runningMean, momentum, momentum);
+            updateRunning(be, var, stats, runningVar, momentum, momentum * unbias);
         }
         if (!KernelOp.needsGrad(x, gamma, beta)) {
             mean.close();
@@ -271,6 +259,39 @@ public final class BatchNorm {
                     dx.storage(), storage(dGamma), storage(dBeta));
             return new Tensor[] {dx, dGamma, dBeta};
         }, x, gamma, beta);
+    }
+
+    private static void requireChannels(Tensor p, int c, int[] xs) {
+        if (p != null && (p.rank() != 1 || p.dim(0) != c)) {
+            throw new IllegalArgumentException("batchNorm2d: parameter of shape " + Arrays.toString(p.shape())
+                    + " does not match " + c + " channels of input " + Arrays.toString(xs));
+        }
+    }
+
+    private static final long[] UNIT_STRIDE = {1};
+
+    /**
+     * {@code running = running * (1 - momentum) + stat[g] * factor} for each group g in order:
+     * the tensor formula's ops (each product rounded to float, then their sum) run straight on
+     * the storages, in place, with one scratch tensor per call instead of a dozen tensors
+     * (selects, products, sums) per group.
+     */
+    private static void updateRunning(Backend be, Tensor stat, int[] statShape, Tensor running, float momentum,
+                                      float factor) {
+        int groups = statShape[0], c = statShape[1];
+        int[] shape = running.shape();
+        Tensor scaled = KernelOp.output(be, statShape);
+        try {
+            be.unary(Backend.Unary.MUL_SCALAR, stat.storage(), 0, scaled.storage(), 0, (long) groups * c, factor, 0f);
+            Storage r = running.storage();
+            for (int g = 0; g < groups; g++) {
+                be.unary(Backend.Unary.MUL_SCALAR, r, 0, r, 0, c, 1f - momentum, 0f);
+                // running += scaled[g]: the same float sum as running + scaled[g] (addition commutes)
+                be.copy(scaled.storage(), (long) g * c, UNIT_STRIDE, r, 0, UNIT_STRIDE, shape, true);
+            }
+        } finally {
+            scaled.close();
+        }
     }
 
     // ================================================================ oracle

@@ -130,6 +130,38 @@ class LayersTest {
         Close.assertClose("running mean untouched in eval", rm, bn.runningMean.toArray(), 0, 0);
     }
 
+    /**
+     * The running statistics follow PyTorch's formula with float rounding at each step, group
+     * after group: {@code r = r * (1 - m) + stat * m} (the variance's factor m * unbias), bit for bit.
+     */
+    @Test
+    void batchNormRunningUpdateIsTheFloatFormulaExactly() {
+        int groups = 3, n = 2, c = 5, hw = 12;
+        BatchNorm2d bn = new BatchNorm2d(c, 1e-5f, 0.3f, true);
+        float[] rm0 = new float[c], rv0 = new float[c];
+        SplittableRandom r = new SplittableRandom(8);
+        for (int i = 0; i < c; i++) {
+            rm0[i] = (float) r.nextDouble(-1, 1);
+            rv0[i] = (float) r.nextDouble(0.5, 2);
+        }
+        bn.runningMean.write(rm0);
+        bn.runningVar.write(rv0);
+        Tensor x = Tensor.randn(Seed.of(9), groups * n, c, 3, 4);
+        bn.forward(x, groups);
+        float[] mean = new float[groups * c], var = new float[groups * c];
+        iern.engine.cpu.CpuBatchNorm.trainForward(groups, n, c, hw, 1e-5f, x.toArray(), bn.weight.toArray(),
+                bn.bias.toArray(), new float[groups * n * c * hw], mean, var);
+        float m = 0.3f, unbias = (float) ((double) (n * hw) / (n * hw - 1));
+        for (int g = 0; g < groups; g++) {
+            for (int i = 0; i < c; i++) {
+                rm0[i] = rm0[i] * (1f - m) + mean[g * c + i] * m;
+                rv0[i] = rv0[i] * (1f - m) + var[g * c + i] * (m * unbias);
+            }
+        }
+        assertArrayEquals(rm0, bn.runningMean.toArray());
+        assertArrayEquals(rv0, bn.runningVar.toArray());
+    }
+
     /** K strata stacked on the batch axis behave exactly as K calls, running statistics included. */
     @Test
     void batchNormGroupsEqualSeparateCalls() {
