@@ -19,6 +19,9 @@ public interface DeviceKernel<P> {
     /** The backend class it runs on (an instance of it, or of a subclass). */
     Class<? extends Backend> backend();
 
-    /** Runs the op: {@code io} is the op's inputs then outputs, null where optional and absent. */
+    /**
+     * Runs the op: {@code io} is the op's inputs then outputs, null where optional and absent,
+     * lent for this call only (reused once it returns): read it, do not keep it.
+     */
     void run(Backend backend, P params, Storage[] io);
 }

@@ -96,6 +96,110 @@ public abstract class KernelOp<P> {
         o.ran(this, p, System.nanoTime() - t0);
     }
 
+    /*
+     * Fixed-arity forms of run: the arguments go into a per-thread array lent to one call at a
+     * time (a varargs array per call was about 15 KB of a warm IERN step). Kernels read the
+     * array during the call only; a run inside another's kernel lends another array.
+     */
+
+    /** {@link #run(Backend, Object, Storage...)} with 2 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b) {
+        Storage[] io = lendArgs(2);
+        io[0] = a;
+        io[1] = b;
+        runLent(backend, p, io);
+    }
+
+    /** {@link #run(Backend, Object, Storage...)} with 3 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b, Storage c) {
+        Storage[] io = lendArgs(3);
+        io[0] = a;
+        io[1] = b;
+        io[2] = c;
+        runLent(backend, p, io);
+    }
+
+    /** {@link #run(Backend, Object, Storage...)} with 4 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b, Storage c, Storage d) {
+        Storage[] io = lendArgs(4);
+        io[0] = a;
+        io[1] = b;
+        io[2] = c;
+        io[3] = d;
+        runLent(backend, p, io);
+    }
+
+    /** {@link #run(Backend, Object, Storage...)} with 5 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b, Storage c, Storage d, Storage e) {
+        Storage[] io = lendArgs(5);
+        io[0] = a;
+        io[1] = b;
+        io[2] = c;
+        io[3] = d;
+        io[4] = e;
+        runLent(backend, p, io);
+    }
+
+    /** {@link #run(Backend, Object, Storage...)} with 6 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b, Storage c, Storage d, Storage e, Storage f) {
+        Storage[] io = lendArgs(6);
+        io[0] = a;
+        io[1] = b;
+        io[2] = c;
+        io[3] = d;
+        io[4] = e;
+        io[5] = f;
+        runLent(backend, p, io);
+    }
+
+    /** {@link #run(Backend, Object, Storage...)} with 7 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b, Storage c, Storage d, Storage e, Storage f, Storage g) {
+        Storage[] io = lendArgs(7);
+        io[0] = a;
+        io[1] = b;
+        io[2] = c;
+        io[3] = d;
+        io[4] = e;
+        io[5] = f;
+        io[6] = g;
+        runLent(backend, p, io);
+    }
+
+    /** {@link #run(Backend, Object, Storage...)} with 8 arguments, in a lent array. */
+    public final void run(Backend backend, P p, Storage a, Storage b, Storage c, Storage d, Storage e, Storage f, Storage g, Storage h) {
+        Storage[] io = lendArgs(8);
+        io[0] = a;
+        io[1] = b;
+        io[2] = c;
+        io[3] = d;
+        io[4] = e;
+        io[5] = f;
+        io[6] = g;
+        io[7] = h;
+        runLent(backend, p, io);
+    }
+
+    private static final ThreadLocal<Storage[][]> SPARE_ARGS = ThreadLocal.withInitial(() -> new Storage[9][]);
+
+    private static Storage[] lendArgs(int length) {
+        Storage[][] spare = SPARE_ARGS.get();
+        Storage[] io = spare[length];
+        if (io == null) {
+            return new Storage[length];
+        }
+        spare[length] = null;
+        return io;
+    }
+
+    private void runLent(Backend backend, P p, Storage[] io) {
+        try {
+            run(backend, p, io);
+        } finally {
+            Arrays.fill(io, null);
+            SPARE_ARGS.get()[io.length] = io;
+        }
+    }
+
     private void dispatch(Backend backend, P p, Storage[] io) {
         if (io.length != args.length) {
             throw new IllegalArgumentException(name + ": " + io.length + " storages for the " + args.length

@@ -1,6 +1,7 @@
 package iern.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -82,5 +83,54 @@ class KernelOpHostArraysTest {
         assertArrayEquals(new float[][] {null, null}, outerTable);   // emptied when lent back
         PLUS_ONE.run(in.backend(), 3, in.storage(), out.storage());
         assertArrayEquals(new float[] {2, 3, 4}, out.toArray());
+    }
+
+    private static final java.util.List<Storage[]> ARGS = new java.util.ArrayList<>();
+    private static final java.util.List<Storage[]> SEEN = new java.util.ArrayList<>();
+
+    /** Copies in to out, first running itself {@code depth} times more from inside its kernel. */
+    private static final KernelOp<Integer> RECURSIVE = new KernelOp<>("recursive", 1, "in", "out") {
+        @Override
+        protected void check(Integer depth, Storage[] io) {
+            ARGS.add(io);
+            SEEN.add(io.clone());
+        }
+
+        @Override
+        protected long extent(Integer depth, int arg) {
+            return 1;
+        }
+
+        @Override
+        protected void cpu(Integer depth, float[][] io) {
+            if (depth > 0) {
+                Tensor a = Tensor.of(new float[] {depth});
+                Tensor b = Tensor.zeros(1);
+                run(a.backend(), depth - 1, a.storage(), b.storage());
+            }
+            io[1][0] = io[0][0];
+        }
+    };
+
+    @Test
+    void argumentArraysAreLentOneCallAtATimeAndEmptiedAfter() {
+        Tensor in = Tensor.of(new float[] {5});
+        Tensor out = Tensor.zeros(1);
+        ARGS.clear();
+        SEEN.clear();
+        RECURSIVE.run(in.backend(), 2, in.storage(), out.storage());
+        assertEquals(5f, out.item());
+        assertEquals(3, ARGS.size());
+        assertNotSame(ARGS.get(0), ARGS.get(1));          // each nested call its own array
+        assertNotSame(ARGS.get(1), ARGS.get(2));
+        assertNotSame(ARGS.get(0), ARGS.get(2));
+        assertSame(in.storage(), SEEN.get(0)[0]);         // the outer call saw its own arguments
+        assertSame(out.storage(), SEEN.get(0)[1]);
+        for (Storage[] io : ARGS) {
+            assertArrayEquals(new Storage[] {null, null}, io);   // nothing kept once a call returned
+        }
+        Storage[] first = ARGS.get(0);
+        RECURSIVE.run(in.backend(), 0, in.storage(), out.storage());
+        assertSame(first, ARGS.get(3));                   // and the thread's array is reused
     }
 }
