@@ -362,6 +362,14 @@ public abstract class KernelOp<P> {
         return Autograd.needsGrad(inputs);
     }
 
+    /**
+     * The shape of {@code t} without a copy: the one array shared by every tensor of that shape.
+     * Read it, never write it ({@link Tensor#shape()} gives a copy to keep or change).
+     */
+    public static int[] shapeOf(Tensor t) {
+        return t.shapeRef();
+    }
+
     /** {@link #needsGrad(Tensor...)} without an argument array. */
     public static boolean needsGrad(Tensor a) {
         return Autograd.needsGrad(a);

@@ -9,6 +9,26 @@ import org.junit.jupiter.api.Test;
 /** Tensors of one shape share its array and strides; callers' arrays are never kept. */
 class ShapeTableTest {
 
+    /** Ops read their inputs' shared shapes without a copy (KernelOp.shapeOf) and leave them as they were. */
+    @Test
+    void opsReadingTheSharedShapesLeaveThemUnchanged() {
+        Tensor x = Tensor.randn(Seed.of(1), 4, 3, 6, 6).requiresGrad(true);
+        Tensor w = Tensor.randn(Seed.of(2), 5, 3, 3, 3).requiresGrad(true);
+        Tensor bias = Tensor.zeros(5).requiresGrad(true);
+        assertSame(x.shapeRef(), KernelOp.shapeOf(x));
+        var bn = new iern.engine.nn.BatchNorm2d(5);
+        Tensor y = bn.forward(iern.engine.ops.Convolution.conv2d(x, w, bias, 2, 1), 2);
+        Tensor z = iern.engine.ops.Pooling.maxPool2d(y, 2, 2, 0).add(iern.engine.ops.Pooling.avgPool2d(y, 2, 2, 0))
+                .add(iern.engine.ops.Pooling.adaptiveAvgPool2d(y, 1, 1));
+        z.sum().backward();
+        assertArrayEquals(new int[] {4, 3, 6, 6}, Tensor.zeros(4, 3, 6, 6).shape());
+        assertArrayEquals(new int[] {5, 3, 3, 3}, Tensor.zeros(5, 3, 3, 3).shape());
+        assertArrayEquals(new int[] {5}, Tensor.zeros(5).shape());
+        assertArrayEquals(new int[] {4, 5, 3, 3}, Tensor.zeros(4, 5, 3, 3).shape());
+        assertArrayEquals(new int[] {4, 3, 6, 6}, x.grad().shape());
+        assertArrayEquals(new int[] {5, 3, 3, 3}, w.grad().shape());
+    }
+
     @Test
     void tensorsOfEqualShapeShareOneArrayThatCallersCannotChange() {
         int[] shape = {3, 5, 7};

@@ -192,7 +192,7 @@ public final class BatchNorm {
             throw new IllegalArgumentException("batchNorm2d: input of shape " + Arrays.toString(x.shape())
                     + " is not 4-d NCHW");
         }
-        int[] xs = x.shape();
+        int[] xs = KernelOp.shapeOf(x);     // read only
         int c = xs[1];
         int hw = xs[2] * xs[3];
         requireChannels(gamma, c, xs);
@@ -279,7 +279,7 @@ public final class BatchNorm {
     private static void updateRunning(Backend be, Tensor stat, int[] statShape, Tensor running, float momentum,
                                       float factor) {
         int groups = statShape[0], c = statShape[1];
-        int[] shape = running.shape();
+        int[] shape = KernelOp.shapeOf(running);
         Tensor scaled = KernelOp.output(be, statShape);
         try {
             be.unary(Backend.Unary.MUL_SCALAR, stat.storage(), 0, scaled.storage(), 0, (long) groups * c, factor, 0f);

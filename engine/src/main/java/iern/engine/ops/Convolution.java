@@ -161,8 +161,8 @@ public final class Convolution {
                     + " is not 4-d NCHW");
         }
         KernelOp.requireSameBackend("conv2d", x, w);
-        int[] xs = x.shape();
-        int[] ws = w.shape();
+        int[] xs = KernelOp.shapeOf(x);     // read only
+        int[] ws = KernelOp.shapeOf(w);
         if (ws.length != 4 || ws[1] != xs[1]) {
             throw new IllegalArgumentException("conv2d: input " + Arrays.toString(xs) + " and weight "
                     + Arrays.toString(ws) + " do not match (weight must be [cOut, " + xs[1] + ", kh, kw])");
@@ -195,7 +195,7 @@ public final class Convolution {
             boolean needB = bias != null && bias.requiresGrad();
             if (w.requiresGrad() || needB) {
                 dW = KernelOp.output(be, ws);
-                dB = needB ? KernelOp.output(be, bias.shape()) : null;
+                dB = needB ? KernelOp.output(be, KernelOp.shapeOf(bias)) : null;
                 BACKWARD_WEIGHT.run(be, s, x.storage(), g.storage(), dW.storage(), dB == null ? null : dB.storage());
                 if (!w.requiresGrad()) {
                     dW = null;

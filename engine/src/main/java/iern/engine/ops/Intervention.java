@@ -150,7 +150,7 @@ public final class Intervention {
      */
     public static Tensor apply(Tensor w, Tensor z, boolean perItem) {
         KernelOp.requireSameBackend("intervention", w, z);
-        int[] ws = w.shape(), zs = z.shape();
+        int[] ws = KernelOp.shapeOf(w), zs = KernelOp.shapeOf(z);     // read only
         int minRank = perItem ? 3 : 2;
         if (zs.length < minRank) {
             throw new IllegalArgumentException("intervention: strata of shape " + Arrays.toString(zs) + " must be "

@@ -232,7 +232,7 @@ public final class Pooling {
     /** Max pooling of {@code x [n, c, h, w]} with a square window; gradient to the first maximum. */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int pad) {
         require4d("maxPool2d", x);
-        int[] xs = x.shape();
+        int[] xs = KernelOp.shapeOf(x);     // read only
         PoolShape s = PoolShape.of(xs[0], xs[1], xs[2], xs[3], kernel, stride, pad);
         Backend be = x.backend();
         int[] outShape = {xs[0], xs[1], s.outH(), s.outW()};
@@ -258,7 +258,7 @@ public final class Pooling {
     /** Average pooling; {@code countIncludePad} as PyTorch's {@code count_include_pad}. */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int pad, boolean countIncludePad) {
         require4d("avgPool2d", x);
-        int[] xs = x.shape();
+        int[] xs = KernelOp.shapeOf(x);     // read only
         Avg p = new Avg(PoolShape.of(xs[0], xs[1], xs[2], xs[3], kernel, stride, pad), countIncludePad);
         Backend be = x.backend();
         Tensor y = KernelOp.output(be, new int[] {xs[0], xs[1], p.shape().outH(), p.shape().outW()});
@@ -280,7 +280,7 @@ public final class Pooling {
             throw new IllegalArgumentException("adaptiveAvgPool2d: output size " + outH + "x" + outW
                     + " must be positive");
         }
-        int[] xs = x.shape();
+        int[] xs = KernelOp.shapeOf(x);     // read only
         Adaptive a = new Adaptive(xs[0] * xs[1], xs[2], xs[3], outH, outW);
         Backend be = x.backend();
         Tensor y = KernelOp.output(be, new int[] {xs[0], xs[1], outH, outW});
