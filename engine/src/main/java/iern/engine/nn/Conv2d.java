@@ -50,8 +50,12 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException("Conv2d(" + inChannels + "->" + outChannels + "): input of shape "
                     + java.util.Arrays.toString(x.shape()) + " is not [n, " + inChannels + ", h, w]");
         }
-        return Convolution.conv2d(x, weight, bias, strideH, strideW, padH, padW, dilationH, dilationW);
+        plan = Convolution.plan(plan, x, weight, strideH, strideW, padH, padW, dilationH, dilationW);
+        return Convolution.conv2d(x, weight, bias, plan);
     }
+
+    /** The geometry of the last input, kept while the input shape repeats (every training step). */
+    private Convolution.Plan plan;
 
     @Override
     protected String describe() {

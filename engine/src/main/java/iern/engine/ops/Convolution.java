@@ -156,30 +156,84 @@ public final class Convolution {
     }
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int sh, int sw, int ph, int pw, int dh, int dw) {
-        if (x.rank() != 4) {
-            throw new IllegalArgumentException("conv2d: input of shape " + Arrays.toString(x.shape())
-                    + " is not 4-d NCHW");
+        return conv2d(x, w, bias, plan(null, x, w, sh, sw, ph, pw, dh, dw));
+    }
+
+    /**
+     * The geometry of a convolution for one input shape and weight shape: its {@link ConvShape}
+     * and output shape, made once and kept by a caller whose shapes repeat (a layer, step after
+     * step) instead of made per call.
+     */
+    public static final class Plan {
+        private final int[] xShape;
+        private final int[] wShape;
+        private final ConvShape shape;
+        private final int[] outShape;
+
+        private Plan(int[] xShape, int[] wShape, ConvShape shape) {
+            this.xShape = xShape;
+            this.wShape = wShape;
+            this.shape = shape;
+            this.outShape = new int[] {shape.n(), shape.cOut(), shape.outH(), shape.outW()};
         }
-        KernelOp.requireSameBackend("conv2d", x, w);
+
+        public ConvShape shape() {
+            return shape;
+        }
+
+        /**
+         * Whether this plan is the one for these shapes and settings. Tensors of one shape share
+         * its array, so comparing arrays by identity suffices (an equal copy only misses).
+         */
+        private boolean fits(int[] xs, int[] ws, int sh, int sw, int ph, int pw, int dh, int dw) {
+            return xs == xShape && ws == wShape && sh == shape.strideH() && sw == shape.strideW()
+                    && ph == shape.padH() && pw == shape.padW() && dh == shape.dilH() && dw == shape.dilW();
+        }
+    }
+
+    /**
+     * The plan for convolving {@code x} with {@code w}: {@code previous} when it was made for the
+     * same shapes and settings, else a new one (checking the shapes).
+     */
+    public static Plan plan(Plan previous, Tensor x, Tensor w, int sh, int sw, int ph, int pw, int dh, int dw) {
         int[] xs = KernelOp.shapeOf(x);     // read only
         int[] ws = KernelOp.shapeOf(w);
+        if (previous != null && previous.fits(xs, ws, sh, sw, ph, pw, dh, dw)) {
+            return previous;
+        }
+        if (xs.length != 4) {
+            throw new IllegalArgumentException("conv2d: input of shape " + Arrays.toString(xs) + " is not 4-d NCHW");
+        }
         if (ws.length != 4 || ws[1] != xs[1]) {
             throw new IllegalArgumentException("conv2d: input " + Arrays.toString(xs) + " and weight "
                     + Arrays.toString(ws) + " do not match (weight must be [cOut, " + xs[1] + ", kh, kw])");
         }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != ws[0])) {
-            throw new IllegalArgumentException("conv2d: bias " + Arrays.toString(bias.shape())
-                    + " does not match weight " + Arrays.toString(ws) + " (expected [" + ws[0] + "])");
-        }
-        ConvShape s;
         try {
-            s = new ConvShape(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], sh, sw, ph, pw, dh, dw);
+            return new Plan(xs, ws, new ConvShape(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], sh, sw, ph, pw,
+                    dh, dw));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (input " + Arrays.toString(xs) + ", weight "
                     + Arrays.toString(ws) + ")", e);
         }
+    }
+
+    /** {@link #conv2d(Tensor, Tensor, Tensor, int, int, int, int, int, int)} with the plan for x's and w's shapes. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Plan plan) {
+        int[] xs = KernelOp.shapeOf(x);     // read only
+        int[] ws = KernelOp.shapeOf(w);
+        if (!Arrays.equals(xs, plan.xShape) || !Arrays.equals(ws, plan.wShape)) {      // same array: one compare
+            throw new IllegalArgumentException("conv2d: plan made for input " + Arrays.toString(plan.xShape)
+                    + " and weight " + Arrays.toString(plan.wShape) + ", given " + Arrays.toString(xs) + " and "
+                    + Arrays.toString(ws));
+        }
+        KernelOp.requireSameBackend("conv2d", x, w);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != ws[0])) {
+            throw new IllegalArgumentException("conv2d: bias " + Arrays.toString(bias.shape())
+                    + " does not match weight " + Arrays.toString(ws) + " (expected [" + ws[0] + "])");
+        }
+        ConvShape s = plan.shape;
         Backend be = x.backend();
-        Tensor y = KernelOp.output(be, new int[] {s.n(), s.cOut(), s.outH(), s.outW()});
+        Tensor y = KernelOp.output(be, plan.outShape);
         FORWARD.run(be, s, x.storage(), w.storage(), bias == null ? null : bias.storage(), y.storage());
         if (!KernelOp.needsGrad(x, w, bias)) {
             return y;

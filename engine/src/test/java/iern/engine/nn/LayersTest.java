@@ -46,6 +46,24 @@ class LayersTest {
         GradCheck.check("linear", in -> l.forward(in.get(0)), List.of(x, l.weight, l.bias), 1e-2, 2e-3, 2e-3);
     }
 
+    /** A convolution's plan is reused while the shapes repeat, remade when they change, refused for others. */
+    @Test
+    void conv2dPlansFollowTheInputShape() {
+        Conv2d conv = new Conv2d(3, 4, 3, 2, 1, true, new SplittableRandom(2));
+        Tensor small = Tensor.randn(Seed.of(3), 2, 3, 5, 5);
+        Tensor big = Tensor.randn(Seed.of(4), 1, 3, 8, 6);
+        var p = Convolution.plan(null, small, conv.weight, 2, 2, 1, 1, 1, 1);
+        assertSame(p, Convolution.plan(p, Tensor.zeros(2, 3, 5, 5), conv.weight, 2, 2, 1, 1, 1, 1));
+        var q = Convolution.plan(p, big, conv.weight, 2, 2, 1, 1, 1, 1);
+        assertTrue(q != p && q.shape().h() == 8 && q.shape().w() == 6);
+        assertTrue(Convolution.plan(p, small, conv.weight, 1, 1, 1, 1, 1, 1) != p);    // other stride
+        assertThrows(IllegalArgumentException.class, () -> Convolution.conv2d(big, conv.weight, conv.bias, p));
+        for (Tensor x : new Tensor[] {small, big, small, big}) {      // the module's plan switches each time
+            assertArrayEquals(Convolution.conv2d(x, conv.weight, conv.bias, 2, 2, 1, 1, 1, 1).toArray(),
+                    conv.forward(x).toArray());
+        }
+    }
+
     @Test
     void conv2dUsesItsSettingsAndChecksChannels() {
         Conv2d c = new Conv2d(3, 5, 3, 3, 1, 2, 0, 1, 1, 1, true, new SplittableRandom(3));
