@@ -15,16 +15,17 @@ import iern.engine.ConvShape;
  */
 final class ConvGatherB implements GemmBSource {
 
-    private final float[] padded;
-    private final int[] column;
-    private final int[] tap;
-    private final boolean transposed;
+    // The workspace's arrays, refilled by each call (one gatherer per workspace, like its arrays).
+    private float[] padded;
+    private int[] column;
+    private int[] tap;
+    private boolean transposed;
 
     /**
      * Copies images {@code n0 .. n0+gn-1} of x, padded, into the workspace and lays out the
      * offsets. Packs col (rows: taps, columns: pixels) or, {@code transposed}, col^T.
      */
-    ConvGatherB(ConvShape s, float[] x, int n0, int gn, ConvWorkspace ws, boolean transposed) {
+    ConvGatherB fill(ConvShape s, float[] x, int n0, int gn, ConvWorkspace ws, boolean transposed) {
         this.transposed = transposed;
         int hp = s.h() + 2 * s.padH(), wp = s.w() + 2 * s.padW(), plane = hp * wp;
         int oh = s.outH(), ow = s.outW(), taps = s.kh() * s.kw();
@@ -46,6 +47,7 @@ final class ConvGatherB implements GemmBSource {
             }
         }
         ConvLowering.pad(s, x, n0, gn, padded);
+        return this;
     }
 
     @Override

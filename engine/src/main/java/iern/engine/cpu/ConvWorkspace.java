@@ -6,6 +6,9 @@ package iern.engine.cpu;
  */
 final class ConvWorkspace {
 
+    /** B of the convolution GEMMs, gathered from {@link #padded}; refilled by each call. */
+    final ConvGatherB gather = new ConvGatherB();
+
     private float[] col = new float[0];
     private float[] out = new float[0];
 

@@ -64,7 +64,7 @@ public final class CpuConv2d {
             int outOff = gn == 1 ? n0 * s.cOut() * p : 0;
             if (simd && !direct) {
                 GemmPacked.sgemm(false, s.cOut(), cols, kDim, 1f, w, 0, kDim,
-                        new ConvGatherB(s, x, n0, gn, ws, false), 0f, out, outOff, cols);
+                        ws.gather.fill(s, x, n0, gn, ws, false), 0f, out, outOff, cols);
             } else {
                 float[] src = x;
                 int srcOff = n0 * s.cIn() * p;
@@ -143,7 +143,7 @@ public final class CpuConv2d {
             boolean direct = gn == 1 && isDirect(s);
             if (simd && !transposed && !direct) {
                 GemmPacked.sgemm(false, s.cOut(), kDim, cols, 1f, src, srcOff, cols,
-                        new ConvGatherB(s, x, n0, gn, ws, true), beta, dw, 0, kDim);
+                        ws.gather.fill(s, x, n0, gn, ws, true), beta, dw, 0, kDim);
                 continue;
             }
             float[] col = x;
