@@ -28,6 +28,9 @@ public final class FeatureGenerator extends Module {
         return forward(x, 1);
     }
 
+    /** The plans of the split convolutions, kept while their shapes repeat (every step). */
+    private Convolution.Plan planA, planZ;
+
     /**
      * {@code forward(concat(a_i, z_j), K)} for every stratum {@code j < K} and item {@code i < n},
      * stacked stratum-major ({@code [K*n, C, h, w]}), without building the K*n concatenations: the
@@ -43,8 +46,12 @@ public final class FeatureGenerator extends Module {
             throw new IllegalArgumentException("FeatureGenerator: " + split + " + " + z.dim(1)
                     + " input channels, the convolution takes " + conv.inChannels);
         }
-        Tensor ya = Convolution.conv2d(a, conv.weight.slice(1, 0, split), conv.bias, 1, 1);
-        Tensor yz = Convolution.conv2d(z, conv.weight.slice(1, split, conv.inChannels), null, 1, 1);
+        Tensor wa = conv.weight.slice(1, 0, split);
+        Tensor wz = conv.weight.slice(1, split, conv.inChannels);
+        planA = Convolution.plan(planA, a, wa, 1, 1, 1, 1, 1, 1);      // stride 1, padding 1
+        planZ = Convolution.plan(planZ, z, wz, 1, 1, 1, 1, 1, 1);
+        Tensor ya = Convolution.conv2d(a, wa, conv.bias, planA);
+        Tensor yz = Convolution.conv2d(z, wz, null, planZ);
         int[] s = {ya.dim(1), ya.dim(2), ya.dim(3)};
         Tensor h = yz.unsqueeze(1).add(ya.unsqueeze(0)).reshape(k * n, s[0], s[1], s[2]);
         for (ResidualBlock b : blocks) {
