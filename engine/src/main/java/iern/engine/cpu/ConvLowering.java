@@ -59,7 +59,7 @@ final class ConvLowering {
         return m;
     }
 
-    /** Runs {@code m} over [0, n) and gives it back emptied. */
+    /** Runs {@code m} over [0, n) and gives it back emptied (callers compute the grain before borrowing). */
     private static void run(Move m, int n, int grain) {
         try {
             Parallel.forRange(n, grain, m);
@@ -75,10 +75,11 @@ final class ConvLowering {
     /** col[(ci*kh + ky)*kw + kx][img*P + oy*ow + ox] = x[n0+img][ci][iy][ix], 0 in the padding. */
     static void im2col(ConvShape s, float[] x, int n0, int gn, float[] col) {
         int cols = gn * s.outH() * s.outW();
+        int grain = Math.max(1, 8192 / cols);
         Move m = move(Kind.IM2COL, s, x, col);
         m.n0 = n0;
         m.gn = gn;
-        run(m, s.cIn() * s.kh() * s.kw(), Math.max(1, 8192 / cols));
+        run(m, s.cIn() * s.kh() * s.kw(), grain);
     }
 
     private static void im2colRows(ConvShape s, float[] x, int n0, int gn, float[] col, int r0, int r1) {
@@ -116,10 +117,11 @@ final class ConvLowering {
     /** The adjoint of {@link #im2col}: dx[n0+img] = sum of the column entries that read each pixel. */
     static void col2im(ConvShape s, float[] dcol, int n0, int gn, float[] dx) {
         int cols = gn * s.outH() * s.outW();
+        int grain = Math.max(1, 8192 / (s.kh() * s.kw() * cols));
         Move m = move(Kind.COL2IM, s, dcol, dx);
         m.n0 = n0;
         m.gn = gn;
-        run(m, s.cIn(), Math.max(1, 8192 / (s.kh() * s.kw() * cols)));
+        run(m, s.cIn(), grain);
     }
 
     private static void col2imChannels(ConvShape s, float[] dcol, int n0, int gn, float[] dx, int c0, int c1) {
@@ -162,9 +164,10 @@ final class ConvLowering {
     /** dst[img][c] = x[n0+img][c] with padH rows and padW columns of zeros around it. */
     static void pad(ConvShape s, float[] x, int n0, int gn, float[] dst) {
         int plane = (s.h() + 2 * s.padH()) * (s.w() + 2 * s.padW());
+        int grain = Math.max(1, 16384 / plane);
         Move m = move(Kind.PAD, s, x, dst);
         m.n0 = n0;
-        run(m, gn * s.cIn(), Math.max(1, 16384 / plane));
+        run(m, gn * s.cIn(), grain);
     }
 
     private static void padPlanes(ConvShape s, float[] x, int n0, float[] dst, int p0, int p1) {
@@ -191,13 +194,14 @@ final class ConvLowering {
 
     /** y[off + (img*c + ch)*p + i] = out[ch][img*p + i] (+ bias[ch]). */
     static void ungroup(float[] out, int c, int gn, int p, float[] bias, float[] y, int off) {
+        int grain = Math.max(1, 16384 / (gn * p));
         Move m = move(Kind.UNGROUP, null, out, y);
         m.c = c;
         m.gn = gn;
         m.p = p;
         m.bias = bias;
         m.off = off;
-        run(m, c, Math.max(1, 16384 / (gn * p)));
+        run(m, c, grain);
     }
 
     private static void ungroupChannels(float[] out, int c, int gn, int p, float[] bias, float[] y, int off,
@@ -217,12 +221,13 @@ final class ConvLowering {
 
     /** dst[ch][img*p + i] = src[off + (img*c + ch)*p + i]. */
     static void group(float[] src, int off, int c, int gn, int p, float[] dst) {
+        int grain = Math.max(1, 16384 / (gn * p));
         Move m = move(Kind.GROUP, null, src, dst);
         m.off = off;
         m.c = c;
         m.gn = gn;
         m.p = p;
-        run(m, c, Math.max(1, 16384 / (gn * p)));
+        run(m, c, grain);
     }
 
     private static void groupChannels(float[] src, int off, int c, int gn, int p, float[] dst, int c0, int c1) {
@@ -236,10 +241,11 @@ final class ConvLowering {
 
     /** dst[j][i] = src[i][j] for src [rows][cols], in 32x32 blocks (both sides stay in cache). */
     static void transpose(float[] src, int rows, int cols, float[] dst) {
+        int grain = Math.max(1, 16384 / (rows * TRANSPOSE_BLOCK));
         Move m = move(Kind.TRANSPOSE, null, src, dst);
         m.rows = rows;
         m.cols = cols;
-        run(m, (cols + TRANSPOSE_BLOCK - 1) / TRANSPOSE_BLOCK, Math.max(1, 16384 / (rows * TRANSPOSE_BLOCK)));
+        run(m, (cols + TRANSPOSE_BLOCK - 1) / TRANSPOSE_BLOCK, grain);
     }
 
     private static final int TRANSPOSE_BLOCK = 32;
@@ -271,11 +277,12 @@ final class ConvLowering {
 
     /** dBias[ch] = sum over images and pixels of dy, accumulated in double. */
     static void sumBias(float[] dy, int n, int c, int p, float[] dBias) {
+        int grain = Math.max(1, 16384 / (n * p));
         Move m = move(Kind.SUM_BIAS, null, dy, dBias);
         m.gn = n;
         m.c = c;
         m.p = p;
-        run(m, c, Math.max(1, 16384 / (n * p)));
+        run(m, c, grain);
     }
 
     private static void sumBiasChannels(float[] dy, int n, int c, int p, float[] dBias, int c0, int c1) {
