@@ -56,9 +56,11 @@ class WarmStepAllocationTest {
     }
 
     /**
-     * Measured 8,480 bytes (least; at most 9,712 over 5,000 later steps), about 40 ops at 210 B
-     * (tensor headers, storages, nodes and rules); 15,152 before the ops stopped making rules and
-     * argument arrays under Grad.off and kernel bodies, argument arrays and shape copies per call.
+     * Measured 8,480 bytes alone and about 9,000 in the engine suite (about 40 ops at 220 B: tensor
+     * headers, storages, nodes and rules); 15,152 before ops stopped making rules and argument
+     * arrays under Grad.off, and kernel bodies, argument arrays and shape copies per call. Two
+     * early suite runs of about twenty saw 24,000 for every step (not understood; none since
+     * ConvLowering stopped dividing between borrowing its body and running it), hence the room.
      */
-    private static final long BOUND = 12_000;
+    private static final long BOUND = 16_000;
 }
