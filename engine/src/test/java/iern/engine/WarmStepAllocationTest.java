@@ -60,7 +60,10 @@ class WarmStepAllocationTest {
      * headers, storages, nodes and rules); 15,152 before ops stopped making rules and argument
      * arrays under Grad.off, and kernel bodies, argument arrays and shape copies per call. Two
      * early suite runs of about twenty saw 24,000 for every step (not understood; none since
-     * ConvLowering stopped dividing between borrowing its body and running it), hence the room.
+     * ConvLowering stopped dividing between borrowing its body and running it). The bound sits
+     * above that state, so that CI cannot flake on it; it catches garbage that grows with the
+     * work (per-element or per-chunk objects), while JMH's bytes/op of the IERN step
+     * (bench/README.md) is the figure that tracks the step itself.
      */
-    private static final long BOUND = 16_000;
+    private static final long BOUND = 32_000;
 }
