@@ -256,7 +256,8 @@ def main():
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
     if a.jsonl:
-        name = f"r18_{a.size}" if (a.backbone, a.width, C) == ("resnet18", 1.0, 512) else \
+        short = {"resnet18": "r18", "resnet50": "r50"}.get(a.backbone)
+        name = f"{short}_{a.size}" if short and (a.width, C) == (1.0, 512) else \
             f"{a.backbone}x{a.width}_f{C}_{a.size}"
         with open(a.jsonl, "a") as f:
             f.write(json.dumps({"suite": "iteration", "shape": name, "op": "iteration", "threads": a.threads,
