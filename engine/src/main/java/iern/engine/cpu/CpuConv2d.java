@@ -13,11 +13,12 @@ import iern.engine.ConvShape;
  *   backward-weight  dW[cOut][K]   += dy[cOut][gP] * col^T[gP][K]
  * </pre>
  * A 1x1, stride-1, unpadded kernel needs no im2col: its column matrix is the input itself
- * (one image per group) or a channel-major gather of the group. On the vector path the forward
- * pass, and the weight gradient of small maps, never write the column matrix: their GEMMs
- * gather B from a padded copy of the input ({@link ConvGatherB}). 3x3 stride-1 convolutions
- * with enough channels may go to {@link CpuWinograd} instead. Workspaces are per calling
- * thread and only grow, so steady-state training allocates no arrays here.
+ * (one image per group) or a channel-major gather of the group. On the vector path every other
+ * forward pass, and the weight gradient of small maps, never write the column matrix: their
+ * GEMMs gather B from a padded copy of the input ({@link ConvGatherB}); for those 1x1 kernels
+ * the group's copy and a dense pack measured faster (bench/README.md). 3x3 stride-1
+ * convolutions with enough channels may go to {@link CpuWinograd} instead. Workspaces are per
+ * calling thread and only grow, so steady-state training allocates no arrays here.
  */
 public final class CpuConv2d {
 
@@ -62,7 +63,7 @@ public final class CpuConv2d {
             // One image writes straight into y; a group goes through [cOut][gP] and is regrouped.
             float[] out = gn == 1 ? y : ws.out(s.cOut() * cols);
             int outOff = gn == 1 ? n0 * s.cOut() * p : 0;
-            if (simd && !direct) {
+            if (simd && !isDirect(s)) {
                 GemmPacked.sgemm(false, s.cOut(), cols, kDim, 1f, w, 0, kDim,
                         ws.gather.fill(s, x, n0, gn, ws, false), 0f, out, outOff, cols);
             } else {
@@ -141,7 +142,7 @@ public final class CpuConv2d {
             }
             float beta = n0 == 0 ? 0f : 1f;
             boolean direct = gn == 1 && isDirect(s);
-            if (simd && !transposed && !direct) {
+            if (simd && !transposed && !isDirect(s)) {
                 GemmPacked.sgemm(false, s.cOut(), kDim, cols, 1f, src, srcOff, cols,
                         ws.gather.fill(s, x, n0, gn, ws, true), beta, dw, 0, kDim);
                 continue;
