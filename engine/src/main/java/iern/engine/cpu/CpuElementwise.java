@@ -62,7 +62,7 @@ final class CpuElementwise {
         int inner = loop.inner();
         int ss = (int) loop.innerStride(0);
         int ds = (int) loop.innerStride(1);
-        CopyCall call = CALLS.get().copy;
+        CopyCall call = COPY.borrow();
         call.set(src, srcOff, ss, dst, dstOff, ds, loop, accumulate);
         try {
             if (loop.rows() == 1) {
@@ -74,32 +74,21 @@ final class CpuElementwise {
             }
         } finally {
             call.clear();
+            COPY.giveBack(call);
         }
     }
 
     /*
-     * The calls below are the bodies of the parallel ranges, one object of each kind per thread,
-     * refilled by every kernel call and emptied when it returns: a warm training step runs thousands
-     * of elementwise kernels, and a capturing lambda per call was garbage. The pool's workers read
-     * the fields while the calling thread waits for them.
+     * The calls below are the bodies of the parallel ranges, lent one object of each kind per
+     * thread to one kernel call at a time (Parallel.Lender), refilled by it and emptied when it
+     * returns: a warm training step runs thousands of elementwise kernels, and a capturing lambda
+     * per call was garbage. The pool's workers read the fields while the calling thread waits.
      */
 
-    private static final class Calls {
-        final CopyCall copy = new CopyCall();
-        final BinaryCall binary = new BinaryCall();
-        final UnaryCall unary = new UnaryCall();
-        final UnaryBackwardCall unaryBackward = new UnaryBackwardCall();
-        /** Contiguous strides of rank r (written by each binary call). */
-        final long[][] outStrides = new long[9][];
-
-        Calls() {
-            for (int r = 0; r < outStrides.length; r++) {
-                outStrides[r] = new long[r];
-            }
-        }
-    }
-
-    private static final ThreadLocal<Calls> CALLS = ThreadLocal.withInitial(Calls::new);
+    private static final Parallel.Lender<CopyCall> COPY = new Parallel.Lender<>(CopyCall::new);
+    private static final Parallel.Lender<BinaryCall> BINARY_CALL = new Parallel.Lender<>(BinaryCall::new);
+    private static final Parallel.Lender<UnaryCall> UNARY_CALL = new Parallel.Lender<>(UnaryCall::new);
+    private static final Parallel.Lender<UnaryBackwardCall> UNARY_BACKWARD = new Parallel.Lender<>(UnaryBackwardCall::new);
 
     private static final class CopyCall implements Parallel.RangeBody {
         float[] src;
@@ -147,6 +136,8 @@ final class CpuElementwise {
     }
 
     private static final class BinaryCall implements Parallel.RangeBody {
+        /** Contiguous strides of rank r (written by each call). */
+        final long[][] outStrides = new long[9][];
         Binary op;
         BinaryKernel kernel;
         float[] a;
@@ -159,6 +150,12 @@ final class CpuElementwise {
         int bs;
         StridedLoop loop;
         boolean oneRow;
+
+        BinaryCall() {
+            for (int r = 0; r < outStrides.length; r++) {
+                outStrides[r] = new long[r];
+            }
+        }
 
         void clear() {
             a = null;
@@ -237,32 +234,28 @@ final class CpuElementwise {
 
     static void binary(Binary op, float[] a, long aOff, long[] aStrides, float[] b, long bOff, long[] bStrides,
                        float[] out, long outOff, int[] shape) {
-        Calls calls = CALLS.get();
-        long[] outStrides = shape.length < calls.outStrides.length ? calls.outStrides[shape.length]
-                : new long[shape.length];
-        long st = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            outStrides[d] = st;
-            st *= shape[d];
-        }
-        StridedLoop loop = StridedLoop.of(shape, aStrides, bStrides, outStrides);
-        int inner = loop.inner();
-        int as = (int) loop.innerStride(0);
-        int bs = (int) loop.innerStride(1);
-        BinaryKernel kernel = BINARY[op.ordinal()];
-        BinaryCall call = calls.binary;
-        call.op = op;
-        call.kernel = kernel;
-        call.a = a;
-        call.b = b;
-        call.out = out;
-        call.aOff = aOff;
-        call.bOff = bOff;
-        call.outOff = outOff;
-        call.as = as;
-        call.bs = bs;
-        call.loop = loop;
+        BinaryCall call = BINARY_CALL.borrow();
         try {
+            long[] outStrides = shape.length < call.outStrides.length ? call.outStrides[shape.length]
+                    : new long[shape.length];
+            long st = 1;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                outStrides[d] = st;
+                st *= shape[d];
+            }
+            StridedLoop loop = StridedLoop.of(shape, aStrides, bStrides, outStrides);
+            int inner = loop.inner();
+            call.op = op;
+            call.kernel = BINARY[op.ordinal()];
+            call.a = a;
+            call.b = b;
+            call.out = out;
+            call.aOff = aOff;
+            call.bOff = bOff;
+            call.outOff = outOff;
+            call.as = (int) loop.innerStride(0);
+            call.bs = (int) loop.innerStride(1);
+            call.loop = loop;
             // Same-shape operands merge into one long row: split the row, not the rows.
             call.oneRow = loop.rows() == 1;
             if (call.oneRow) {
@@ -272,6 +265,7 @@ final class CpuElementwise {
             }
         } finally {
             call.clear();
+            BINARY_CALL.giveBack(call);
         }
     }
 
@@ -313,7 +307,7 @@ final class CpuElementwise {
     }
 
     static void unary(Unary op, float[] x, int xOff, float[] y, int yOff, int n, float a, float b) {
-        UnaryCall call = CALLS.get().unary;
+        UnaryCall call = UNARY_CALL.borrow();
         call.op = op;
         call.x = x;
         call.xOff = xOff;
@@ -326,6 +320,7 @@ final class CpuElementwise {
         } finally {
             call.x = null;
             call.y = null;
+            UNARY_CALL.giveBack(call);
         }
     }
 
@@ -355,7 +350,7 @@ final class CpuElementwise {
         if (yOrNull == null) {
             unary(op, x, 0, y, 0, n, a, b);
         }
-        UnaryBackwardCall call = CALLS.get().unaryBackward;
+        UnaryBackwardCall call = UNARY_BACKWARD.borrow();
         call.op = op;
         call.x = x;
         call.y = y;
@@ -371,6 +366,7 @@ final class CpuElementwise {
             call.y = null;
             call.dy = null;
             call.dx = null;
+            UNARY_BACKWARD.giveBack(call);
         }
     }
 

@@ -22,7 +22,7 @@ public final class CpuOptim {
         double bc2 = 1.0 - Math.pow(b2, step);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
-        AdamCall call = ADAM_CALL.get();
+        AdamCall call = ADAM_CALL.borrow();
         call.p = p;
         call.grad = grad;
         call.m = m;
@@ -41,12 +41,14 @@ public final class CpuOptim {
             call.grad = null;
             call.m = null;
             call.v = null;
+            ADAM_CALL.giveBack(call);
         }
     }
 
     /**
-     * One Adam update as the body of its parallel range, one object per thread refilled by each
-     * call: an optimiser step updates every parameter tensor, and a capturing lambda per tensor was garbage.
+     * One Adam update as the body of its parallel range, lent one per thread to one call at a time
+     * (Parallel.Lender): an optimiser step updates every parameter tensor, and a capturing lambda
+     * per tensor was garbage.
      */
     private static final class AdamCall implements Parallel.RangeBody {
         float[] p;
@@ -71,7 +73,7 @@ public final class CpuOptim {
         }
     }
 
-    private static final ThreadLocal<AdamCall> ADAM_CALL = ThreadLocal.withInitial(AdamCall::new);
+    private static final Parallel.Lender<AdamCall> ADAM_CALL = new Parallel.Lender<>(AdamCall::new);
 
     /** Updates [i0, the last full vector below i1); returns where the scalar tail starts. */
     private static int adamSimd(float[] p, float[] grad, float[] m, float[] v, int i0, int i1, float stepSize,
